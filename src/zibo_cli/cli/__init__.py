@@ -1,0 +1,1 @@
+"""The Typer layer: parses options and wires the store, core and render layers together."""

@@ -1,0 +1,1 @@
+"""One module per command (after pipx): each parses its options and calls the layers below."""

@@ -1,0 +1,55 @@
+"""`zibo show`: everything about one goal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from zibo_cli.cli.common import (
+    AsOfOption,
+    FileOption,
+    JsonOption,
+    as_of_day,
+    dump_json,
+    footer,
+    handles_errors,
+    load_for,
+    state_of,
+)
+
+
+@handles_errors
+def show(
+    ctx: typer.Context,
+    goal: Annotated[str, typer.Argument(help="Goal id, id prefix, or a unique part of its name.")],
+    file: FileOption = None,
+    as_of: AsOfOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Example: zibo show gdp-total --as-of 2025-12-31
+
+    Show one goal: its definition, sources and quotes, every stage of its target, the full history of
+    figures, the progress assessment and a chart of the figures against the required path.
+    """
+    from zibo_cli.cli.goal_lookup import resolve_goal
+    from zibo_cli.core.progress import assess
+
+    state = state_of(ctx)
+    day = as_of_day(state, as_of)
+    loaded = load_for(state, file)
+    chosen = resolve_goal(goal, loaded.goals_file)
+    assessment = assess(chosen, loaded.goals_file.observations_for(chosen.id), day)
+    if json_output:
+        from zibo_cli.render.assessment_json import assessment_json, observation_json
+
+        document = assessment_json(assessment)
+        document["observations"] = [observation_json(o) for o in assessment.observations]
+        dump_json(state, {"as_of": day.isoformat(), "file": str(loaded.location.path), "goal": document})
+        return
+    from zibo_cli.render.console import make_console
+    from zibo_cli.render.show_view import show_goal
+
+    console = make_console(state.env)
+    show_goal(console, assessment, loaded.goals_file)
+    console.print(footer(state, loaded, day), style="dim")

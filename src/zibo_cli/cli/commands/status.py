@@ -1,0 +1,96 @@
+"""`zibo status`: where every goal stands, most at risk first."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from zibo_cli.cli.common import (
+    AsOfOption,
+    FileOption,
+    JsonOption,
+    as_of_day,
+    dump_json,
+    fail,
+    footer,
+    handles_errors,
+    load_for,
+    state_of,
+)
+from zibo_cli.core.model import Status
+
+
+@handles_errors
+def status(
+    ctx: typer.Context,
+    file: FileOption = None,
+    as_of: AsOfOption = None,
+    json_output: JsonOption = False,
+    wide: Annotated[bool, typer.Option("--wide", "-w", help="Show every column, whatever the width.")] = False,
+    include_facts: Annotated[bool, typer.Option("--all", "-a", help="Include facts (goals without a target).")] = False,
+    category: Annotated[str | None, typer.Option("--category", "-c", help="Only goals in this category.")] = None,
+    status_filter: Annotated[
+        list[str] | None, typer.Option("--status", "-s", help="Only goals with this status (repeatable).")
+    ] = None,
+    sort: Annotated[str, typer.Option("--sort", help="Order: risk (most at risk first), id or deadline.")] = "risk",
+) -> None:
+    """Example: zibo status --as-of 2026-06-30
+
+    Show every goal with a target: latest figure, target, progress, time left and whether it is on track.
+    Facts (goals without a target) are listed with --all. Exits 0 whatever the goals' statuses.
+    """
+    from zibo_cli.core.progress import SORT_KEYS, assess_file, sort_assessments
+
+    state = state_of(ctx)
+    day = as_of_day(state, as_of)
+    if sort not in SORT_KEYS:
+        raise fail(f"--sort {sort!r} is not an order zibo knows.", f"Use one of: {', '.join(SORT_KEYS)}.")
+    wanted = _statuses(status_filter)
+    loaded = load_for(state, file)
+    assessments = [
+        a
+        for a in assess_file(loaded.goals_file, day)
+        if (include_facts or wanted or not a.goal.is_fact)
+        and (category is None or a.goal.category == category)
+        and (not wanted or a.status in wanted)
+    ]
+    assessments = sort_assessments(assessments, sort)
+    if json_output:
+        from zibo_cli.render.assessment_json import assessment_json
+
+        dump_json(
+            state,
+            {
+                "as_of": day.isoformat(),
+                "file": str(loaded.location.path),
+                "goals": [assessment_json(a) for a in assessments],
+            },
+        )
+        return
+    from zibo_cli.render.console import make_console
+    from zibo_cli.render.status_view import status_table, summary_line
+
+    console = make_console(state.env)
+    if assessments:
+        console.print(status_table(assessments, console, wide=wide))
+    else:
+        console.print("No goals match.")
+    facts = sum(1 for goal in loaded.goals_file.goals.values() if goal.is_fact)
+    summary = summary_line(assessments)
+    if facts and not include_facts and not wanted:
+        summary += f" · {facts} facts not shown (--all)"
+    console.print(summary)
+    console.print(footer(state, loaded, day), style="dim")
+
+
+def _statuses(values: list[str] | None) -> set[Status]:
+    chosen: set[Status] = set()
+    for value in values or []:
+        for part in value.split(","):
+            try:
+                chosen.add(Status(part.strip().replace("-", "_").replace(" ", "_")))
+            except ValueError:
+                names = ", ".join(s.value for s in Status)
+                raise fail(f"--status {part!r} is not a status.", f"Use one of: {names}.") from None
+    return chosen

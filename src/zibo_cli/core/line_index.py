@@ -1,0 +1,69 @@
+"""Find the line a TOML table or key was written on.
+
+tomllib reports positions only for syntax errors, so `check` recovers the lines of tables and
+keys with a light scan of the text. It is a best effort: a key it cannot place gets no line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_HEADER = re.compile(r"^\s*\[(\[)?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|[A-Za-z0-9_.-]+)\s*=')
+
+
+def _unquote_path(raw: str) -> str:
+    parts = [part.strip().strip('"').strip("'") for part in re.split(r"\.(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", raw)]
+    return ".".join(parts)
+
+
+@dataclass(slots=True)
+class LineIndex:
+    tables: dict[str, int] = field(default_factory=dict)
+    array_items: dict[str, list[int]] = field(default_factory=dict)
+    keys: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def table(self, path: str) -> int | None:
+        return self.tables.get(path)
+
+    def item(self, array: str, index: int) -> int | None:
+        lines = self.array_items.get(array, [])
+        return lines[index] if index < len(lines) else None
+
+    def key(self, table: str, key: str) -> int | None:
+        return self.keys.get((table, key))
+
+
+def index_lines(text: str) -> LineIndex:
+    """Map table headers, array-of-table items and their keys to 1-based line numbers."""
+    index = LineIndex()
+    current = ""
+    in_multiline: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_multiline is not None:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        header = _HEADER.match(line)
+        if header and not _KEY.match(line):
+            path = _unquote_path(header.group(2))
+            if header.group(1):
+                items = index.array_items.setdefault(path, [])
+                current = f"{path}#{len(items)}"
+                items.append(number)
+            else:
+                current = path
+            index.tables.setdefault(current, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            name = key.group(1).strip('"')
+            index.keys.setdefault((current, name), number)
+            if "." in name and not key.group(1).startswith('"'):
+                index.keys.setdefault((current, name.split(".")[0]), number)
+        for quote in ('"""', "'''"):
+            if line.count(quote) % 2 == 1:
+                in_multiline = quote
+                break
+    return index

@@ -1,0 +1,506 @@
+"""Schema 1: turn a parsed TOML document into a typed GoalsFile, or say precisely what is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import itertools
+import math
+import re
+from collections.abc import Mapping
+from typing import Any, get_args
+
+from zibo_cli.core.line_index import LineIndex
+from zibo_cli.core.model import (
+    SCHEMA_VERSION,
+    Baseline,
+    Cadence,
+    Direction,
+    Goal,
+    GoalsFile,
+    Method,
+    Observation,
+    Precision,
+    Problem,
+    Qualifier,
+    Source,
+    Target,
+)
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+PERIOD_PATTERN = re.compile(r"^(\d{4}-\d{2}(?:-\d{2})?)/(\d{4}-\d{2}(?:-\d{2})?)$")
+SOURCE_DATE_PATTERN = re.compile(r"^\d{4}(-\d{2})?$")
+LARGEST_VALUE = 1e15
+
+TOP_KEYS = {"schema", "title", "sources", "goals", "observations"}
+SOURCE_KEYS = {"title", "publisher", "author", "date", "url", "note"}
+GOAL_KEYS = {
+    "name", "name_en", "unit", "category", "direction", "cadence", "lag", "method",
+    "source", "quote", "note", "baseline", "target", "targets",
+}  # fmt: skip
+BASELINE_KEYS = {"value", "date", "source", "quote", "note", "derived"}
+TARGET_KEYS = {"value", "by", "qualifier", "source", "quote", "note"}
+OBSERVATION_KEYS = {
+    "goal", "date", "value", "precision", "period", "qualifier", "preliminary", "derived",
+    "source", "quote", "note", "recorded",
+}  # fmt: skip
+
+DIRECTIONS: tuple[str, ...] = get_args(Direction)
+CADENCES: tuple[str, ...] = get_args(Cadence)
+METHODS: tuple[str, ...] = get_args(Method)
+QUALIFIERS: tuple[str, ...] = get_args(Qualifier)
+PRECISIONS: tuple[str, ...] = get_args(Precision)
+
+
+def suggest(word: str, choices: Any) -> str | None:
+    """A 'did you mean' hint, or None when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"Did you mean '{close[0]}'?" if close else None
+
+
+def is_id_shaped(text: str) -> bool:
+    return bool(ID_PATTERN.match(text))
+
+
+def check_number(raw: Any) -> tuple[float | None, str | None]:
+    """A finite, plausible number, or the reason it is not one."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return None, f"must be a number, not {describe(raw)}"
+    try:
+        value = float(raw)
+    except OverflowError:
+        return None, "is too large to be a real figure"
+    if not math.isfinite(value):
+        return None, "must be a finite number (not nan or inf)"
+    if abs(value) > LARGEST_VALUE:
+        return None, f"is too large to be a real figure (more than {LARGEST_VALUE:.0e})"
+    return value, None
+
+
+def describe(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return f"the boolean {str(raw).lower()}"
+    if isinstance(raw, str):
+        return f"the string {raw!r}"
+    if isinstance(raw, dt.datetime):
+        return "a date-time"
+    if isinstance(raw, dt.date):
+        return "a date"
+    if isinstance(raw, dict):
+        return "a table"
+    if isinstance(raw, list):
+        return "an array"
+    return f"{raw!r}"
+
+
+class _Validator:
+    """Collects every problem in one pass, so `check` can list them all at once."""
+
+    def __init__(self, lines: LineIndex, today: dt.date | None) -> None:
+        self.lines = lines
+        self.today = today
+        self.problems: list[Problem] = []
+        self.known_sources: set[str] = set()
+
+    def report(self, message: str, line: int | None, hint: str | None = None) -> None:
+        self.problems.append(Problem(message, line=line, hint=hint))
+
+    def unknown_keys(self, table: Mapping[str, Any], allowed: set[str], where: str, table_path: str) -> None:
+        for key in table:
+            if key not in allowed:
+                line = self.lines.key(table_path, key) or self.lines.table(table_path)
+                self.report(f"unknown key '{key}' in {where}.", line, suggest(key, allowed))
+
+    def text(self, table: Mapping[str, Any], key: str, where: str, path: str, required: bool = False) -> str | None:
+        raw = table.get(key)
+        if raw is None:
+            if required:
+                self.report(f"{where} has no '{key}'.", self.lines.table(path), f'Add {key} = "…".')
+            return None
+        if not isinstance(raw, str):
+            self.report(f"'{key}' in {where} must be a string, not {describe(raw)}.", self.lines.key(path, key))
+            return None
+        if required and not raw.strip():
+            self.report(f"'{key}' in {where} is empty.", self.lines.key(path, key))
+            return None
+        return raw
+
+    def choice(self, table: Mapping[str, Any], key: str, choices: tuple[str, ...], where: str, path: str) -> Any:
+        raw = table.get(key)
+        if raw is None:
+            return None
+        if raw not in choices:
+            options = ", ".join(f'"{c}"' for c in choices)
+            hint = suggest(str(raw), choices) or f"Use one of {options}."
+            self.report(
+                f"'{key}' in {where} is {describe(raw)}, not one of {options}.", self.lines.key(path, key), hint
+            )
+            return None
+        return raw
+
+    def flag(self, table: Mapping[str, Any], key: str, where: str, path: str) -> bool:
+        raw = table.get(key, False)
+        if not isinstance(raw, bool):
+            self.report(f"'{key}' in {where} must be true or false, not {describe(raw)}.", self.lines.key(path, key))
+            return False
+        return raw
+
+    def number(self, table: Mapping[str, Any], key: str, where: str, path: str) -> float | None:
+        raw = table.get(key)
+        if raw is None:
+            self.report(f"{where} has no '{key}'.", self.lines.key(path, key) or self.lines.table(path))
+            return None
+        value, reason = check_number(raw)
+        if reason:
+            self.report(f"'{key}' in {where} {reason}.", self.lines.key(path, key))
+        return value
+
+    def day(self, table: Mapping[str, Any], key: str, where: str, path: str) -> dt.date | None:
+        raw = table.get(key)
+        line = self.lines.key(path, key)
+        if raw is None:
+            self.report(f"{where} has no '{key}'.", line or self.lines.table(path), f"Add {key} = 2025-12-31.")
+            return None
+        if isinstance(raw, dt.datetime) or not isinstance(raw, dt.date):
+            self.report(
+                f"'{key}' in {where} must be a date like 2025-12-31, not {describe(raw)}.",
+                line,
+                "Write it without quotes and without a time." if isinstance(raw, str) else None,
+            )
+            return None
+        return raw
+
+    # -- sections ---------------------------------------------------------------------------------
+
+    def sources(self, raw: Any) -> dict[str, Source]:
+        result: dict[str, Source] = {}
+        if raw is None:
+            return result
+        if not isinstance(raw, dict):
+            self.report(f"'sources' must be a table, not {describe(raw)}.", self.lines.key("", "sources"))
+            return result
+        for source_id, table in raw.items():
+            path = f"sources.{source_id}"
+            where = f"source '{source_id}'"
+            if not is_id_shaped(source_id):
+                self.report(f"source id '{source_id}' is not a valid id.", self.lines.table(path), ID_HINT)
+            if not isinstance(table, dict):
+                self.report(f"{where} must be a table, not {describe(table)}.", self.lines.table(path))
+                continue
+            self.unknown_keys(table, SOURCE_KEYS, where, path)
+            title = self.text(table, "title", where, path, required=True)
+            date_raw = table.get("date")
+            date_text: str | None = None
+            if isinstance(date_raw, dt.date) and not isinstance(date_raw, dt.datetime):
+                date_text = date_raw.isoformat()
+            elif isinstance(date_raw, str) and SOURCE_DATE_PATTERN.match(date_raw):
+                date_text = date_raw
+            elif date_raw is not None:
+                self.report(
+                    f'\'date\' in {where} must be a date or a "YYYY" / "YYYY-MM" string, not {describe(date_raw)}.',
+                    self.lines.key(path, "date"),
+                )
+            result[source_id] = Source(
+                id=source_id,
+                title=title or "",
+                publisher=self.text(table, "publisher", where, path),
+                author=self.text(table, "author", where, path),
+                date=date_text,
+                url=self.text(table, "url", where, path),
+                note=self.text(table, "note", where, path),
+            )
+        return result
+
+    def target(self, raw: Any, where: str, path: str, line: int | None) -> Target | None:
+        if not isinstance(raw, dict):
+            self.report(f"{where} must be an inline table like {{ value = 100, by = 2026-12-31 }}.", line)
+            return None
+        self.unknown_keys(raw, TARGET_KEYS, where, path)
+        value = self._inline_number(raw, "value", where, line)
+        by = self._inline_date(raw, "by", where, line)
+        qualifier = self._inline_choice(raw, "qualifier", QUALIFIERS, where, line)
+        texts = {key: self._inline_text(raw, key, where, line) for key in ("source", "quote", "note")}
+        if value is None or by is None:
+            return None
+        return Target(value=value, by=by, qualifier=qualifier, **texts)
+
+    def baseline(self, raw: Any, where: str, path: str, line: int | None) -> Baseline | None:
+        if not isinstance(raw, dict):
+            self.report(f"{where} must be an inline table like {{ value = 50, date = 2023-12-31 }}.", line)
+            return None
+        self.unknown_keys(raw, BASELINE_KEYS, where, path)
+        value = self._inline_number(raw, "value", where, line)
+        day = self._inline_date(raw, "date", where, line)
+        derived = raw.get("derived", False)
+        if not isinstance(derived, bool):
+            self.report(f"'derived' in {where} must be true or false.", line)
+            derived = False
+        texts = {key: self._inline_text(raw, key, where, line) for key in ("source", "quote", "note")}
+        if value is None or day is None:
+            return None
+        return Baseline(value=value, date=day, derived=derived, **texts)
+
+    def _inline_number(self, raw: Mapping[str, Any], key: str, where: str, line: int | None) -> float | None:
+        if key not in raw:
+            self.report(f"{where} has no '{key}'.", line)
+            return None
+        value, reason = check_number(raw[key])
+        if reason:
+            self.report(f"'{key}' in {where} {reason}.", line)
+        return value
+
+    def _inline_date(self, raw: Mapping[str, Any], key: str, where: str, line: int | None) -> dt.date | None:
+        if key not in raw:
+            self.report(f"{where} has no '{key}'.", line, f"Add {key} = 2026-12-31.")
+            return None
+        value = raw[key]
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            self.report(f"'{key}' in {where} must be a date like 2026-12-31, not {describe(value)}.", line)
+            return None
+        return value
+
+    def _inline_choice(
+        self, raw: Mapping[str, Any], key: str, choices: tuple[str, ...], where: str, line: int | None
+    ) -> Any:
+        value = raw.get(key)
+        if value is not None and value not in choices:
+            options = ", ".join(f'"{c}"' for c in choices)
+            self.report(f"'{key}' in {where} is {describe(value)}, not one of {options}.", line)
+            return None
+        return value
+
+    def _inline_text(self, raw: Mapping[str, Any], key: str, where: str, line: int | None) -> str | None:
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str):
+            self.report(f"'{key}' in {where} must be a string, not {describe(value)}.", line)
+            return None
+        return value
+
+    def goals(self, raw: Any) -> dict[str, Goal]:
+        result: dict[str, Goal] = {}
+        if raw is None:
+            self.report("the file has no [goals] table.", None, "Add at least one [goals.ID] table.")
+            return result
+        if not isinstance(raw, dict):
+            self.report(f"'goals' must be a table, not {describe(raw)}.", self.lines.key("", "goals"))
+            return result
+        for goal_id, table in raw.items():
+            path = f"goals.{goal_id}"
+            where = f"goal '{goal_id}'"
+            line = self.lines.table(path)
+            if not is_id_shaped(goal_id):
+                label = "an empty goal id" if goal_id == "" else f"goal id '{goal_id}'"
+                self.report(f"{label} is not a valid id.", line, ID_HINT)
+            if not isinstance(table, dict):
+                self.report(f"{where} must be a table, not {describe(table)}.", line)
+                continue
+            self.unknown_keys(table, GOAL_KEYS, where, path)
+            name = self.text(table, "name", where, path, required=True)
+            unit = self.text(table, "unit", where, path, required=True)
+            if unit is not None and (unit != unit.strip() or _looks_numeric(unit)):
+                self.report(f"unit '{unit}' of {where} is not a unit.", self.lines.key(path, "unit"))
+            lag = table.get("lag")
+            if lag is not None and (isinstance(lag, bool) or not isinstance(lag, int) or lag < 0):
+                self.report(f"'lag' in {where} must be a whole number of days ≥ 0.", self.lines.key(path, "lag"))
+                lag = None
+            baseline = None
+            if "baseline" in table:
+                baseline_line = self.lines.key(path, "baseline") or line
+                baseline = self.baseline(table["baseline"], f"the baseline of {where}", path, baseline_line)
+            targets = self._goal_targets(table, where, path, line)
+            result[goal_id] = Goal(
+                id=goal_id,
+                name=name or "",
+                unit=unit or "",
+                name_en=self.text(table, "name_en", where, path),
+                category=self.text(table, "category", where, path),
+                direction=self.choice(table, "direction", DIRECTIONS, where, path) or "increase",
+                cadence=self.choice(table, "cadence", CADENCES, where, path),
+                lag=lag,
+                method=self.choice(table, "method", METHODS, where, path) or "auto",
+                source=self.text(table, "source", where, path),
+                quote=self.text(table, "quote", where, path),
+                note=self.text(table, "note", where, path),
+                baseline=baseline,
+                targets=targets,
+                line=line,
+            )
+            self._source_reference(result[goal_id].source, where, self.lines.key(path, "source"))
+        return result
+
+    def _goal_targets(self, table: Mapping[str, Any], where: str, path: str, line: int | None) -> tuple[Target, ...]:
+        if "target" in table and "targets" in table:
+            self.report(f"{where} has both 'target' and 'targets'.", line, "Keep one: 'targets' lists stages.")
+            return ()
+        if "target" in table:
+            target_line = self.lines.key(path, "target") or line
+            target = self.target(table["target"], f"the target of {where}", path, target_line)
+            return (target,) if target else ()
+        if "targets" not in table:
+            return ()
+        raw = table["targets"]
+        targets_line = self.lines.key(path, "targets") or line
+        if not isinstance(raw, list) or not raw:
+            self.report(f"'targets' in {where} must be a non-empty array of {{ value, by }} tables.", targets_line)
+            return ()
+        stages = []
+        for number, stage in enumerate(raw, start=1):
+            target = self.target(stage, f"stage {number} of {where}", path, targets_line)
+            if target:
+                stages.append(target)
+        if any(later.by <= earlier.by for earlier, later in itertools.pairwise(stages)):
+            self.report(
+                f"the stages of {where} must be in order of 'by', each later than the one before.", targets_line
+            )
+        return tuple(stages)
+
+    def _source_reference(self, source: str | None, where: str, line: int | None) -> None:
+        if source and is_id_shaped(source) and source not in self.known_sources:
+            self.report(
+                f"{where} cites source '{source}', which is not in [sources].",
+                line,
+                suggest(source, self.known_sources) or f"Add [sources.{source}] or write the source out in full.",
+            )
+
+    def observations(self, raw: Any, goals: Mapping[str, Goal]) -> list[Observation]:
+        result: list[Observation] = []
+        if raw is None:
+            return result
+        if not isinstance(raw, list):
+            self.report(
+                f"'observations' must be an array of tables ([[observations]]), not {describe(raw)}.",
+                self.lines.key("", "observations"),
+            )
+            return result
+        for index, table in enumerate(raw):
+            path = f"observations#{index}"
+            line = self.lines.item("observations", index)
+            where = f"observation {index + 1}"
+            if not isinstance(table, dict):
+                self.report(f"{where} must be a table, not {describe(table)}.", line)
+                continue
+            observation = self.observation(table, where, path, line, goals)
+            if observation is not None:
+                result.append(observation)
+        return result
+
+    def observation(
+        self, table: Mapping[str, Any], where: str, path: str, line: int | None, goals: Mapping[str, Goal]
+    ) -> Observation | None:
+        self.unknown_keys(table, OBSERVATION_KEYS, where, path)
+        goal_id = self.text(table, "goal", where, path, required=True)
+        if goal_id is not None and goal_id not in goals:
+            self.report(
+                f"{where} is for goal '{goal_id}', which is not in [goals].",
+                self.lines.key(path, "goal") or line,
+                suggest(goal_id, goals) or "Add the goal first, or fix the id.",
+            )
+        day = self.day(table, "date", where, path)
+        if day is not None and self.today is not None and day > self.today:
+            self.report(
+                f"{where} is dated {day.isoformat()}, in the future.",
+                self.lines.key(path, "date"),
+                "A figure is dated by the day or period it is for, which cannot be after today.",
+            )
+        value = self.number(table, "value", where, path)
+        precision = self.choice(table, "precision", PRECISIONS, where, path) or "day"
+        period = self.text(table, "period", where, path)
+        if period is not None and day is not None:
+            self._period(period, day, where, self.lines.key(path, "period"))
+        recorded = table.get("recorded")
+        if recorded is not None and (not isinstance(recorded, dt.datetime) or recorded.tzinfo is None):
+            self.report(
+                f"'recorded' in {where} must be a date-time with a UTC offset, like 2026-01-05T09:30:00+08:00.",
+                self.lines.key(path, "recorded"),
+            )
+            recorded = None
+        source = self.text(table, "source", where, path)
+        self._source_reference(source, where, self.lines.key(path, "source"))
+        observation_fields: dict[str, Any] = {
+            "qualifier": self.choice(table, "qualifier", QUALIFIERS, where, path),
+            "preliminary": self.flag(table, "preliminary", where, path),
+            "derived": self.flag(table, "derived", where, path),
+            "quote": self.text(table, "quote", where, path),
+            "note": self.text(table, "note", where, path),
+        }
+        if goal_id is None or day is None or value is None:
+            return None
+        return Observation(
+            goal=goal_id,
+            date=day,
+            value=value,
+            precision=precision,
+            period=period,
+            source=source,
+            recorded=recorded,
+            line=line,
+            **observation_fields,
+        )
+
+    def _period(self, period: str, day: dt.date, where: str, line: int | None) -> None:
+        match = PERIOD_PATTERN.match(period)
+        if not match:
+            self.report(f'\'period\' in {where} must look like "2024-01/2024-11" or "2024-01-01/2024-11-30".', line)
+            return
+        start, end = match.groups()
+        if start > end:
+            self.report(f"'period' in {where} ends before it starts.", line)
+        if not day.isoformat().startswith(end):
+            self.report(f"'period' in {where} ends at {end}, but the date is {day.isoformat()}.", line)
+
+
+ID_HINT = "Ids use lower-case a-z, 0-9, '-' and '_', and start with a letter or digit."
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def build_goals_file(
+    data: Mapping[str, Any], lines: LineIndex | None = None, today: dt.date | None = None
+) -> tuple[GoalsFile | None, list[Problem]]:
+    """Validate a parsed document; the GoalsFile is returned only when there is no problem at all."""
+    validator = _Validator(lines or LineIndex(), today)
+    validator.unknown_keys(data, TOP_KEYS, "the top level", "")
+    schema = data.get("schema")
+    if schema is None:
+        validator.report("the file has no 'schema' key.", 1, f"Add `schema = {SCHEMA_VERSION}` as the first line.")
+    elif isinstance(schema, bool) or not isinstance(schema, int):
+        validator.report(f"'schema' must be a whole number, not {describe(schema)}.", lines and lines.key("", "schema"))
+    elif schema > SCHEMA_VERSION:
+        validator.report(
+            f"the file is written for schema {schema}, but this zibo reads schema {SCHEMA_VERSION}.",
+            lines and lines.key("", "schema"),
+            "Upgrade zibo to read it.",
+        )
+        return None, validator.problems
+    elif schema < 1:
+        validator.report(f"schema {schema} does not exist.", lines and lines.key("", "schema"), "Use `schema = 1`.")
+    title = validator.text(data, "title", "the top level", "")
+    sources = validator.sources(data.get("sources"))
+    validator.known_sources = set(sources)
+    goals = validator.goals(data.get("goals"))
+    observations = validator.observations(data.get("observations"), goals)
+    if validator.problems:
+        return None, validator.problems
+    return GoalsFile(
+        schema=SCHEMA_VERSION,
+        title=title,
+        sources=sources,
+        goals=goals,
+        observations=observations,
+    ), []
+
+
+def validate_observation(
+    table: Mapping[str, Any], goals_file: GoalsFile, today: dt.date | None
+) -> tuple[Observation | None, list[Problem]]:
+    """Validate one observation about to be appended, against an already valid file."""
+    validator = _Validator(LineIndex(), today)
+    validator.known_sources = set(goals_file.sources)
+    observation = validator.observation(table, "the new observation", "", None, goals_file.goals)
+    return observation, validator.problems

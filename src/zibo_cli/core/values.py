@@ -1,0 +1,114 @@
+"""Values as sources print them: 4884.1, 8,938, 100亿元, 约90%, 1000余 — converted into a goal's unit."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from zibo_cli.core.model import Qualifier
+from zibo_cli.core.schema import check_number
+
+# Chinese magnitude prefixes, longest first so 万亿 is not read as 万 + 亿.
+MAGNITUDES: list[tuple[str, float]] = [("万亿", 1e12), ("亿", 1e8), ("万", 1e4), ("千", 1e3)]
+PERCENT_POINT_UNITS = {"百分点", "个百分点", "pp"}
+
+_PREFIX_QUALIFIERS: list[tuple[str, Qualifier]] = [
+    ("大约", "approx"), ("约", "approx"), ("近", "approx"), ("~", "approx"), ("≈", "approx"),
+    ("超过", "at_least"), ("超", "at_least"), ("突破", "at_least"), ("逾", "at_least"),
+    (">=", "at_least"), ("≥", "at_least"), (">", "at_least"),
+    ("不到", "at_most"), ("<=", "at_most"), ("≤", "at_most"), ("<", "at_most"),
+]  # fmt: skip
+_SUFFIX_QUALIFIERS: list[tuple[str, Qualifier]] = [
+    ("左右", "approx"), ("以上", "at_least"), ("余", "at_least"), ("多", "at_least"), ("+", "at_least"),
+    ("以下", "at_most"),
+]  # fmt: skip
+_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_CHINESE_NUMERALS = set("零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟")
+
+
+class ValueParseError(ValueError):
+    """A value the user typed that cannot become a figure in the goal's unit."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedValue:
+    value: float
+    qualifier: Qualifier | None = None
+    conversion: str | None = None  # e.g. "100亿元 = 10000万元", stated back to the user
+
+
+def _split_unit(unit: str) -> tuple[float, str]:
+    """亿元 → (1e8, 元); 万人 → (1e4, 人); % → (1, %)."""
+    for prefix, factor in MAGNITUDES:
+        if unit.startswith(prefix):
+            return factor, unit[len(prefix) :]
+    return 1.0, unit
+
+
+def _strip_qualifiers(text: str) -> tuple[str, Qualifier | None]:
+    qualifier: Qualifier | None = None
+    for word, meaning in _PREFIX_QUALIFIERS:
+        if text.startswith(word):
+            text, qualifier = text[len(word) :].strip(), meaning
+            break
+    for word, meaning in _SUFFIX_QUALIFIERS:
+        if text.endswith(word) and len(text) > len(word):
+            text, qualifier = text[: -len(word)].strip(), qualifier or meaning
+            break
+    return text, qualifier
+
+
+def parse_value(text: str, goal_unit: str) -> ParsedValue:
+    """Read a figure as printed and express it in the goal's unit, or explain why it cannot be."""
+    original = text
+    cleaned = unicodedata.normalize("NFKC", text).strip().replace("−", "-").replace(" ", "")
+    if not cleaned:
+        raise ValueParseError("the value is empty.")
+    cleaned, qualifier = _strip_qualifiers(cleaned)
+    # A suffix qualifier may follow the unit: 1000余家 → number 1000, qualifier 余, unit 家.
+    match = _NUMBER.match(cleaned)
+    if not match:
+        if any(character in _CHINESE_NUMERALS for character in cleaned):
+            raise ValueParseError(f"'{original}' is written in Chinese numerals; type it with digits, e.g. 100亿.")
+        raise ValueParseError(f"'{original}' is not a number.")
+    number_text = match.group().replace(",", "")
+    rest = cleaned[match.end() :]
+    rest, suffix_qualifier = _strip_qualifiers(rest) if rest else (rest, None)
+    if rest and rest[0] in "余多+" and len(rest) > 1:
+        rest, suffix_qualifier = rest[1:], "at_least"
+    qualifier = qualifier or suffix_qualifier
+    number, reason = check_number(float(number_text)) if _finite_text(number_text) else (None, "is not finite")
+    if number is None:
+        raise ValueParseError(f"'{original}' {reason}.")
+    value, conversion = _convert(number, rest, goal_unit, original)
+    checked, reason = check_number(value)
+    if checked is None:
+        raise ValueParseError(f"'{original}' {reason}.")
+    return ParsedValue(value=checked, qualifier=qualifier, conversion=conversion)
+
+
+def _finite_text(number_text: str) -> bool:
+    try:
+        return math.isfinite(float(number_text))
+    except (OverflowError, ValueError):
+        return False
+
+
+def _convert(number: float, unit: str, goal_unit: str, original: str) -> tuple[float, str | None]:
+    if not unit or unit == goal_unit:
+        return number, None
+    if goal_unit in PERCENT_POINT_UNITS and unit in PERCENT_POINT_UNITS:
+        return number, None
+    if unit == "%" and goal_unit in PERCENT_POINT_UNITS:
+        raise ValueParseError(
+            f"'{original}' is a percentage, but this goal counts percentage points ({goal_unit}); "
+            f"write {number:g}{goal_unit} if the figure is a change of {number:g} points."
+        )
+    from_factor, from_base = _split_unit(unit)
+    to_factor, to_base = _split_unit(goal_unit)
+    if from_base not in ("", to_base):
+        raise ValueParseError(f"'{original}' is in {unit}, which does not convert into this goal's unit, {goal_unit}.")
+    value = number * from_factor / to_factor
+    return value, f"{original} = {value:g}{goal_unit}"

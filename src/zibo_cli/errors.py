@@ -1,0 +1,24 @@
+"""Exit codes and the one exception type every layer raises for a clean, traceback-free refusal."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FINDINGS = 1  # the command ran and reports a negative finding (check problems, report --fail-on)
+    REFUSED = 2  # it could not do what was asked: usage, bad input, an unusable file, a refused overwrite
+
+
+class ZiboError(Exception):
+    """A refusal to show the user: what is wrong (with file:line), and how to fix it."""
+
+    def __init__(self, message: str, hint: str | None = None, exit_code: ExitCode = ExitCode.REFUSED) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.exit_code = exit_code
+
+    def lines(self) -> list[str]:
+        return [self.message] + ([self.hint] if self.hint else [])

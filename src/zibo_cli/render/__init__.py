@@ -1,0 +1,1 @@
+"""Turning assessments into things people and scripts read: Rich tables, charts, JSON."""

@@ -1,0 +1,1 @@
+"""Reading, validating and safely writing goals files. The only layer that touches the disk."""

@@ -1,0 +1,76 @@
+"""Append observations to the end of a goals file, never rewriting a byte the user wrote."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import tomli_w
+
+from zibo_cli.core.model import GoalsFile
+from zibo_cli.core.schema import OBSERVATION_KEYS, validate_observation
+from zibo_cli.errors import ZiboError
+from zibo_cli.store.atomic import atomic_write, ensure_writable, write_lock
+from zibo_cli.store.locate import Location, display_path
+from zibo_cli.store.read import LoadedFile, analyse, load
+
+# Keys in the order a person reads an observation.
+KEY_ORDER = [
+    "goal", "date", "value", "precision", "period", "qualifier", "preliminary", "derived",
+    "source", "quote", "note", "recorded",
+]  # fmt: skip
+assert set(KEY_ORDER) == OBSERVATION_KEYS
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    before: GoalsFile
+    after: GoalsFile
+    label: str
+
+
+def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
+    """TOML for `[[observations]]` entries; tomli-w does the quoting and escaping."""
+    blocks = []
+    for table in tables:
+        ordered = {key: table[key] for key in KEY_ORDER if table.get(key) not in (None, False)}
+        blocks.append(tomli_w.dumps({"observations": [ordered]}))
+    return "\n".join(blocks)
+
+
+def _joined(loaded: LoadedFile, addition: str) -> bytes:
+    newline = "\r\n" if b"\r\n" in loaded.raw[:4096] else "\n"
+    raw = loaded.raw
+    separator = b"" if raw.endswith(b"\n\n") or not raw else (b"\n" if raw.endswith(b"\n") else b"\n\n")
+    if newline == "\r\n":
+        separator = separator.replace(b"\n", b"\r\n")
+    return raw + separator + addition.replace("\n", newline).encode("utf-8")
+
+
+def append_observations(location: Location, tables: Sequence[Mapping[str, Any]], today: dt.date | None) -> AppendResult:
+    """Validate the new entries against the file as it is under the lock, then write it atomically."""
+    label = display_path(location.path)
+    if location.read_only:
+        raise ZiboError(
+            f"{label} is the bundled dataset, which is read-only.",
+            "Run `zibo init` to copy it to ./goals.toml (or `zibo init --user`), then add to that copy.",
+        )
+    ensure_writable(location.path)
+    with write_lock(location.path):
+        loaded = load(location, today)
+        for table in tables:
+            _, problems = validate_observation(table, loaded.goals_file, today)
+            if problems:
+                raise ZiboError(problems[0].message[0].upper() + problems[0].message[1:], problems[0].hint)
+        new_raw = _joined(loaded, render_observations(tables))
+        _, after, problems = analyse(new_raw, today)
+        if problems or after is None:
+            first = problems[0].located(label) if problems else f"{label}: could not be read back."
+            raise ZiboError(
+                f"appending would leave an invalid file ({first}); nothing was written.",
+                "If the file lists observations = [...] inline, convert them to [[observations]] tables.",
+            )
+        atomic_write(location.path, new_raw)
+    return AppendResult(before=loaded.goals_file, after=after, label=label)

@@ -1,0 +1,155 @@
+"""Atomic, locked writes: a crash leaves the old file or the new one, never half of one."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import stat
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from zibo_cli.errors import ZiboError
+from zibo_cli.store.locate import display_path
+
+TEMP_SUFFIX = ".zibo-tmp"
+LOCK_TIMEOUT_SECONDS = 60.0
+
+
+def real_target(path: Path) -> Path:
+    """Write through symlinks: the link stays a link and its target gets the new content."""
+    return Path(os.path.realpath(path))
+
+
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+@contextlib.contextmanager
+def write_lock(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """An exclusive flock on the file's directory.
+
+    Locking the directory rather than the file means the lock survives the rename that replaces
+    the file's inode, and leaves no lock file behind in the user's folder.
+    """
+    directory = real_target(path).parent
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise ZiboError(f"{display_path(directory)}: cannot open the folder to lock it ({error.strerror}).") from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ZiboError(
+                        f"another zibo has been writing {display_path(path)} for over {timeout:.0f} seconds.",
+                        "Try again once it has finished.",
+                    ) from None
+                time.sleep(0.005)
+        _remove_stale_temp_files(real_target(path))
+        yield
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_temp_files(target: Path) -> None:
+    """Temp files are only ever left by a killed writer; under the lock no live writer owns one."""
+    for leftover in target.parent.glob(f"{_temp_prefix(target)}*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def ensure_writable(path: Path) -> None:
+    target = real_target(path)
+    label = display_path(path)
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        raise ZiboError(f"{label}: no such file.", "Create one with `zibo init`.") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ZiboError(f"{label} is not a regular file.")
+    # Honour a read-only mode even for root: chmod a-w is how people say "don't touch this file".
+    if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise ZiboError(f"{label} is read-only; nothing was written.", f"Make it writable (chmod u+w {label}).")
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise ZiboError(
+            f"cannot write in the folder {display_path(target.parent)}; nothing was written.",
+            "zibo replaces the file atomically, so it needs to create a file beside it.",
+        )
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace the file's content: temp file, fsync, same mode and owner, rename, fsync the folder."""
+    target = real_target(path)
+    try:
+        info: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        info = None
+    fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=TEMP_SUFFIX, dir=target.parent)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            if info is not None:
+                os.fchmod(fd, stat.S_IMODE(info.st_mode))
+                if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+                    with contextlib.suppress(PermissionError):
+                        os.fchown(fd, info.st_uid, info.st_gid)
+            else:
+                os.fchmod(fd, 0o666 & ~_umask())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp_name, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise ZiboError(
+            f"could not write {display_path(path)}: {_reason(error)}. The file was not changed.",
+            "Free some space or fix the permissions, then run the command again.",
+        ) from None
+    _fsync_directory(target.parent)
+
+
+def _reason(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return "the disk is full"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    return (error.strerror or str(error)).lower()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_directory(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def create_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet; refuse rather than overwrite."""
+    if path.exists() or path.is_symlink():
+        raise ZiboError(f"{display_path(path)} already exists; zibo never overwrites it.", "Choose another path.")
+    if not path.parent.is_dir():
+        raise ZiboError(f"the folder {display_path(path.parent)} does not exist.", "Create it first.")
+    with write_lock(path):
+        if path.exists():
+            raise ZiboError(f"{display_path(path)} already exists; zibo never overwrites it.")
+        atomic_write(path, data)

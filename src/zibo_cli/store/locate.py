@@ -1,0 +1,56 @@
+"""Which goals file a command uses: --file, $ZIBO_FILE, ./goals.toml, the user's file, the bundled one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+BUNDLED_RESOURCE = "data/goals.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    path: Path
+    origin: str  # "--file", "ZIBO_FILE", "./goals.toml", "user data file", "bundled dataset"
+
+    @property
+    def read_only(self) -> bool:
+        return self.origin == "bundled dataset"
+
+
+def user_data_file(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME", str(Path.home()))) / ".local" / "share")
+    return Path(base) / "zibo" / "goals.toml"
+
+
+def bundled_file() -> Path:
+    """The dataset shipped in the wheel; in a source checkout (editable install) the repository's own goals.toml."""
+    packaged = Path(str(resources.files("zibo_cli").joinpath(BUNDLED_RESOURCE)))
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "goals.toml"
+
+
+def locate(explicit: str | None, env: Mapping[str, str], cwd: Path) -> Location:
+    if explicit:
+        return Location(Path(explicit), "--file")
+    if env.get("ZIBO_FILE"):
+        return Location(Path(env["ZIBO_FILE"]), "ZIBO_FILE")
+    local = cwd / "goals.toml"
+    if local.exists():
+        return Location(local, "./goals.toml")
+    user = user_data_file(env)
+    if user.exists():
+        return Location(user, "user data file")
+    return Location(bundled_file(), "bundled dataset")
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """A path as short as is still unambiguous, for messages."""
+    try:
+        return str(path.relative_to(cwd or Path(os.getcwd())))
+    except ValueError:
+        return str(path)

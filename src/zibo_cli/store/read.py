@@ -1,0 +1,116 @@
+"""Read a goals file: bytes → text → TOML → validated GoalsFile, with every failure located."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+from zibo_cli.core.line_index import index_lines
+from zibo_cli.core.model import GoalsFile, Problem
+from zibo_cli.core.schema import build_goals_file
+from zibo_cli.errors import ZiboError
+from zibo_cli.store.locate import Location, display_path
+
+BOM = "\ufeff"
+_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_END_OF_DOCUMENT = re.compile(r"\s*\(at end of document\)$")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFile:
+    location: Location
+    raw: bytes
+    text: str
+    goals_file: GoalsFile
+
+    @property
+    def label(self) -> str:
+        return display_path(self.location.path)
+
+
+class FileProblems(ZiboError):
+    """The file was read but has problems; `check` lists them, other commands refuse."""
+
+    def __init__(self, label: str, problems: list[Problem]) -> None:
+        first = problems[0].located(label)
+        more = len(problems) - 1
+        hint = f"{more} more problem{'s' if more > 1 else ''}: run `zibo check` to list them all." if more else None
+        super().__init__(first, hint)
+        self.label = label
+        self.problems = problems
+
+
+def read_bytes(location: Location) -> bytes:
+    path = location.path
+    label = display_path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ZiboError(
+            f"{label}: no such file.",
+            "Create one with `zibo init`, or point --file or ZIBO_FILE at an existing goals file.",
+        ) from None
+    except IsADirectoryError:
+        raise ZiboError(f"{label} is a directory, not a goals file.", "Point --file at a .toml file.") from None
+    except PermissionError:
+        raise ZiboError(f"{label}: permission denied when reading.", "Check the file's permissions.") from None
+    except OSError as error:
+        reason = errno.errorcode.get(error.errno or 0, "") and error.strerror
+        raise ZiboError(f"{label}: cannot be read ({reason or error}).") from None
+
+
+def decode(raw: bytes) -> tuple[str | None, Problem | None]:
+    """UTF-8 text without its BOM (Windows editors add one; TOML parsers choke on it)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, Problem(
+            "the file is not valid UTF-8 text.", line, column, "Save it as UTF-8 (TOML files must be UTF-8)."
+        )
+    return text.removeprefix(BOM), None
+
+
+def parse_toml(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
+    try:
+        return tomllib.loads(text), None
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        line = column = None
+        position = _POSITION.search(message)
+        if position:
+            line, column = int(position.group(1)), int(position.group(2))
+            message = message[: position.start()]
+        elif _END_OF_DOCUMENT.search(message):
+            line = text.count("\n") + 1
+            message = _END_OF_DOCUMENT.sub("", message)
+        message = f"TOML syntax error: {message[0].lower()}{message[1:]}."
+        return None, Problem(message, line, column, "Fix the TOML at that place; `zibo check` lists every problem.")
+
+
+def analyse(raw: bytes, today: dt.date | None) -> tuple[str | None, GoalsFile | None, list[Problem]]:
+    """Everything `check` reports, without raising."""
+    if not raw.strip():
+        return "", None, [Problem("the file is empty.", 1, hint="Run `zibo init --empty` for a commented template.")]
+    text, problem = decode(raw)
+    if problem or text is None:
+        return None, None, [problem] if problem else []
+    data, problem = parse_toml(text)
+    if problem or data is None:
+        return text, None, [problem] if problem else []
+    goals_file, problems = build_goals_file(data, index_lines(text), today)
+    return text, goals_file, problems
+
+
+def load(location: Location, today: dt.date | None) -> LoadedFile:
+    """A valid goals file, or a ZiboError that names the first problem with its file:line."""
+    raw = read_bytes(location)
+    text, goals_file, problems = analyse(raw, today)
+    if problems or goals_file is None or text is None:
+        raise FileProblems(display_path(location.path), problems)
+    return LoadedFile(location=location, raw=raw, text=text, goals_file=goals_file)
