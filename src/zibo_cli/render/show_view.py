@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from zibo_cli.core.model import GoalsFile, Source
+from zibo_cli.core.model import GoalsFile, Source, Status
 from zibo_cli.core.progress import Assessment, Point
 from zibo_cli.render.chart import DEADLINE_MARK, PATH_MARK, POINT_MARK, TARGET_MARK, draw_chart
 from zibo_cli.render.status_view import status_text
@@ -74,7 +74,7 @@ def show_goal(console: Console, assessment: Assessment, goals_file: GoalsFile) -
     console.print(status_line)
     if assessment.stages:
         stages = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, title="Targets", title_justify="left")
-        for header in ("#", "target", "left", "status", "progress", "ratio", "method", "needed/yr", "projected"):
+        for header in ("#", "target", "left", "status", "progress", "ratio", "method"):
             stages.add_column(header, justify="left" if header in ("target", "status", "method") else "right")
         for number, stage in enumerate(assessment.stages, start=1):
             marker = "▶" if number - 1 == assessment.current_stage and len(assessment.stages) > 1 else ""
@@ -86,18 +86,10 @@ def show_goal(console: Console, assessment: Assessment, goals_file: GoalsFile) -
                 format_percent(stage.progress),
                 format_ratio(stage.ratio),
                 stage.method or "",
-                format_value(stage.needed_per_year, goal.unit) if stage.needed_per_year is not None else "",
-                format_value(stage.projected, goal.unit) if stage.projected is not None else "",
             )
         console.print(stages)
-        stage = assessment.stage
-        if stage is not None and stage.projected_date is not None:
-            console.print(f"At the current pace the target is reached on {stage.projected_date.isoformat()}.")
-        if stage is not None and stage.projected_lsq is not None:
-            console.print(
-                f"A least-squares line through all figures reaches {format_value(stage.projected_lsq, goal.unit)}"
-                f" by {format_deadline(stage.target.by)}."
-            )
+        for line in _outlook(assessment):
+            console.print(line)
     if assessment.stale and assessment.stale_since:
         console.print(f"Stale since {assessment.stale_since.isoformat()}: the next figure is overdue.", style="yellow")
 
@@ -117,12 +109,40 @@ def show_goal(console: Console, assessment: Assessment, goals_file: GoalsFile) -
         history.add_row(
             observation_date(observation),
             format_observation(observation, goal.unit),
-            describe_source(observation.source, goals_file),
-            "; ".join(r for r in remarks if r),
+            clean(observation.source),
+            " · ".join(r for r in remarks if r),
         )
     if assessment.observations:
         console.print(history)
     _chart(console, assessment)
+    cited = dict.fromkeys(o.source for o in assessment.observations if o.source in goals_file.sources)
+    if cited:
+        console.print("Sources", style="bold")
+        for reference in cited:
+            console.print(f"  {reference}: {describe_source(reference, goals_file)}")
+
+
+def _outlook(assessment: Assessment) -> list[str]:
+    """The numbers users ask for most, as sentences: the pace still needed and where the trend leads."""
+    stage = assessment.stage
+    unit = assessment.goal.unit
+    if stage is None or stage.status in (Status.ACHIEVED, Status.MISSED, Status.NO_DATA):
+        return []
+    lines = []
+    if stage.needed_per_year is not None:
+        lines.append(f"Needed from the latest figure: {format_value(stage.needed_per_year, unit)} a year.")
+    deadline = format_deadline(stage.target.by)
+    if stage.projected is not None:
+        lines.append(f"At the current pace: {format_value(stage.projected, unit)} by {deadline}.")
+    if stage.projected_lsq is not None:
+        lines.append(
+            f"A least-squares line through all figures: {format_value(stage.projected_lsq, unit)} by {deadline}."
+        )
+    if stage.projected_date is not None:
+        lines.append(f"At the current pace the target is reached on {stage.projected_date.isoformat()}.")
+    elif stage.projected is not None:
+        lines.append("At the current pace the target is never reached.")
+    return lines
 
 
 def _chart(console: Console, assessment: Assessment) -> None:

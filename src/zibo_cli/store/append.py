@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,12 +32,16 @@ class AppendResult:
     label: str
 
 
+_SPACED_DATETIME = re.compile(r"^(recorded = \d{4}-\d{2}-\d{2}) ", re.MULTILINE)
+
+
 def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
     """TOML for `[[observations]]` entries; tomli-w does the quoting and escaping."""
     blocks = []
     for table in tables:
         ordered = {key: table[key] for key in KEY_ORDER if table.get(key) not in (None, False)}
-        blocks.append(tomli_w.dumps({"observations": [ordered]}))
+        # tomli-w separates date and time with a space; people write (and RFC 3339 prefers) a "T".
+        blocks.append(_SPACED_DATETIME.sub(r"\1T", tomli_w.dumps({"observations": [ordered]})))
     return "\n".join(blocks)
 
 

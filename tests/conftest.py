@@ -1,0 +1,102 @@
+"""Shared test helpers: run zibo in-process (CliRunner) or as the installed command, with a pinned world."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from zibo_cli.cli.app import app
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+SAMPLE = TESTS / "data" / "sample.toml"
+GOLDEN = TESTS / "golden"
+BUNDLED = REPO / "goals.toml"
+
+# Every run sees the same world: fixed clock, fixed width, no colour, no user files.
+PINNED_ENV = {
+    "ZIBO_NOW": "2026-11-27T10:00:00+08:00",
+    "COLUMNS": "80",
+    "NO_COLOR": "1",
+    "TERM": "dumb",
+    "ZIBO_FILE": "",
+    "ZIBO_LANG": "en",
+    "LANG": "C.UTF-8",
+    "LC_ALL": "C.UTF-8",
+    "ZIBO_NO_CACHE": "1",
+}
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clean working folder and home, so no real goals file or cache is ever touched."""
+    home = tmp_path / "home"
+    home.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    for key, value in PINNED_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(work)
+    return work
+
+
+@pytest.fixture
+def sample(world: Path) -> Path:
+    path = world / "goals.toml"
+    shutil.copyfile(SAMPLE, path)
+    return path
+
+
+def run(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+    """Run zibo in-process; stdout and stderr kept apart, as a shell would see them."""
+    runner = CliRunner()
+    result = runner.invoke(app, list(args), env=env, input=input, catch_exceptions=False)
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+def zibo_command() -> list[str]:
+    """The installed console script, next to this interpreter."""
+    script = Path(sys.executable).parent / "zibo"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "zibo_cli"]
+
+
+def run_installed(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Result:
+    full_env = {**os.environ, **PINNED_ENV, **(env or {})}
+    completed = subprocess.run(
+        [*zibo_command(), *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+    return Result(completed.returncode, completed.stdout, completed.stderr)
+
+
+def assert_golden(name: str, text: str) -> None:
+    """Compare with tests/golden/NAME; run with UPDATE_GOLDEN=1 to (re)write after checking the diff."""
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1" or not path.exists():
+        if os.environ.get("CI") and not path.exists():
+            pytest.fail(f"golden file {name} is missing")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"output differs from tests/golden/{name}"
