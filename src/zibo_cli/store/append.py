@@ -36,12 +36,16 @@ _SPACED_DATETIME = re.compile(r"^(recorded = \d{4}-\d{2}-\d{2}) ", re.MULTILINE)
 
 
 def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
-    """TOML for `[[observations]]` entries; tomli-w does the quoting and escaping."""
+    """TOML for `[[observations]]` entries; tomli-w does the quoting and escaping of each value.
+
+    The header is written here: tomli-w inlines a short array of tables (`observations = [{…}]`),
+    which cannot follow `[[observations]]` tables already in the file.
+    """
     blocks = []
     for table in tables:
         ordered = {key: table[key] for key in KEY_ORDER if table.get(key) not in (None, False)}
         # tomli-w separates date and time with a space; people write (and RFC 3339 prefers) a "T".
-        blocks.append(_SPACED_DATETIME.sub(r"\1T", tomli_w.dumps({"observations": [ordered]})))
+        blocks.append("[[observations]]\n" + _SPACED_DATETIME.sub(r"\1T", tomli_w.dumps(ordered)))
     return "\n".join(blocks)
 
 

@@ -18,6 +18,8 @@ from zibo_cli.store.locate import Location, display_path
 BOM = "\ufeff"
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _END_OF_DOCUMENT = re.compile(r"\s*\(at end of document\)$")
+_DECLARED_TWICE = re.compile(r"^cannot declare \((.*)\) twice$")
+_LONG_NUMBER = re.compile(r"\d[\d_]{4299,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,9 @@ class FileProblems(ZiboError):
 def read_bytes(location: Location) -> bytes:
     path = location.path
     label = display_path(path)
+    if path.is_char_device() or path.is_block_device() or path.is_socket():
+        # /dev/zero or /dev/urandom would be read forever.
+        raise ZiboError(f"{label} is a device, not a goals file.", "Point --file at a .toml file.")
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -89,8 +94,38 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
         elif _END_OF_DOCUMENT.search(message):
             line = text.count("\n") + 1
             message = _END_OF_DOCUMENT.sub("", message)
-        message = f"TOML syntax error: {message[0].lower()}{message[1:]}."
+        message = f"TOML syntax error: {_explained(message[0].lower() + message[1:])}."
         return None, Problem(message, line, column, "Fix the TOML at that place; `zibo check` lists every problem.")
+    except RecursionError:
+        # tomllib recurses once per level of nested arrays and inline tables.
+        return None, Problem(
+            "TOML syntax error: arrays or inline tables are nested too deeply to read.",
+            hint="A goals file never needs more than a few levels; remove the nesting.",
+        )
+    except ValueError:
+        # An integer beyond Python's digit limit for int(str) escapes tomllib as a plain ValueError.
+        long_number = _LONG_NUMBER.search(text)
+        line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
+        return None, Problem(
+            "TOML value error: a number has too many digits to read.",
+            line,
+            hint="No real figure needs more than 15 digits.",
+        )
+
+
+def _explained(message: str) -> str:
+    """tomllib's wording, with what it usually means for a hand-edited file."""
+    if message == "illegal character '\\n'":
+        return "a string is not closed before the end of the line (illegal character '\\n')"
+    if message.startswith("unterminated string") or message == 'expected "\'"':
+        return f"a string is never closed ({message})"
+    if message == "cannot overwrite a value":
+        return "a key is given a value twice (cannot overwrite a value)"
+    declared = _DECLARED_TWICE.match(message)
+    if declared:
+        parts = re.findall(r"'((?:[^'\\]|\\.)*)'", declared.group(1))
+        return f"the table [{'.'.join(parts)}] is declared twice"
+    return message
 
 
 def analyse(raw: bytes, today: dt.date | None) -> tuple[str | None, GoalsFile | None, list[Problem]]:

@@ -44,11 +44,11 @@ def add(
         parsed = parse_value(value, target_goal.unit)
     except ValueParseError as error:
         raise fail(f"{error}", f"Give the value in {target_goal.unit}, the unit of '{target_goal.id}'.") from None
-    if date:
+    if date is not None:  # an empty --date is refused rather than read as today
         try:
             day, precision = parse_iso_date(date)
         except DateError as error:
-            raise fail(f"--date: {error}") from None
+            raise fail(f"--date: {error}.") from None
     else:
         day, precision = env.today(), "day"
     table: dict[str, Any] = {
