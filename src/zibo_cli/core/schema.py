@@ -374,7 +374,8 @@ class _Validator:
             return result
         for index, table in enumerate(raw):
             path = f"observations#{index}"
-            line = self.lines.item("observations", index)
+            # An inline `observations = [...]` has no [[observations]] headers: point at the key.
+            line = self.lines.item("observations", index) or self.lines.key("", "observations")
             where = f"observation {index + 1}"
             if not isinstance(table, dict):
                 self.report(f"{where} must be a table, not {describe(table)}.", line)

@@ -58,15 +58,20 @@ def _joined(loaded: LoadedFile, addition: str) -> bytes:
     return raw + separator + addition.replace("\n", newline).encode("utf-8")
 
 
-def append_observations(location: Location, tables: Sequence[Mapping[str, Any]], today: dt.date | None) -> AppendResult:
-    """Validate the new entries against the file as it is under the lock, then write it atomically."""
-    label = display_path(location.path)
+def check_appendable(location: Location) -> None:
+    """Refuse up front a file zibo must not write: the bundled dataset, a read-only file, a missing one."""
     if location.read_only:
         raise ZiboError(
-            f"{label} is the bundled dataset, which is read-only.",
+            f"{display_path(location.path)} is the bundled dataset, which is read-only.",
             "Run `zibo init` to copy it to ./goals.toml (or `zibo init --user`), then add to that copy.",
         )
     ensure_writable(location.path)
+
+
+def append_observations(location: Location, tables: Sequence[Mapping[str, Any]], today: dt.date | None) -> AppendResult:
+    """Validate the new entries against the file as it is under the lock, then write it atomically."""
+    label = display_path(location.path)
+    check_appendable(location)
     with write_lock(location.path):
         loaded = load(location, today)
         for table in tables:

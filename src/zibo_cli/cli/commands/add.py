@@ -32,12 +32,13 @@ def add(
     from zibo_cli.core.dates import DateError, parse_iso_date
     from zibo_cli.core.values import ValueParseError, parse_value
     from zibo_cli.render.add_view import confirmation
-    from zibo_cli.store.append import append_observations
+    from zibo_cli.store.append import append_observations, check_appendable
     from zibo_cli.store.read import load
 
     state = state_of(ctx)
     env = state.env
     location = location_for(state, file)
+    check_appendable(location)  # say "read-only" before any complaint about the value typed
     loaded = load(location, env.today())
     target_goal = resolve_goal(goal, loaded.goals_file)
     try:
