@@ -274,6 +274,8 @@ CASES: list[Case] = [
     arg_case("missing-argument", r"Missing argument '(VALUE|value)'", "add", "gdp"),
     arg_case("unknown-command", r"No such command 'stauts'", "stauts"),
     arg_case("unknown-option", r"No such option: --colour", "status", "--colour"),
+    arg_case("misspelt-option-on-add", r"unexpected extra argument.*\(--sorce plan\)", "add", "gdp", "5000",
+             "--sorce", "plan"),
     arg_case("as-of-garbage", r"--as-of 'next tuesday' is not a date\.\n  Write it as YYYY-MM-DD", "status", "--as-of",
              "next tuesday"),
     arg_case("as-of-impossible-day", r"--as-of '2025-02-30' is not a date", "show", "gdp", "--as-of", "2025-02-30"),
@@ -436,3 +438,17 @@ def test_odd_but_valid_files_work(name: str, world: Path) -> None:
     assert after.count(BOM) == original.count(BOM)
     assert run("check").exit_code == 0
     assert "odd file" in run("show", "gdp").stdout
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [("0", "value = 0"), ("0.0", "value = 0"), ("-0", "value = 0"), ("约0", "value = 0"), ("-12.5", "value = -12.5"),
+     ("-2.1e3", "value = -2100")],
+)  # fmt: skip
+def test_edge_values_are_written_as_typed(typed: str, written: str, sample: Path) -> None:
+    """0 once lost its value (0 == False in Python); a negative figure was read as an unknown option."""
+    result = run("add", "parks", typed, "--date", "2025-06-30")
+    assert result.exit_code == 0, result.stderr
+    appended = sample.read_text(encoding="utf-8").split("[[observations]]")[-1]
+    assert written + "\n" in appended
+    assert run("check").exit_code == 0

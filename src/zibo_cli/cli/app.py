@@ -46,7 +46,8 @@ def main_options(
 
 
 app.command("status")(status.status)
-app.command("add")(add.add)
+# Negative figures (-2.1) are values, not unknown options.
+app.command("add", context_settings={"ignore_unknown_options": True})(add.add)
 app.command("show")(show.show)
 app.command("goals")(goals.goals)
 app.command("check")(check.check)

@@ -43,7 +43,8 @@ def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
     """
     blocks = []
     for table in tables:
-        ordered = {key: table[key] for key in KEY_ORDER if table.get(key) not in (None, False)}
+        # `is`, not `in (None, False)`: 0 == False, and a figure of 0 must keep its value.
+        ordered = {key: table[key] for key in KEY_ORDER if table.get(key) is not None and table.get(key) is not False}
         # tomli-w separates date and time with a space; people write (and RFC 3339 prefers) a "T".
         blocks.append("[[observations]]\n" + _SPACED_DATETIME.sub(r"\1T", tomli_w.dumps(ordered)))
     return "\n".join(blocks)
