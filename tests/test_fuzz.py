@@ -18,7 +18,7 @@ import string
 from typing import Any
 
 import tomli_w
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from zibo_cli.core.dates import DateError, format_date, parse_iso_date
@@ -309,7 +309,22 @@ def goals_with_history(draw: st.DrawFn) -> tuple[Goal, list[Observation], dt.dat
     return goal, observations, draw(near_dates)
 
 
+# Found by this test: a halving in one day annualises to -100%, and 1 + rate rounded to 0 (log(0)).
+HALVED_IN_A_DAY = (
+    Goal(
+        id="g",
+        name="目标",
+        unit="亿元",
+        baseline=Baseline(value=1.0, date=dt.date(2015, 1, 1)),
+        targets=(Target(value=0.0, by=dt.date(2015, 1, 1)), Target(value=1.0, by=dt.date(2015, 2, 1))),
+    ),
+    [Observation(goal="g", date=dt.date(2015, 1, 2), value=0.5)],
+    dt.date(2015, 1, 2),
+)
+
+
 @settings(max_examples=300 * SCALE, deadline=None)
+@example(HALVED_IN_A_DAY)
 @given(goals_with_history())
 def test_assess_never_raises_for_finite_inputs(case: tuple[Goal, list[Observation], dt.date]) -> None:
     goal, observations, as_of = case
