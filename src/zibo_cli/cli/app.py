@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from zibo_cli import __version__
-from zibo_cli.cli.commands import add, check, goals, init, show, status
+from zibo_cli.cli.commands import add, check, edit, goals, init, show, status
 from zibo_cli.cli.common import FileOption, state_of
 
 app = typer.Typer(
@@ -52,6 +52,7 @@ app.command("show")(show.show)
 app.command("goals")(goals.goals)
 app.command("check")(check.check)
 app.command("init")(init.init)
+app.command("edit")(edit.edit)
 
 
 def main() -> None:

@@ -69,8 +69,9 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        ctx = kwargs.get("ctx")
-        env = state_of(ctx).env if isinstance(ctx, typer.Context) else Environment()
+        # Duck-typed: Typer passes its vendored click Context, which is not a typer.Context instance.
+        ctx: Any = kwargs.get("ctx")
+        env = state_of(ctx).env if hasattr(ctx, "obj") else Environment()
         try:
             return command(*args, **kwargs)
         except ZiboError as error:
