@@ -90,9 +90,12 @@ def as_of_day(state: State, as_of: str | None) -> dt.date:
 
 
 def location_for(state: State, file: str | None) -> Any:
-    from zibo_cli.store.locate import locate
+    from zibo_cli.store.locate import display_path, locate
 
-    return locate(file or state.file, state.env.variables, state.env.cwd)
+    location = locate(file or state.file, state.env.variables, state.env.cwd)
+    if state.verbose:
+        state.env.stderr.write(f"zibo: using {display_path(location.path)} ({location.origin})\n")
+    return location
 
 
 def load_for(state: State, file: str | None) -> Any:

@@ -158,18 +158,25 @@ def _build(assessments: Sequence[Assessment], columns: Sequence[Column], color: 
 
 def status_table(assessments: Sequence[Assessment], console: Console, wide: bool = False) -> Table:
     """The widest table that fits: secondary columns are added in order while they fit the console."""
-    from rich.measure import Measurement
-
     if wide:
-        return _build(assessments, PRIMARY + SECONDARY, console.is_terminal)
+        table = _build(assessments, PRIMARY + SECONDARY, console.is_terminal)
+        # --wide asks for every column unsqueezed, even past the terminal's edge.
+        console.width = max(console.width, natural_width(table, console))
+        return table
     chosen: list[Column] = []
     for column in SECONDARY:
         candidate = _build(assessments, PRIMARY + chosen + [column], console.is_terminal)
-        unconstrained = console.options.update_width(10_000)
-        if Measurement.get(console, unconstrained, candidate).maximum > console.width:
+        if natural_width(candidate, console) > console.width:
             break
         chosen.append(column)
     return _build(assessments, PRIMARY + chosen, console.is_terminal)
+
+
+def natural_width(table: Table, console: Console) -> int:
+    """The width the table takes when nothing has to wrap."""
+    from rich.measure import Measurement
+
+    return Measurement.get(console, console.options.update_width(10_000), table).maximum
 
 
 def summary_line(assessments: Sequence[Assessment]) -> str:

@@ -40,8 +40,10 @@ def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
     blocks = []
     for table in tables:
         ordered = {key: table[key] for key in KEY_ORDER if table.get(key) not in (None, False)}
+        # Dump the scalar keys alone: given the array, tomli-w may choose an inline `observations = [...]`.
+        body = tomli_w.dumps(ordered)
         # tomli-w separates date and time with a space; people write (and RFC 3339 prefers) a "T".
-        blocks.append(_SPACED_DATETIME.sub(r"\1T", tomli_w.dumps({"observations": [ordered]})))
+        blocks.append("[[observations]]\n" + _SPACED_DATETIME.sub(r"\1T", body))
     return "\n".join(blocks)
 
 

@@ -89,8 +89,27 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
         elif _END_OF_DOCUMENT.search(message):
             line = text.count("\n") + 1
             message = _END_OF_DOCUMENT.sub("", message)
-        message = f"TOML syntax error: {message[0].lower()}{message[1:]}."
-        return None, Problem(message, line, column, "Fix the TOML at that place; `zibo check` lists every problem.")
+        return None, Problem(f"TOML syntax error: {_friendlier(message)}.", line, column, SYNTAX_HINT)
+
+
+_EXPLANATIONS = {
+    "Illegal character '\\n'": "a line ends inside a string (is a closing quote missing?)",
+    "Cannot overwrite a value": "a key is set twice (duplicate key)",
+    "Invalid date or datetime": "not a real date or date-time (check the day and month)",
+    "Unclosed array": "an array is not closed (is a ']' missing?)",
+}
+
+
+def _friendlier(message: str) -> str:
+    for raw, explanation in _EXPLANATIONS.items():
+        if message.startswith(raw):
+            return explanation
+    if message.startswith("Cannot declare"):
+        return message[0].lower() + message[1:] + " (a table or goal id is defined twice)"
+    return message[0].lower() + message[1:]
+
+
+SYNTAX_HINT = "Fix the TOML at that line and column; `zibo check` lists every problem."
 
 
 def analyse(raw: bytes, today: dt.date | None) -> tuple[str | None, GoalsFile | None, list[Problem]]:
