@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from zibo_cli.core.progress import Point
-from zibo_cli.render.text import format_number
+from zibo_cli.render.text import format_estimate
 
 POINT_MARK = "●"
 PATH_MARK = "·"
@@ -60,7 +60,7 @@ def draw_chart(
     label_width = 10
     lines = []
     for y, cells in enumerate(grid):
-        label = format_number(high) if y == 0 else format_number(low) if y == height - 1 else ""
+        label = format_estimate(high) if y == 0 else format_estimate(low) if y == height - 1 else ""
         lines.append(f"{label[:label_width]:>{label_width}} ┤" + "".join(cells).rstrip())
     lines.append(" " * label_width + " └" + "─" * plot_width)
     left, right = first.isoformat(), last.isoformat()

@@ -129,15 +129,15 @@ def _outlook(assessment: Assessment) -> list[str]:
     if stage is None or stage.status in (Status.ACHIEVED, Status.MISSED, Status.NO_DATA):
         return []
     lines = []
-    if stage.needed_per_year is not None:
-        lines.append(f"Needed from the latest figure: {format_value(stage.needed_per_year, unit)} a year.")
     deadline = format_deadline(stage.target.by)
+    if stage.needed_per_year is not None:
+        needed = format_value(stage.needed_per_year, unit, estimate=True)
+        lines.append(f"Needed from the latest figure: {needed} a year.")
     if stage.projected is not None:
-        lines.append(f"At the current pace: {format_value(stage.projected, unit)} by {deadline}.")
+        lines.append(f"At the current pace: {format_value(stage.projected, unit, estimate=True)} by {deadline}.")
     if stage.projected_lsq is not None:
-        lines.append(
-            f"A least-squares line through all figures: {format_value(stage.projected_lsq, unit)} by {deadline}."
-        )
+        trend = format_value(stage.projected_lsq, unit, estimate=True)
+        lines.append(f"A least-squares line through all figures: {trend} by {deadline}.")
     if stage.projected_date is not None:
         lines.append(f"At the current pace the target is reached on {stage.projected_date.isoformat()}.")
     elif stage.projected is not None:

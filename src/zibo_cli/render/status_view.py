@@ -111,14 +111,14 @@ def _needed_cell(assessment: Assessment) -> str:
     stage = assessment.stage
     if stage is None or stage.needed_per_year is None or assessment.status is Status.ACHIEVED:
         return ""
-    return format_value(stage.needed_per_year, assessment.goal.unit) + "/yr"
+    return format_value(stage.needed_per_year, assessment.goal.unit, estimate=True) + "/yr"
 
 
 def _projected_cell(assessment: Assessment) -> str:
     stage = assessment.stage
     if stage is None or stage.projected is None:
         return ""
-    return format_value(stage.projected, assessment.goal.unit)
+    return format_value(stage.projected, assessment.goal.unit, estimate=True)
 
 
 def _category_cell(assessment: Assessment) -> str:
@@ -179,9 +179,15 @@ def natural_width(table: Table, console: Console) -> int:
     return Measurement.get(console, console.options.update_width(10_000), table).maximum
 
 
+def _plural(label: str, count: int) -> str:
+    return label + "s" if label == "fact" and count != 1 else label
+
+
 def summary_line(assessments: Sequence[Assessment]) -> str:
     counts = Counter(assessment.status for assessment in assessments)
-    parts = [f"{counts[status]} {STATUS_LABELS[status]}" for status in Status if counts[status]]
+    parts = [
+        f"{counts[status]} {_plural(STATUS_LABELS[status], counts[status])}" for status in Status if counts[status]
+    ]
     stale = sum(1 for assessment in assessments if assessment.stale)
     if stale:
         parts.append(f"{stale} stale")

@@ -44,15 +44,26 @@ def clean(text: str | None) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def format_number(value: float | None, max_decimals: int = 4) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+def format_number(value: float | None) -> str:
+    """A reported figure exactly as recorded (4.5456 stays 4.5456), with thousands separators."""
+    if value is None or not math.isfinite(value):
         return "—"
     if value == int(value) and abs(value) < 1e15:
         return f"{int(value):,}"
+    whole, _, decimals = repr(float(value)).partition(".")
+    if "e" in decimals or "e" in whole:
+        return f"{value:g}"
+    return f"{int(whole):,}.{decimals}" if whole not in ("-0",) else f"-0.{decimals}"
+
+
+def format_estimate(value: float | None) -> str:
+    """A computed figure (projection, pace) rounded to what is meaningful: 1–4 decimals by magnitude."""
+    if value is None or not math.isfinite(value):
+        return "—"
     magnitude = abs(value)
-    decimals = max_decimals if magnitude < 1 else 2 if magnitude < 1000 else 1
+    decimals = 4 if magnitude < 1 else 2 if magnitude < 1000 else 1
     text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
-    return text if text not in ("-0", "") else "0"
+    return "0" if text in ("-0", "") else text
 
 
 def _wide(character: str) -> bool:
@@ -68,9 +79,10 @@ def with_unit(number: str, unit: str) -> str:
     return f"{number} {unit}"
 
 
-def format_value(value: float | None, unit: str, qualifier: str | None = None) -> str:
+def format_value(value: float | None, unit: str, qualifier: str | None = None, *, estimate: bool = False) -> str:
     prefix = QUALIFIER_SYMBOLS.get(qualifier or "", "")
-    return prefix + with_unit(format_number(value), clean(unit))
+    number = format_estimate(value) if estimate else format_number(value)
+    return prefix + with_unit(number, clean(unit))
 
 
 def format_observation(observation: Observation, unit: str) -> str:
@@ -83,6 +95,8 @@ def observation_date(observation: Observation) -> str:
         start, end = observation.period.split("/")
         if start[:4] == end[:4]:
             return f"{start}–{end[5:]}"
+        if start[4:] in ("-01", "-01-01") and end[4:] in ("-12", "-12-31"):
+            return f"{start[:4]}–{end[:4]}"  # whole years: 2021–2025
         return f"{start}–{end}"
     return format_date(observation.date, observation.precision)
 
