@@ -17,11 +17,11 @@ def goals_table(goals: Sequence[Goal], color: bool) -> Table:
     from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD if color else box.SIMPLE, show_edge=False, pad_edge=False)
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Name")
-    table.add_column("Unit")
-    table.add_column("Category")
-    table.add_column("Target")
+    table.add_column("ID", overflow="fold")
+    table.add_column("Name", overflow="fold")
+    table.add_column("Unit", overflow="fold")
+    table.add_column("Category", overflow="fold")
+    table.add_column("Target", overflow="fold")
     for goal in goals:
         name = clean(goal.name) + (f"\n{clean(goal.name_en)}" if goal.name_en else "")
         targets = "\n".join(format_target(t, goal.unit) for t in goal.targets) or "fact"
