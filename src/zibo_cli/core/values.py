@@ -26,6 +26,7 @@ _SUFFIX_QUALIFIERS: list[tuple[str, Qualifier]] = [
 ]  # fmt: skip
 _NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _CHINESE_NUMERALS = set("零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟")
+# cn2an also reads 万 and 亿 inside a numeral (一百亿); they are magnitudes, not units, there.
 
 
 class ValueParseError(ValueError):
@@ -70,8 +71,8 @@ def parse_value(text: str, goal_unit: str) -> ParsedValue:
     # A suffix qualifier may follow the unit: 1000余家 → number 1000, qualifier 余, unit 家.
     match = _NUMBER.match(cleaned)
     if not match:
-        if any(character in _CHINESE_NUMERALS for character in cleaned):
-            raise ValueParseError(f"'{original}' is written in Chinese numerals; type it with digits, e.g. 100亿.")
+        if cleaned and cleaned[0] in _CHINESE_NUMERALS:
+            return _parse_chinese_numeral(cleaned, qualifier, goal_unit, original)
         raise ValueParseError(f"'{original}' is not a number.")
     number_text = match.group().replace(",", "")
     rest = cleaned[match.end() :]
@@ -87,6 +88,28 @@ def parse_value(text: str, goal_unit: str) -> ParsedValue:
     if checked is None:
         raise ValueParseError(f"'{original}' {reason}.")
     return ParsedValue(value=checked, qualifier=qualifier, conversion=conversion)
+
+
+def _parse_chinese_numeral(text: str, qualifier: Qualifier | None, goal_unit: str, original: str) -> ParsedValue:
+    """一百亿元: cn2an reads the numeral (magnitude included); what follows it is the base unit."""
+    import cn2an
+
+    end = len(text)
+    while end and text[end - 1] not in _CHINESE_NUMERALS | set("万亿点"):
+        end -= 1
+    numeral, unit = text[:end], text[end:]
+    unit, suffix_qualifier = _strip_qualifiers(unit) if unit else (unit, None)
+    try:
+        number = float(cn2an.cn2an(numeral, "smart"))
+    except (ValueError, KeyError, IndexError):
+        raise ValueParseError(f"'{original}' is not a Chinese numeral zibo can read; type it with digits.") from None
+    _, goal_base = _split_unit(goal_unit)
+    if unit and unit != goal_base and unit != goal_unit:
+        raise ValueParseError(f"'{original}' is in {unit}, which does not convert into this goal's unit, {goal_unit}.")
+    value, _ = _convert(number, goal_base if goal_base != goal_unit else "", goal_unit, original)
+    return ParsedValue(
+        value=value, qualifier=qualifier or suffix_qualifier, conversion=f"{original} = {value:.12g}{goal_unit}"
+    )
 
 
 def _finite_text(number_text: str) -> bool:
@@ -111,4 +134,4 @@ def _convert(number: float, unit: str, goal_unit: str, original: str) -> tuple[f
     if from_base not in ("", to_base):
         raise ValueParseError(f"'{original}' is in {unit}, which does not convert into this goal's unit, {goal_unit}.")
     value = number * from_factor / to_factor
-    return value, f"{original} = {value:g}{goal_unit}"
+    return value, f"{original} = {value:.12g}{goal_unit}"

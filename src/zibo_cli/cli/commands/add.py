@@ -16,7 +16,15 @@ def add(
     value: Annotated[str, typer.Argument(help="The figure as printed: 4884.1, 100亿元, 约90%, 1000余.")],
     date: Annotated[
         str | None,
-        typer.Option("--date", "-d", help="Day or period the figure is for: 2025-12-31, 2025-12, 2025-Q4, 2025."),
+        typer.Option(
+            "--date",
+            "-d",
+            help="Day or period the figure is for: 2025-12-31, 2025-12, 2025-Q4, 2025, 2024年底, 1至11月 … "
+            "(default today).",
+        ),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", help="The year of a month span such as 1至11月 (default this year).")
     ] = None,
     source: Annotated[str | None, typer.Option("--source", "-s", help="A [sources] id, or free text.")] = None,
     note: Annotated[str | None, typer.Option("--note", "-n", help="Remarks.")] = None,
@@ -29,7 +37,7 @@ def add(
     is only appended to, never rewritten: comments and layout stay as you wrote them.
     """
     from zibo_cli.cli.goal_lookup import resolve_goal
-    from zibo_cli.core.dates import DateError, parse_iso_date
+    from zibo_cli.core.dates import DateError, ParsedDate, parse_date
     from zibo_cli.core.values import ValueParseError, parse_value
     from zibo_cli.render.add_view import confirmation
     from zibo_cli.store.append import append_observations
@@ -44,18 +52,16 @@ def add(
         parsed = parse_value(value, target_goal.unit)
     except ValueParseError as error:
         raise fail(f"{error}", f"Give the value in {target_goal.unit}, the unit of '{target_goal.id}'.") from None
-    if date:
-        try:
-            day, precision = parse_iso_date(date)
-        except DateError as error:
-            raise fail(f"--date: {error}") from None
-    else:
-        day, precision = env.today(), "day"
+    try:
+        when = parse_date(date, env.today(), year) if date else ParsedDate(env.today(), "day")
+    except DateError as error:
+        raise fail(f"--date: {error}") from None
     table: dict[str, Any] = {
         "goal": target_goal.id,
-        "date": day,
+        "date": when.date,
         "value": _plain_number(parsed.value),
-        "precision": None if precision == "day" else precision,
+        "precision": None if when.precision == "day" else when.precision,
+        "period": when.period,
         "qualifier": parsed.qualifier,
         "source": source,
         "quote": quote,
