@@ -170,7 +170,7 @@ def parse_date(text: str, today: dt.date, year: int | None = None) -> ParsedDate
     """Every date form a figure is printed with, resolved to its last day plus precision (and period)."""
     cleaned = unicodedata.normalize("NFKC", text).strip()
     if not cleaned:
-        raise DateError(f"the date is empty; use {NATURAL_FORMS_HELP}")
+        raise DateError("the date is empty")
     relative = _relative(cleaned, today)
     if relative:
         return relative
@@ -220,11 +220,10 @@ def _natural(kind: str, groups: tuple[str, ...], original: str) -> ParsedDate:
 def _free_form(text: str) -> ParsedDate:
     """Whatever python-dateutil reads with certainty; day/month orders it would have to guess are refused."""
     ambiguous = _AMBIGUOUS.match(text)
-    if ambiguous and int(ambiguous.group(1)) <= 12 and int(ambiguous.group(2)) <= 12:
-        if ambiguous.group(1) != ambiguous.group(2):
-            raise DateError(f"'{text}' is ambiguous (day/month or month/day?); use 2024-11-30")
+    if ambiguous and ambiguous.group(1) != ambiguous.group(2) and max(map(int, ambiguous.groups()[:2])) <= 12:
+        raise DateError(f"'{text}' is ambiguous (day/month or month/day?); use 2024-11-30")
     if not any(character.isdigit() for character in text):
-        raise DateError(f"'{text}' is not a date zibo understands; use {NATURAL_FORMS_HELP}")
+        raise DateError(f"'{text}' is not a date zibo understands")
     from dateutil import parser
 
     sentinel_a = dt.datetime(1904, 1, 1)
@@ -233,7 +232,7 @@ def _free_form(text: str) -> ParsedDate:
         first = parser.parse(text, default=sentinel_a)
         second = parser.parse(text, default=sentinel_b)
     except (ValueError, OverflowError, parser.ParserError):
-        raise DateError(f"'{text}' is not a date zibo understands; use {NATURAL_FORMS_HELP}") from None
+        raise DateError(f"'{text}' is not a date zibo understands") from None
     if first.year != second.year:
         raise DateError(f"'{text}' has no year; add one, e.g. '{text} 2024'")
     if first.month != second.month:

@@ -37,7 +37,7 @@ def add(
     is only appended to, never rewritten: comments and layout stay as you wrote them.
     """
     from zibo_cli.cli.goal_lookup import resolve_goal
-    from zibo_cli.core.dates import DateError, ParsedDate, parse_date
+    from zibo_cli.core.dates import NATURAL_FORMS_HELP, DateError, ParsedDate, parse_date
     from zibo_cli.core.values import ValueParseError, parse_value
     from zibo_cli.render.add_view import confirmation
     from zibo_cli.store.append import append_observations
@@ -55,7 +55,7 @@ def add(
     try:
         when = parse_date(date, env.today(), year) if date else ParsedDate(env.today(), "day")
     except DateError as error:
-        raise fail(f"--date: {error}") from None
+        raise fail(f"--date: {error}.", f"Accepted forms: {NATURAL_FORMS_HELP}.") from None
     table: dict[str, Any] = {
         "goal": target_goal.id,
         "date": when.date,
