@@ -58,3 +58,14 @@ def test_installed_status_on_bundled_data_outside_any_project(tmp_path: Path) ->
     result = run_installed("status", "--as-of", "2026-06-30", cwd=tmp_path, env={"HOME": str(tmp_path)})
     assert result.exit_code == 0
     assert "bundled dataset" in result.stdout
+
+
+def test_shell_completion_offers_goal_ids_from_the_file(tmp_path: Path) -> None:
+    from conftest import SAMPLE
+
+    goals = tmp_path / "goals.toml"
+    goals.write_bytes(SAMPLE.read_bytes())
+    result = run_installed(
+        cwd=tmp_path, env={"_ZIBO_COMPLETE": "complete_bash", "COMP_WORDS": "zibo show g", "COMP_CWORD": "2"}
+    )
+    assert result.stdout.split() == ["gdp"]

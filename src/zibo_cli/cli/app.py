@@ -12,9 +12,9 @@ from zibo_cli.cli.common import FileOption, state_of
 
 app = typer.Typer(
     name="zibo",
-    help="Track what the city of Zibo (淄博) promised against what it has reported.\n\n"
-    "Example: zibo status        (where every goal stands)\n\n"
-    "Goals, figures and sources live in one plain-text goals.toml; see the README for its format.",
+    help="Example: zibo status        (where every goal stands)\n\n"
+    "Track what the city of Zibo (淄博) promised against what it has reported. Goals, figures and\n"
+    "sources live in one plain-text goals.toml; see the README for its format.",
     no_args_is_help=False,
     add_completion=True,
     rich_markup_mode=None,
@@ -45,12 +45,16 @@ def main_options(
         typer.echo(ctx.get_help())
 
 
-app.command("status")(status.status)
-app.command("add")(add.add)
-app.command("show")(show.show)
-app.command("goals")(goals.goals)
-app.command("check")(check.check)
-app.command("init")(init.init)
+COMMANDS = [
+    ("status", status.status, "Where every goal stands, most at risk first."),
+    ("add", add.add, "Append a reported figure to a goal."),
+    ("show", show.show, "Everything about one goal: sources, history, progress, chart."),
+    ("goals", goals.goals, "List the goals and facts."),
+    ("check", check.check, "Validate the goals file; silent when all is well."),
+    ("init", init.init, "Start a goals file from the bundled dataset or a template."),
+]
+for name, function, summary in COMMANDS:
+    app.command(name, short_help=summary)(function)
 
 
 def main() -> None:

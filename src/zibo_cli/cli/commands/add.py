@@ -6,13 +6,16 @@ from typing import Annotated, Any
 
 import typer
 
+from zibo_cli.cli.completion import complete_goal_ids
 from zibo_cli.cli.common import FileOption, fail, handles_errors, location_for, state_of
 
 
 @handles_errors
 def add(
     ctx: typer.Context,
-    goal: Annotated[str, typer.Argument(help="Goal id, id prefix, or a unique part of its name.")],
+    goal: Annotated[
+        str, typer.Argument(help="Goal id, id prefix, or a unique part of its name.", autocompletion=complete_goal_ids)
+    ],
     value: Annotated[str, typer.Argument(help="The figure as printed: 4884.1, 100亿元, 约90%, 1000余.")],
     date: Annotated[
         str | None,
@@ -31,7 +34,7 @@ def add(
     quote: Annotated[str | None, typer.Option("--quote", "-q", help="The phrase the figure was read from.")] = None,
     file: FileOption = None,
 ) -> None:
-    """Example: zibo add gdp-total 5000亿元 --date 2025 --source "淄博日报 2026-01-20"
+    """Example: zibo add gdp 5000亿元 --date 2025 --source "淄博日报 2026-01-20"
 
     Append a figure to the goals file and say what changed (latest value, progress, status). The file
     is only appended to, never rewritten: comments and layout stay as you wrote them.
