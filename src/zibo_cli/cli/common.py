@@ -9,6 +9,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
+from zibo_cli.cli.completion import complete_goal_ids
 from zibo_cli.environment import Environment
 from zibo_cli.errors import ExitCode, ZiboError
 
@@ -30,6 +31,10 @@ AsOfOption = Annotated[
     typer.Option(
         "--as-of", metavar="DATE", help="Compute as of this day (YYYY-MM-DD); only figures dated by then count."
     ),
+]
+GoalArgument = Annotated[
+    str,
+    typer.Argument(help="Goal id, id prefix, or a unique part of its name.", autocompletion=complete_goal_ids),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 import typer
 
-from zibo_cli.cli.completion import complete_goal_ids
 from zibo_cli.cli.common import FileOption, fail, handles_errors, location_for, state_of
 
 

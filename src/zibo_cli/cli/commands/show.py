@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from zibo_cli.cli.completion import complete_goal_ids
 from zibo_cli.cli.common import (
     AsOfOption,
     FileOption,
