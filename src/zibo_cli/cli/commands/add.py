@@ -6,15 +6,13 @@ from typing import Annotated, Any
 
 import typer
 
-from zibo_cli.cli.common import FileOption, fail, handles_errors, location_for, state_of
+from zibo_cli.cli.common import FileOption, GoalArgument, fail, handles_errors, location_for, state_of
 
 
 @handles_errors
 def add(
     ctx: typer.Context,
-    goal: Annotated[
-        str, typer.Argument(help="Goal id, id prefix, or a unique part of its name.", autocompletion=complete_goal_ids)
-    ],
+    goal: GoalArgument,
     value: Annotated[str, typer.Argument(help="The figure as printed: 4884.1, 100亿元, 约90%, 1000余.")],
     date: Annotated[
         str | None,

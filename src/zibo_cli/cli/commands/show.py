@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from zibo_cli.cli.common import (
     AsOfOption,
     FileOption,
+    GoalArgument,
     JsonOption,
     as_of_day,
     dump_json,
@@ -22,9 +21,7 @@ from zibo_cli.cli.common import (
 @handles_errors
 def show(
     ctx: typer.Context,
-    goal: Annotated[
-        str, typer.Argument(help="Goal id, id prefix, or a unique part of its name.", autocompletion=complete_goal_ids)
-    ],
+    goal: GoalArgument,
     file: FileOption = None,
     as_of: AsOfOption = None,
     json_output: JsonOption = False,
