@@ -21,17 +21,39 @@ def test_status_shows_targets_most_at_risk_first(sample: Path) -> None:
     result = run("status", "--as-of", "2025-06-30")
     assert result.exit_code == 0
     lines = result.stdout
-    assert (
-        lines.index("地区生产总值") < lines.index("机器人产业规模") < lines.index("“四强”")
-    )  # at risk, no data, on track
-    assert "公园数量" not in lines  # facts need --all
+    # at risk, then no data, then on track
+    assert lines.index("GDP") < lines.index("Robot industry") < lines.index("Share of the four")
+    assert "Parks" not in lines  # facts need --all
     assert "2 facts not shown" in lines
+
+
+def test_status_in_chinese(sample: Path) -> None:
+    result = run("--lang", "zh", "status", "--all", "--as-of", "2025-06-30")
+    assert "地区生产总值" in result.stdout
+    assert "≥1000处" in result.stdout
+    assert "有风险" in result.stdout
+    assert "截至 2025-06-30" in result.stdout
+
+
+def test_language_from_environment_and_refusal(sample: Path) -> None:
+    assert "地区生产总值" in run("status", env={"ZIBO_LANG": "", "LANG": "zh_CN.UTF-8", "LC_ALL": ""}).stdout
+    assert "GDP" in run("status", env={"ZIBO_LANG": "", "LC_ALL": "C"}).stdout
+    refused = run("--lang", "fr", "status")
+    assert refused.exit_code == 2
+    assert "fr" in refused.stderr
+
+
+def test_errors_in_chinese(sample: Path) -> None:
+    result = run("--lang", "zh", "add", "gdq", "5")
+    assert result.exit_code == 2
+    assert "文件中没有目标“gdq”" in result.stderr
+    assert "您是否要找 'gdp'" in result.stderr
 
 
 def test_status_all_includes_facts(sample: Path) -> None:
     result = run("status", "--all", "--as-of", "2025-06-30")
-    assert "公园数量" in result.stdout
-    assert "≥1,000处" in result.stdout
+    assert "Parks" in result.stdout
+    assert "≥1,000 sites" in result.stdout
 
 
 def test_status_json_has_the_documented_keys(sample: Path) -> None:
@@ -110,7 +132,7 @@ def test_status_without_any_file_uses_bundled_dataset(world: Path) -> None:
     result = run("status", "--as-of", "2026-06-30")
     assert result.exit_code == 0
     assert "bundled dataset" in result.stdout
-    assert "机器人产业规模" in result.stdout
+    assert "Robot industry" in result.stdout
 
 
 # -- where the file is -------------------------------------------------------------------------------
@@ -153,7 +175,7 @@ def test_add_appends_and_reports_the_change(sample: Path) -> None:
     before = sample.read_bytes()
     result = run("add", "gdp", "5100亿元", "--date", "2025", "--source", "plan", "--note", "first estimate")
     assert result.exit_code == 0, result.stderr
-    assert "4,884.1亿元 (2024) → 5,100亿元 (2025)" in result.stdout
+    assert "488.41 bn yuan (2024) → 510 bn yuan (2025)" in result.stdout
     assert "progress:" in result.stdout
     after = sample.read_bytes()
     assert after.startswith(before)
@@ -277,8 +299,8 @@ def test_show_lists_history_sources_and_chart(sample: Path) -> None:
     result = run("show", "gdp", "--as-of", "2025-06-30")
     assert result.exit_code == 0
     out = result.stdout
-    assert "地区生产总值" in out
-    assert "4,884.1亿元" in out
+    assert "GDP" in out
+    assert "488.41 bn yuan" in out
     assert "Sample plan" in out
     assert "●" in out
     assert "◎" in out

@@ -28,5 +28,6 @@ def test_readme_opens_with_the_two_setup_commands_and_ci_runs_the_test_command()
     assert test in ci
 
 
-def test_readme_status_table_is_the_real_output() -> None:
+def test_readme_status_tables_are_the_real_output() -> None:
     assert (GOLDEN / "status-bundled-120.txt").read_text(encoding="utf-8") in README
+    assert (GOLDEN / "status-bundled-80-zh.txt").read_text(encoding="utf-8") in README

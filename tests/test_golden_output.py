@@ -5,21 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from conftest import BUNDLED, assert_golden, run
 from zibo_cli.core.model import Status
+from zibo_cli.messages_zh import ZH
 from zibo_cli.render.text import STATUS_LABELS
 
 AS_OF = "2026-06-30"
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
 @pytest.mark.parametrize("width", [80, 120])
-def test_status_of_bundled_dataset(world: Path, width: int) -> None:
-    result = run("status", "-f", str(BUNDLED), "--as-of", AS_OF, env={"COLUMNS": str(width)})
+def test_status_of_bundled_dataset(world: Path, width: int, language: str) -> None:
+    result = run("--lang", language, "status", "-f", str(BUNDLED), "--as-of", AS_OF, env={"COLUMNS": str(width)})
     assert result.exit_code == 0
     text = result.stdout.replace(str(BUNDLED), "goals.toml")
-    assert_golden(f"status-bundled-{width}.txt", text)
-    assert all(len(line) <= width for line in text.splitlines())
+    suffix = "" if language == "en" else f"-{language}"
+    assert_golden(f"status-bundled-{width}{suffix}.txt", text)
+    assert all(cell_len(line) <= width for line in text.splitlines())
 
 
 def test_bundled_dataset_shows_a_meaningful_mix(world: Path) -> None:
@@ -35,10 +39,8 @@ def test_bundled_dataset_shows_a_meaningful_mix(world: Path) -> None:
 
 def test_cjk_columns_align(world: Path) -> None:
     """Every row of the table has the status column starting at the same cell position."""
-    from rich.cells import cell_len
-
-    out = run("status", "-f", str(BUNDLED), "--as-of", AS_OF, env={"COLUMNS": "120"}).stdout
-    labels = [STATUS_LABELS[s] for s in Status]
+    out = run("--lang", "zh", "status", "-f", str(BUNDLED), "--as-of", AS_OF, env={"COLUMNS": "120"}).stdout
+    labels = [ZH[STATUS_LABELS[s]] for s in Status]
     positions = set()
     for line in out.splitlines():
         for label in labels:
@@ -48,8 +50,10 @@ def test_cjk_columns_align(world: Path) -> None:
     assert len(positions) == 1
 
 
-def test_show_golden(sample: Path) -> None:
-    assert_golden("show-gdp-80.txt", run("show", "gdp", "--as-of", "2025-06-30").stdout)
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_show_golden(sample: Path, language: str) -> None:
+    result = run("--lang", language, "show", "gdp", "--as-of", "2025-06-30")
+    assert_golden(f"show-gdp-80-{language}.txt", result.stdout)
 
 
 def test_show_bundled_gdp_golden(world: Path) -> None:

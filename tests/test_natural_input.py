@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from zibo_cli.core.dates import DateError, ParsedDate, format_date, parse_date, parse_iso_date
 from zibo_cli.core.values import ValueParseError, parse_value
+from zibo_cli.i18n import set_language
+from zibo_cli.render.text import display_date
 
 TODAY = dt.date(2026, 11, 27)
 D = dt.date
@@ -145,16 +147,36 @@ def test_refused_dates(text: str, reason: str) -> None:
         parse_date(text, TODAY)
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
 @given(
-    st.dates(min_value=D(1900, 1, 1), max_value=D(2100, 12, 31)),
-    st.sampled_from(["day", "month", "quarter", "half", "year"]),
+    day=st.dates(min_value=D(1900, 1, 1), max_value=D(2100, 12, 31)),
+    precision=st.sampled_from(["day", "month", "quarter", "half", "year"]),
 )
-def test_shown_dates_can_be_typed_back(day: dt.date, precision: str) -> None:
-    """A figure's date as zibo shows it parses back to the same day and precision."""
-    if precision != "day":
-        day, _ = parse_iso_date(format_date(day, precision))  # type: ignore[arg-type]
-    shown = format_date(day, precision)  # type: ignore[arg-type]
-    assert parse_date(shown, TODAY) == ParsedDate(day, precision)  # type: ignore[arg-type]
+def test_shown_dates_can_be_typed_back(language: str, day: dt.date, precision: str) -> None:
+    """A figure's date as zibo shows it, in either language, parses back to the same day and precision."""
+    set_language(language)
+    try:
+        if precision != "day":
+            day, _ = parse_iso_date(format_date(day, precision))  # type: ignore[arg-type]
+        shown = display_date(day, precision)  # type: ignore[arg-type]
+        assert parse_date(shown, TODAY) == ParsedDate(day, precision)  # type: ignore[arg-type]
+    finally:
+        set_language("en")
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("period", ["2024-01/2024-11", "2025-03/2025-09"])
+def test_shown_periods_can_be_typed_back(language: str, period: str) -> None:
+    from zibo_cli.core.model import Observation
+    from zibo_cli.render.text import observation_date
+
+    end = parse_iso_date(period.split("/")[1])[0]
+    observation = Observation(goal="g", date=end, value=1, precision="month", period=period)
+    set_language(language)
+    try:
+        assert parse_date(observation_date(observation), TODAY) == ParsedDate(end, "month", period)
+    finally:
+        set_language("en")
 
 
 @given(st.text(max_size=30))
@@ -167,3 +189,43 @@ def test_date_parser_never_raises_anything_but_date_error(text: str) -> None:
 def test_value_parser_never_raises_anything_but_value_error(text: str, unit: str) -> None:
     with contextlib.suppress(ValueParseError):
         parse_value(text, unit)
+
+
+UNITS = [
+    "亿元",
+    "万元",
+    "万亿元",
+    "元",
+    "万人",
+    "%",
+    "个百分点",
+    "家",
+    "个",
+    "项",
+    "处",
+    "天",
+    "平方米",
+    "位",
+    "指数",
+    "条",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@given(
+    value=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).map(lambda v: round(v, 3)),
+    unit=st.sampled_from(UNITS),
+    qualifier=st.sampled_from([None, "approx", "at_least", "at_most"]),
+)
+def test_shown_values_can_be_typed_back(language: str, value: float, unit: str, qualifier: str | None) -> None:
+    """A value as zibo shows it, in either language, parses back into the goal's unit."""
+    from zibo_cli.render.text import format_value
+
+    set_language(language)
+    try:
+        shown = format_value(value, unit, qualifier)
+    finally:
+        set_language("en")
+    parsed = parse_value(shown, unit)
+    assert parsed.value == pytest.approx(value, rel=1e-9, abs=1e-9)
+    assert parsed.qualifier == qualifier

@@ -34,6 +34,12 @@ def main_options(
     ctx: typer.Context,
     file: FileOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say which goals file is used.")] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", metavar="zh|en", help="Language of tables, messages and reports (else $ZIBO_LANG, else $LANG)."
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -41,6 +47,7 @@ def main_options(
     state = state_of(ctx)
     state.file = file
     state.verbose = verbose
+    state.lang = lang
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
 

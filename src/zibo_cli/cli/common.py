@@ -12,6 +12,7 @@ import typer
 from zibo_cli.cli.completion import complete_goal_ids
 from zibo_cli.environment import Environment
 from zibo_cli.errors import ExitCode, ZiboError
+from zibo_cli.i18n import tr
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -46,6 +47,7 @@ class State:
         self.env = env or Environment()
         self.file: str | None = None
         self.verbose = False
+        self.lang: str | None = None
 
 
 def state_of(ctx: typer.Context) -> State:
@@ -68,17 +70,31 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         ctx = kwargs.get("ctx")
-        env = state_of(ctx).env if isinstance(ctx, typer.Context) else Environment()
+        state = state_of(ctx) if hasattr(ctx, "obj") else State()
+        env = state.env
         try:
+            use_language(state)
             return command(*args, **kwargs)
         except ZiboError as error:
             report_error(env, error)
             raise typer.Exit(int(error.exit_code)) from None
         except KeyboardInterrupt:
-            env.stderr.write("zibo: interrupted; nothing was written.\n")
+            env.stderr.write("zibo: " + tr("interrupted; nothing was written.") + "\n")
             raise typer.Exit(130) from None
 
     return wrapper
+
+
+def use_language(state: State) -> None:
+    from zibo_cli.i18n import LANGUAGES, resolve_language, set_language
+
+    try:
+        set_language(resolve_language(state.lang, state.env.variables))
+    except ValueError as error:
+        set_language("en")
+        raise ZiboError(
+            f"language {error} is not one zibo speaks.", f"Use one of: {', '.join(LANGUAGES)} (--lang or ZIBO_LANG)."
+        ) from None
 
 
 def parse_day(text: str, option: str) -> dt.date:
@@ -86,7 +102,8 @@ def parse_day(text: str, option: str) -> dt.date:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ZiboError(
-            f"{option} {text!r} is not a date.", f"Write it as YYYY-MM-DD, e.g. {option} 2025-12-31."
+            tr("{option} {text!r} is not a date.", option=option, text=text),
+            tr("Write it as YYYY-MM-DD, e.g. {option} 2025-12-31.", option=option),
         ) from None
 
 
@@ -99,7 +116,8 @@ def location_for(state: State, file: str | None) -> Any:
 
     location = locate(file or state.file, state.env.variables, state.env.cwd)
     if state.verbose:
-        state.env.stderr.write(f"zibo: using {display_path(location.path)} ({location.origin})\n")
+        where = tr("using {path} ({origin})", path=display_path(location.path), origin=tr(location.origin))
+        state.env.stderr.write(f"zibo: {where}\n")
     return location
 
 
@@ -117,9 +135,9 @@ def dump_json(state: State, document: Any) -> None:
 
 
 def footer(state: State, loaded: Any, as_of: dt.date | None = None) -> str:
-    parts = [f"file: {loaded.label} ({loaded.location.origin})"]
+    parts = [tr("file: {path} ({origin})", path=loaded.label, origin=tr(loaded.location.origin))]
     if as_of is not None:
-        parts.insert(0, f"as of {as_of.isoformat()}")
+        parts.insert(0, tr("as of {date}", date=as_of.isoformat()))
     return " · ".join(parts)
 
 

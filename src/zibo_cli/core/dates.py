@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from zibo_cli.core.model import Precision
+from zibo_cli.i18n import tr
 
 DAYS_PER_YEAR = 365.25
 
@@ -24,7 +25,11 @@ ISO_FORMS_HELP = "2025-12-31, 2025-12, 2025-Q4, 2025-H2 or 2025"
 
 
 class DateError(ValueError):
-    """A date the user typed that names no real day."""
+    """A date the user typed that zibo cannot read."""
+
+
+class ImpossibleDate(DateError):
+    """A date in a known form that names no real day (2025-02-30, month 13)."""
 
 
 def years_between(start: dt.date, end: dt.date) -> float:
@@ -73,13 +78,15 @@ def parse_iso_date(text: str) -> tuple[dt.date, Precision]:
                 return period_end(numbers[0], "year"), "year"
             year, part = numbers
             if precision == "month" and not 1 <= part <= 12:
-                raise DateError(f"month {part} does not exist")
+                raise ImpossibleDate(tr("month {part} does not exist", part=part))
             return period_end(year, precision, part), precision  # type: ignore[arg-type]
         except ValueError as error:
             if isinstance(error, DateError):
                 raise
-            raise DateError(f"{cleaned!r} is not a real date ({error})") from None
-    raise DateError(f"{cleaned!r} is not a date zibo understands; use {ISO_FORMS_HELP}")
+            raise ImpossibleDate(tr("{cleaned!r} is not a real date ({error})", cleaned=cleaned, error=error)) from None
+    raise DateError(
+        tr("{cleaned!r} is not a date zibo understands; use {forms}", cleaned=cleaned, forms=ISO_FORMS_HELP)
+    )
 
 
 def format_date(day: dt.date, precision: Precision = "day") -> str:
@@ -123,7 +130,7 @@ def _cn_number(text: str) -> int:
         return 10 + CN_DIGITS[text[1]]
     if len(text) == 2 and text[1] == "十" and text[0] in CN_DIGITS:
         return CN_DIGITS[text[0]] * 10
-    raise DateError(f"'{text}' is not a number zibo can read here")
+    raise DateError(tr("'{text}' is not a number zibo can read here", text=text))
 
 
 _NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,2})"
@@ -144,7 +151,7 @@ _AMBIGUOUS = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$")
 
 def _months_period(year: int, first: int, last: int) -> ParsedDate:
     if not 1 <= first <= last <= 12:
-        raise DateError(f"months {first} to {last} are not a span of one year's months")
+        raise ImpossibleDate(tr("months {first} to {last} are not a span of one year's months", first=first, last=last))
     end = month_end(year, last)
     if first == last:
         return ParsedDate(end, "month")
@@ -170,16 +177,17 @@ def parse_date(text: str, today: dt.date, year: int | None = None) -> ParsedDate
     """Every date form a figure is printed with, resolved to its last day plus precision (and period)."""
     cleaned = unicodedata.normalize("NFKC", text).strip()
     if not cleaned:
-        raise DateError("the date is empty")
+        raise DateError(tr("the date is empty"))
     relative = _relative(cleaned, today)
     if relative:
         return relative
     try:
         day, precision = parse_iso_date(cleaned)
         return ParsedDate(day, precision)
-    except DateError as error:
-        if "not a real date" in str(error) or "does not exist" in str(error):
-            raise
+    except ImpossibleDate:
+        raise
+    except DateError:
+        pass
     compact = cleaned.replace(" ", "")
     range_only = _RANGE_ONLY.match(compact)
     if range_only:
@@ -188,7 +196,8 @@ def parse_date(text: str, today: dt.date, year: int | None = None) -> ParsedDate
         match = pattern.match(compact)
         if match:
             return _natural(kind, match.groups(), cleaned)
-    return _free_form(cleaned)
+    english = _english_forms(cleaned)
+    return english if english else _free_form(cleaned)
 
 
 def _natural(kind: str, groups: tuple[str, ...], original: str) -> ParsedDate:
@@ -199,7 +208,7 @@ def _natural(kind: str, groups: tuple[str, ...], original: str) -> ParsedDate:
         if kind == "quarter":
             quarter = _cn_number(groups[1])
             if not 1 <= quarter <= 4:
-                raise DateError(f"quarter {quarter} does not exist")
+                raise ImpossibleDate(tr("quarter {quarter} does not exist", quarter=quarter))
             return ParsedDate(period_end(year, "quarter", quarter), "quarter")
         if kind == "half":
             return ParsedDate(period_end(year, "half", 1 if groups[1] == "上" else 2), "half")
@@ -207,23 +216,45 @@ def _natural(kind: str, groups: tuple[str, ...], original: str) -> ParsedDate:
             return _months_period(year, _cn_number(groups[1]), _cn_number(groups[2]))
         month = _cn_number(groups[1])
         if not 1 <= month <= 12:
-            raise DateError(f"month {month} does not exist")
+            raise ImpossibleDate(tr("month {month} does not exist", month=month))
         if kind == "month":
             return ParsedDate(month_end(year, month), "month")
         return ParsedDate(dt.date(year, month, int(groups[2])), "day")
     except ValueError as error:
         if isinstance(error, DateError):
             raise DateError(f"'{original}': {error}") from None
-        raise DateError(f"'{original}' is not a real date ({error})") from None
+        raise ImpossibleDate(tr("'{original}' is not a real date ({error})", original=original, error=error)) from None
+
+
+_MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_EN_PART = re.compile(r"^([QqHh])([1-4])\s+(\d{4})$")
+_EN_MONTHS = re.compile(r"^([A-Za-z]{3})[a-z]*\s*[-–—]\s*([A-Za-z]{3})[a-z]*\s+(\d{4})$")
+
+
+def _english_forms(text: str) -> ParsedDate | None:
+    """The forms zibo itself shows in English: Q3 2024, H1 2024, Jan–Nov 2024."""
+    part = _EN_PART.match(text)
+    if part:
+        kind, number, year = part.group(1).upper(), int(part.group(2)), int(part.group(3))
+        if kind == "H" and number > 2:
+            raise ImpossibleDate(tr("'{text}': a year has two halves", text=text))
+        precision: Precision = "quarter" if kind == "Q" else "half"
+        return ParsedDate(period_end(year, precision, number), precision)
+    months = _EN_MONTHS.match(text)
+    if months and months.group(1).lower() in _MONTH_NAMES and months.group(2).lower() in _MONTH_NAMES:
+        first = _MONTH_NAMES.index(months.group(1).lower()) + 1
+        last = _MONTH_NAMES.index(months.group(2).lower()) + 1
+        return _months_period(int(months.group(3)), first, last)
+    return None
 
 
 def _free_form(text: str) -> ParsedDate:
     """Whatever python-dateutil reads with certainty; day/month orders it would have to guess are refused."""
     ambiguous = _AMBIGUOUS.match(text)
     if ambiguous and ambiguous.group(1) != ambiguous.group(2) and max(map(int, ambiguous.groups()[:2])) <= 12:
-        raise DateError(f"'{text}' is ambiguous (day/month or month/day?); use 2024-11-30")
+        raise DateError(tr("'{text}' is ambiguous (day/month or month/day?); use 2024-11-30", text=text))
     if not any(character.isdigit() for character in text):
-        raise DateError(f"'{text}' is not a date zibo understands")
+        raise DateError(tr("'{text}' is not a date zibo understands", text=text))
     from dateutil import parser
 
     sentinel_a = dt.datetime(1904, 1, 1)
@@ -232,9 +263,9 @@ def _free_form(text: str) -> ParsedDate:
         first = parser.parse(text, default=sentinel_a)
         second = parser.parse(text, default=sentinel_b)
     except (ValueError, OverflowError, parser.ParserError):
-        raise DateError(f"'{text}' is not a date zibo understands") from None
+        raise DateError(tr("'{text}' is not a date zibo understands", text=text)) from None
     if first.year != second.year:
-        raise DateError(f"'{text}' has no year; add one, e.g. '{text} 2024'")
+        raise DateError(tr("'{text}' has no year; add one, e.g. '{text} 2024'", text=text))
     if first.month != second.month:
         return ParsedDate(period_end(first.year, "year"), "year")
     if first.day != second.day:

@@ -13,6 +13,7 @@ import tomli_w
 from zibo_cli.core.model import GoalsFile
 from zibo_cli.core.schema import OBSERVATION_KEYS, validate_observation
 from zibo_cli.errors import ZiboError
+from zibo_cli.i18n import tr
 from zibo_cli.store.atomic import atomic_write, ensure_writable, write_lock
 from zibo_cli.store.locate import Location, display_path
 from zibo_cli.store.read import LoadedFile, analyse, load
@@ -61,8 +62,8 @@ def append_observations(location: Location, tables: Sequence[Mapping[str, Any]],
     label = display_path(location.path)
     if location.read_only:
         raise ZiboError(
-            f"{label} is the bundled dataset, which is read-only.",
-            "Run `zibo init` to copy it to ./goals.toml (or `zibo init --user`), then add to that copy.",
+            tr("{label} is the bundled dataset, which is read-only.", label=label),
+            tr("Run `zibo init` to copy it to ./goals.toml (or `zibo init --user`), then add to that copy."),
         )
     ensure_writable(location.path)
     with write_lock(location.path):
@@ -74,10 +75,10 @@ def append_observations(location: Location, tables: Sequence[Mapping[str, Any]],
         new_raw = _joined(loaded, render_observations(tables))
         _, after, problems = analyse(new_raw, today)
         if problems or after is None:
-            first = problems[0].located(label) if problems else f"{label}: could not be read back."
+            first = problems[0].located(label) if problems else tr("{label}: could not be read back.", label=label)
             raise ZiboError(
-                f"appending would leave an invalid file ({first}); nothing was written.",
-                "If the file lists observations = [...] inline, convert them to [[observations]] tables.",
+                tr("appending would leave an invalid file ({first}); nothing was written.", first=first),
+                tr("If the file lists observations = [...] inline, convert them to [[observations]] tables."),
             )
         atomic_write(location.path, new_raw)
     return AppendResult(before=loaded.goals_file, after=after, label=label)

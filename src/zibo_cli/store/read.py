@@ -13,6 +13,7 @@ from zibo_cli.core.line_index import index_lines
 from zibo_cli.core.model import GoalsFile, Problem
 from zibo_cli.core.schema import build_goals_file
 from zibo_cli.errors import ZiboError
+from zibo_cli.i18n import tr
 from zibo_cli.store.locate import Location, display_path
 
 BOM = "\ufeff"
@@ -38,7 +39,14 @@ class FileProblems(ZiboError):
     def __init__(self, label: str, problems: list[Problem]) -> None:
         first = problems[0].located(label)
         more = len(problems) - 1
-        hint = f"{more} more problem{'s' if more > 1 else ''}: run `zibo check` to list them all." if more else None
+        hint = None
+        if more:
+            template = (
+                "1 more problem: run `zibo check` to list them all."
+                if more == 1
+                else ("{count} more problems: run `zibo check` to list them all.")
+            )
+            hint = tr(template, count=more)
         super().__init__(first, hint)
         self.label = label
         self.problems = problems
@@ -51,16 +59,20 @@ def read_bytes(location: Location) -> bytes:
         return path.read_bytes()
     except FileNotFoundError:
         raise ZiboError(
-            f"{label}: no such file.",
-            "Create one with `zibo init`, or point --file or ZIBO_FILE at an existing goals file.",
+            tr("{label}: no such file.", label=label),
+            tr("Create one with `zibo init`, or point --file or ZIBO_FILE at an existing goals file."),
         ) from None
     except IsADirectoryError:
-        raise ZiboError(f"{label} is a directory, not a goals file.", "Point --file at a .toml file.") from None
+        raise ZiboError(
+            tr("{label} is a directory, not a goals file.", label=label), tr("Point --file at a .toml file.")
+        ) from None
     except PermissionError:
-        raise ZiboError(f"{label}: permission denied when reading.", "Check the file's permissions.") from None
+        raise ZiboError(
+            tr("{label}: permission denied when reading.", label=label), tr("Check the file's permissions.")
+        ) from None
     except OSError as error:
         reason = errno.errorcode.get(error.errno or 0, "") and error.strerror
-        raise ZiboError(f"{label}: cannot be read ({reason or error}).") from None
+        raise ZiboError(tr("{label}: cannot be read ({reason}).", label=label, reason=reason or error)) from None
 
 
 def decode(raw: bytes) -> tuple[str | None, Problem | None]:
@@ -71,7 +83,7 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         return None, Problem(
-            "the file is not valid UTF-8 text.", line, column, "Save it as UTF-8 (TOML files must be UTF-8)."
+            tr("the file is not valid UTF-8 text."), line, column, tr("Save it as UTF-8 (TOML files must be UTF-8).")
         )
     return text.removeprefix(BOM), None
 
@@ -89,7 +101,9 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
         elif _END_OF_DOCUMENT.search(message):
             line = text.count("\n") + 1
             message = _END_OF_DOCUMENT.sub("", message)
-        return None, Problem(f"TOML syntax error: {_friendlier(message)}.", line, column, SYNTAX_HINT)
+        return None, Problem(
+            tr("TOML syntax error: {message}.", message=_friendlier(message)), line, column, tr(SYNTAX_HINT)
+        )
 
 
 _EXPLANATIONS = {
@@ -103,9 +117,9 @@ _EXPLANATIONS = {
 def _friendlier(message: str) -> str:
     for raw, explanation in _EXPLANATIONS.items():
         if message.startswith(raw):
-            return explanation
+            return tr(explanation)
     if message.startswith("Cannot declare"):
-        return message[0].lower() + message[1:] + " (a table or goal id is defined twice)"
+        return message[0].lower() + message[1:] + tr(" (a table or goal id is defined twice)")
     return message[0].lower() + message[1:]
 
 
@@ -115,7 +129,11 @@ SYNTAX_HINT = "Fix the TOML at that line and column; `zibo check` lists every pr
 def analyse(raw: bytes, today: dt.date | None) -> tuple[str | None, GoalsFile | None, list[Problem]]:
     """Everything `check` reports, without raising."""
     if not raw.strip():
-        return "", None, [Problem("the file is empty.", 1, hint="Run `zibo init --empty` for a commented template.")]
+        return (
+            "",
+            None,
+            [Problem(tr("the file is empty."), 1, hint=tr("Run `zibo init --empty` for a commented template."))],
+        )
     text, problem = decode(raw)
     if problem or text is None:
         return None, None, [problem] if problem else []

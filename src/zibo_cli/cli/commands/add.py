@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from zibo_cli.cli.common import FileOption, GoalArgument, fail, handles_errors, location_for, state_of
+from zibo_cli.i18n import tr
 
 
 @handles_errors
@@ -51,11 +52,13 @@ def add(
     try:
         parsed = parse_value(value, target_goal.unit)
     except ValueParseError as error:
-        raise fail(f"{error}", f"Give the value in {target_goal.unit}, the unit of '{target_goal.id}'.") from None
+        raise fail(
+            str(error), tr("Give the value in {unit}, the unit of '{id}'.", unit=target_goal.unit, id=target_goal.id)
+        ) from None
     try:
         when = parse_date(date, env.today(), year) if date else ParsedDate(env.today(), "day")
     except DateError as error:
-        raise fail(f"--date: {error}.", f"Accepted forms: {NATURAL_FORMS_HELP}.") from None
+        raise fail(f"--date: {error}.", tr("Accepted forms: {forms}.", forms=NATURAL_FORMS_HELP)) from None
     table: dict[str, Any] = {
         "goal": target_goal.id,
         "date": when.date,
