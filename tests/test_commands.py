@@ -227,7 +227,7 @@ def test_add_default_date_is_today(sample: Path) -> None:
         (["add", "gdq", "5"], "Did you mean 'gdp'"),
         (["add", "gdp", "abc"], "not a number"),
         (["add", "gdp", "nan"], "not a number"),
-        (["add", "gdp", "1e400"], "not finite"),
+        (["add", "gdp", "1e400"], "too large"),
         (["add", "gdp", "1e300"], "too large"),
         (["add", "gdp", "50家"], "does not convert"),
         (["add", "gdp", "5", "--date", "2025-02-30"], "not a real date"),

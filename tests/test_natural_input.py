@@ -76,7 +76,7 @@ def test_conversion_is_stated() -> None:
         ("", "%", "empty"),
         ("nan", "%", "not a number"),
         ("inf", "%", "not a number"),
-        ("1e400", "亿元", "not finite"),
+        ("1e400", "亿元", "too large"),
         ("1e300", "亿元", "too large"),
         ("一百百", "家", "Chinese numeral"),
         ("1,00", "家", "not convert"),

@@ -60,8 +60,10 @@ COMMANDS = [
     ("check", check.check, "Validate the goals file; silent when all is well."),
     ("init", init.init, "Start a goals file from the bundled dataset or a template."),
 ]
+# Negative figures (-2.1) are values, not unknown options.
+SETTINGS = {"add": {"ignore_unknown_options": True}}
 for name, function, summary in COMMANDS:
-    app.command(name, short_help=summary)(function)
+    app.command(name, short_help=summary, context_settings=SETTINGS.get(name))(function)
 
 
 def main() -> None:

@@ -56,11 +56,18 @@ def state_of(ctx: typer.Context) -> State:
     return ctx.obj
 
 
+def one_line(text: str) -> str:
+    """A message line safe for a terminal: messages quote keys and ids from the file, which may hold escapes."""
+    from zibo_cli.render.text import clean
+
+    return clean(text).replace("\n", "\\n").replace("\t", " ")
+
+
 def report_error(env: Environment, error: ZiboError) -> None:
     lines = error.lines()
-    env.stderr.write(f"zibo: {lines[0]}\n")
+    env.stderr.write(f"zibo: {one_line(lines[0])}\n")
     for line in lines[1:]:
-        env.stderr.write(f"  {line}\n")
+        env.stderr.write(f"  {one_line(line)}\n")
     env.stderr.flush()
 
 
@@ -108,13 +115,18 @@ def parse_day(text: str, option: str) -> dt.date:
 
 
 def as_of_day(state: State, as_of: str | None) -> dt.date:
-    return parse_day(as_of, "--as-of") if as_of else state.env.today()
+    # An empty --as-of (say, from an unset shell variable) is refused, not read as "today".
+    return parse_day(as_of, "--as-of") if as_of is not None else state.env.today()
 
 
 def location_for(state: State, file: str | None) -> Any:
     from zibo_cli.store.locate import display_path, locate
 
-    location = locate(file or state.file, state.env.variables, state.env.cwd)
+    chosen = file if file is not None else state.file
+    if chosen is not None and not chosen.strip():
+        # `-f "$GOALS"` with GOALS unset must not fall back to another file and write there.
+        raise ZiboError(tr("--file is empty."), tr("Give the path of a goals file, or leave --file out."))
+    location = locate(chosen, state.env.variables, state.env.cwd)
     if state.verbose:
         where = tr("using {path} ({origin})", path=display_path(location.path), origin=tr(location.origin))
         state.env.stderr.write(f"zibo: {where}\n")

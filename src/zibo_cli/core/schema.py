@@ -457,7 +457,8 @@ class _Validator:
             return result
         for index, table in enumerate(raw):
             path = f"observations#{index}"
-            line = self.lines.item("observations", index)
+            # An inline `observations = [...]` has no [[observations]] headers: point at the key.
+            line = self.lines.item("observations", index) or self.lines.key("", "observations")
             where = tr("observation {index_1}", index_1=index + 1)
             if not isinstance(table, dict):
                 self.report(tr("{where} must be a table, not {what}.", where=where, what=describe(table)), line)

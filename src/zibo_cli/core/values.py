@@ -65,7 +65,7 @@ def _strip_qualifiers(text: str) -> tuple[str, Qualifier | None]:
 
 def parse_value(text: str, goal_unit: str) -> ParsedValue:
     """Read a figure as printed and express it in the goal's unit, or explain why it cannot be."""
-    original = text
+    original = text if len(text) <= 40 else text[:39] + "…"  # as echoed in messages
     cleaned = unicodedata.normalize("NFKC", text).strip().replace("−", "-").replace(" ", "")
     if not cleaned:
         raise ValueParseError(tr("the value is empty."))
@@ -82,7 +82,8 @@ def parse_value(text: str, goal_unit: str) -> ParsedValue:
     if rest and rest[0] in "余多+" and len(rest) > 1:
         rest, suffix_qualifier = rest[1:], "at_least"
     qualifier = qualifier or suffix_qualifier
-    number, reason = check_number(float(number_text)) if _finite_text(number_text) else (None, tr("is not finite"))
+    too_large = (None, tr("is too large to be a real figure"))
+    number, reason = check_number(float(number_text)) if _finite_text(number_text) else too_large
     if number is None:
         raise ValueParseError(f"'{original}' {reason}.")
     value, conversion = _convert(number, rest, goal_unit, original)

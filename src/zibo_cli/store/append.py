@@ -37,14 +37,17 @@ _SPACED_DATETIME = re.compile(r"^(recorded = \d{4}-\d{2}-\d{2}) ", re.MULTILINE)
 
 
 def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
-    """TOML for `[[observations]]` entries; tomli-w does the quoting and escaping."""
+    """TOML for `[[observations]]` entries; tomli-w does the quoting and escaping of each value.
+
+    The header is written here: tomli-w inlines a short array of tables (`observations = [{…}]`),
+    which cannot follow `[[observations]]` tables already in the file.
+    """
     blocks = []
     for table in tables:
-        ordered = {key: table[key] for key in KEY_ORDER if table.get(key) not in (None, False)}
-        # Dump the scalar keys alone: given the array, tomli-w may choose an inline `observations = [...]`.
-        body = tomli_w.dumps(ordered)
+        # `is`, not `in (None, False)`: 0 == False, and a figure of 0 must keep its value.
+        ordered = {key: table[key] for key in KEY_ORDER if table.get(key) is not None and table.get(key) is not False}
         # tomli-w separates date and time with a space; people write (and RFC 3339 prefers) a "T".
-        blocks.append("[[observations]]\n" + _SPACED_DATETIME.sub(r"\1T", body))
+        blocks.append("[[observations]]\n" + _SPACED_DATETIME.sub(r"\1T", tomli_w.dumps(ordered)))
     return "\n".join(blocks)
 
 
@@ -57,15 +60,20 @@ def _joined(loaded: LoadedFile, addition: str) -> bytes:
     return raw + separator + addition.replace("\n", newline).encode("utf-8")
 
 
-def append_observations(location: Location, tables: Sequence[Mapping[str, Any]], today: dt.date | None) -> AppendResult:
-    """Validate the new entries against the file as it is under the lock, then write it atomically."""
-    label = display_path(location.path)
+def check_appendable(location: Location) -> None:
+    """Refuse up front a file zibo must not write: the bundled dataset, a read-only file, a missing one."""
     if location.read_only:
         raise ZiboError(
-            tr("{label} is the bundled dataset, which is read-only.", label=label),
+            tr("{label} is the bundled dataset, which is read-only.", label=display_path(location.path)),
             tr("Run `zibo init` to copy it to ./goals.toml (or `zibo init --user`), then add to that copy."),
         )
     ensure_writable(location.path)
+
+
+def append_observations(location: Location, tables: Sequence[Mapping[str, Any]], today: dt.date | None) -> AppendResult:
+    """Validate the new entries against the file as it is under the lock, then write it atomically."""
+    label = display_path(location.path)
+    check_appendable(location)
     with write_lock(location.path):
         loaded = load(location, today)
         for table in tables:

@@ -106,8 +106,9 @@ def atomic_write(path: Path, data: bytes) -> None:
         info: os.stat_result | None = target.stat()
     except FileNotFoundError:
         info = None
-    fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=TEMP_SUFFIX, dir=target.parent)
+    temp_name: str | None = None
     try:
+        fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=TEMP_SUFFIX, dir=target.parent)
         try:
             view = memoryview(data)
             while view:
@@ -123,10 +124,12 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+        _test_pause_before_rename()
         os.replace(temp_name, target)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
+        if temp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
         raise ZiboError(
             tr(
                 "could not write {path}: {reason}. The file was not changed.",
@@ -136,6 +139,18 @@ def atomic_write(path: Path, data: bytes) -> None:
             tr("Free some space or fix the permissions, then run the command again."),
         ) from None
     _fsync_directory(target.parent)
+
+
+def _test_pause_before_rename() -> None:
+    """TEST-ONLY: ZIBO_TEST_PAUSE_BEFORE_RENAME=SECONDS holds a finished temp file before the rename.
+
+    The crash tests use it to SIGKILL a writer at the one moment a complete temp file and the old
+    file both exist. It is not a user setting; without the variable it costs one dictionary lookup.
+    """
+    pause = os.environ.get("ZIBO_TEST_PAUSE_BEFORE_RENAME")
+    if pause:
+        with contextlib.suppress(ValueError):
+            time.sleep(float(pause))
 
 
 def _reason(error: OSError) -> str:

@@ -19,6 +19,8 @@ from zibo_cli.store.locate import Location, display_path
 BOM = "\ufeff"
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _END_OF_DOCUMENT = re.compile(r"\s*\(at end of document\)$")
+_DECLARED_TWICE = re.compile(r"^cannot declare \((.*)\) twice$")
+_LONG_NUMBER = re.compile(r"\d[\d_]{4299,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,9 @@ class FileProblems(ZiboError):
 def read_bytes(location: Location) -> bytes:
     path = location.path
     label = display_path(path)
+    if path.is_char_device() or path.is_block_device() or path.is_socket():
+        # /dev/zero or /dev/urandom would be read forever.
+        raise ZiboError(f"{label} is a device, not a goals file.", "Point --file at a .toml file.")
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -102,28 +107,44 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
             line = text.count("\n") + 1
             message = _END_OF_DOCUMENT.sub("", message)
         return None, Problem(
-            tr("TOML syntax error: {message}.", message=_friendlier(message)), line, column, tr(SYNTAX_HINT)
+            tr("TOML syntax error: {message}.", message=_explained(message[0].lower() + message[1:])),
+            line,
+            column,
+            tr(SYNTAX_HINT),
+        )
+    except RecursionError:
+        # tomllib recurses once per level of nested arrays and inline tables.
+        return None, Problem(
+            tr("TOML syntax error: arrays or inline tables are nested too deeply to read."),
+            hint=tr("A goals file never needs more than a few levels; remove the nesting."),
+        )
+    except ValueError:
+        # An integer beyond Python's digit limit for int(str) escapes tomllib as a plain ValueError.
+        long_number = _LONG_NUMBER.search(text)
+        line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
+        return None, Problem(
+            tr("TOML value error: a number has too many digits to read."),
+            line,
+            hint=tr("No real figure needs more than 15 digits."),
         )
 
 
-_EXPLANATIONS = {
-    "Illegal character '\\n'": "a line ends inside a string (is a closing quote missing?)",
-    "Cannot overwrite a value": "a key is set twice (duplicate key)",
-    "Invalid date or datetime": "not a real date or date-time (check the day and month)",
-    "Unclosed array": "an array is not closed (is a ']' missing?)",
-}
-
-
-def _friendlier(message: str) -> str:
-    for raw, explanation in _EXPLANATIONS.items():
-        if message.startswith(raw):
-            return tr(explanation)
-    if message.startswith("Cannot declare"):
-        return message[0].lower() + message[1:] + tr(" (a table or goal id is defined twice)")
-    return message[0].lower() + message[1:]
-
-
 SYNTAX_HINT = "Fix the TOML at that line and column; `zibo check` lists every problem."
+
+
+def _explained(message: str) -> str:
+    """tomllib's wording, with what it usually means for a hand-edited file."""
+    if message == "illegal character '\\n'":
+        return tr("a string is not closed before the end of the line (illegal character '\\n')")
+    if message.startswith("unterminated string") or message == 'expected "\'"':
+        return tr("a string is never closed ({message})", message=message)
+    if message == "cannot overwrite a value":
+        return tr("a key is given a value twice (cannot overwrite a value)")
+    declared = _DECLARED_TWICE.match(message)
+    if declared:
+        parts = re.findall(r"'((?:[^'\\]|\\.)*)'", declared.group(1))
+        return tr("the table [{name}] is declared twice", name=".".join(parts))
+    return message
 
 
 def analyse(raw: bytes, today: dt.date | None) -> tuple[str | None, GoalsFile | None, list[Problem]]:

@@ -41,12 +41,13 @@ def add(
     from zibo_cli.core.dates import NATURAL_FORMS_HELP, DateError, ParsedDate, parse_date
     from zibo_cli.core.values import ValueParseError, parse_value
     from zibo_cli.render.add_view import confirmation
-    from zibo_cli.store.append import append_observations
+    from zibo_cli.store.append import append_observations, check_appendable
     from zibo_cli.store.read import load
 
     state = state_of(ctx)
     env = state.env
     location = location_for(state, file)
+    check_appendable(location)  # say "read-only" before any complaint about the value typed
     loaded = load(location, env.today())
     target_goal = resolve_goal(goal, loaded.goals_file)
     try:
@@ -56,7 +57,8 @@ def add(
             str(error), tr("Give the value in {unit}, the unit of '{id}'.", unit=target_goal.unit, id=target_goal.id)
         ) from None
     try:
-        when = parse_date(date, env.today(), year) if date else ParsedDate(env.today(), "day")
+        # An empty --date is refused (parse_date says so) rather than read as today.
+        when = parse_date(date, env.today(), year) if date is not None else ParsedDate(env.today(), "day")
     except DateError as error:
         raise fail(f"--date: {error}.", tr("Accepted forms: {forms}.", forms=NATURAL_FORMS_HELP)) from None
     table: dict[str, Any] = {
