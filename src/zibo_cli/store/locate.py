@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 BUNDLED_RESOURCE = "data/goals.toml"
@@ -28,6 +27,8 @@ def user_data_file(env: Mapping[str, str]) -> Path:
 
 def bundled_file() -> Path:
     """The dataset shipped in the wheel; in a source checkout (editable install) the repository's own goals.toml."""
+    from importlib import resources
+
     packaged = Path(str(resources.files("zibo_cli").joinpath(BUNDLED_RESOURCE)))
     if packaged.is_file():
         return packaged

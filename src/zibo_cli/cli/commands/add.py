@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from zibo_cli.cli.common import FileOption, fail, handles_errors, location_for, state_of
+from zibo_cli.cli.common import FileOption, cache_of, fail, handles_errors, location_for, state_of
 
 
 @handles_errors
@@ -38,7 +38,8 @@ def add(
     state = state_of(ctx)
     env = state.env
     location = location_for(state, file)
-    loaded = load(location, env.today())
+    cache = cache_of(state)
+    loaded = load(location, env.today(), cache)
     target_goal = resolve_goal(goal, loaded.goals_file)
     try:
         parsed = parse_value(value, target_goal.unit)
@@ -62,7 +63,7 @@ def add(
         "note": note,
         "recorded": env.now(),
     }
-    result = append_observations(location, [table], env.today())
+    result = append_observations(location, [table], env.today(), cache, loaded)
     env.stdout.write(confirmation(result, target_goal.id, parsed.conversion, env.today()) + "\n")
 
 
