@@ -105,8 +105,27 @@ def _latest_date(observations: Sequence[Observation]) -> dt.date | None:
     return max((o.date for o in observations), default=None)
 
 
+def _shared(column: list[Any]) -> list[Any]:
+    """Equal values as one object: pickle then writes a back-reference, and loading shares them too.
+
+    Only where equal means identical: strings, dates, booleans, and date-times with the same offset
+    and zone name (equal instants with other offsets stay apart); never floats (0.0 == -0.0).
+    """
+    seen: dict[Any, Any] = {}
+    shared = []
+    for value in column:
+        if isinstance(value, dt.datetime):
+            key: Any = (dt.datetime, value, value.utcoffset(), value.tzname(), value.fold)
+        elif value is None or isinstance(value, (str, bool, dt.date)):
+            key = (type(value), value)
+        else:
+            return column
+        shared.append(seen.setdefault(key, value))
+    return shared
+
+
 def _segment(observations: Sequence[Observation]) -> bytes:
-    columns = [[getattr(o, name) for o in observations] for name in _FIELDS]
+    columns = [_shared([getattr(o, name) for o in observations]) for name in _FIELDS]
     return pickle.dumps(columns, protocol=pickle.HIGHEST_PROTOCOL)
 
 

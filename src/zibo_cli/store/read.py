@@ -133,10 +133,15 @@ def analyse(raw: bytes, today: dt.date | None) -> tuple[str | None, GoalsFile | 
     data, problem = parse_toml(text)
     if problem or data is None:
         return text, None, [problem] if problem else []
-    from zibo_cli.core.line_index import index_lines
+    from zibo_cli.core.line_index import index_headers, index_lines
     from zibo_cli.core.schema import build_goals_file
 
-    goals_file, problems = build_goals_file(data, index_lines(text), today)
+    headers = index_headers(raw.removeprefix(BOM.encode()))
+    if headers is not None:
+        goals_file, problems = build_goals_file(data, headers, today)
+        if not problems:
+            return text, goals_file, problems
+    goals_file, problems = build_goals_file(data, index_lines(text), today)  # key lines, to locate problems
     return text, goals_file, problems
 
 
