@@ -88,13 +88,11 @@ class Entry:
 
 def _code_fingerprint() -> tuple[Any, ...]:
     """Changes whenever the code that validates changes, even in an editable install without a version bump."""
-    from zibo_cli.core import line_index, model, schema
-    from zibo_cli.store import read
-
+    package = Path(__file__).resolve().parents[1]
     parts: list[Any] = [__version__, sys.version, _FIELDS]
-    for module in (model, schema, line_index, read, sys.modules[__name__]):
+    for module in ("core/model.py", "core/schema.py", "core/line_index.py", "store/read.py", "store/cache.py"):
         try:
-            info = os.stat(module.__file__ or "")
+            info = os.stat(package / module)
             parts.append((info.st_size, info.st_mtime_ns))
         except OSError:
             parts.append(None)
