@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from zibo_cli import __version__
-from zibo_cli.cli.commands import add, check, goals, init, show, status
+from zibo_cli.cli.commands import add, check, export, goals, import_, init, report, show, status
 from zibo_cli.cli.common import FileOption, state_of
 
 app = typer.Typer(
@@ -51,6 +51,9 @@ app.command("show")(show.show)
 app.command("goals")(goals.goals)
 app.command("check")(check.check)
 app.command("init")(init.init)
+app.command("report")(report.report)
+app.command("export")(export.export)
+app.command("import")(import_.import_observations)
 
 
 def main() -> None:

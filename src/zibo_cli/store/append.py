@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ class AppendResult:
     before: GoalsFile
     after: GoalsFile
     label: str
+    added: int = 0
 
 
 _SPACED_DATETIME = re.compile(r"^(recorded = \d{4}-\d{2}-\d{2}) ", re.MULTILINE)
@@ -54,8 +55,18 @@ def _joined(loaded: LoadedFile, addition: str) -> bytes:
     return raw + separator + addition.replace("\n", newline).encode("utf-8")
 
 
-def append_observations(location: Location, tables: Sequence[Mapping[str, Any]], today: dt.date | None) -> AppendResult:
-    """Validate the new entries against the file as it is under the lock, then write it atomically."""
+Keep = Callable[[GoalsFile, Sequence[Mapping[str, Any]]], Sequence[Mapping[str, Any]]]
+
+
+def append_observations(
+    location: Location, tables: Sequence[Mapping[str, Any]], today: dt.date | None, keep: Keep | None = None
+) -> AppendResult:
+    """Validate the new entries against the file as it is under the lock, then write it atomically.
+
+    `keep` picks, under the lock, which entries to append given the file as it is then (import uses
+    it to skip figures already there, so concurrent or repeated imports never add one twice). When
+    nothing is left, nothing is written.
+    """
     label = display_path(location.path)
     if location.read_only:
         raise ZiboError(
@@ -65,6 +76,10 @@ def append_observations(location: Location, tables: Sequence[Mapping[str, Any]],
     ensure_writable(location.path)
     with write_lock(location.path):
         loaded = load(location, today)
+        if keep is not None:
+            tables = keep(loaded.goals_file, tables)
+            if not tables:
+                return AppendResult(before=loaded.goals_file, after=loaded.goals_file, label=label, added=0)
         for table in tables:
             _, problems = validate_observation(table, loaded.goals_file, today)
             if problems:
@@ -78,4 +93,4 @@ def append_observations(location: Location, tables: Sequence[Mapping[str, Any]],
                 "If the file lists observations = [...] inline, convert them to [[observations]] tables.",
             )
         atomic_write(location.path, new_raw)
-    return AppendResult(before=loaded.goals_file, after=after, label=label)
+    return AppendResult(before=loaded.goals_file, after=after, label=label, added=len(tables))
