@@ -40,9 +40,13 @@ def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
     """TOML for `[[observations]]` entries; tomli-w does the quoting and escaping."""
     blocks = []
     for table in tables:
-        ordered = {key: table[key] for key in KEY_ORDER if table.get(key) not in (None, False)}
+        # Leave out what is absent and flags that are off; `not in (None, False)` would drop a value of 0 too.
+        ordered = {key: table[key] for key in KEY_ORDER if table.get(key) is not None and table.get(key) is not False}
+        # The header is written here: tomli-w turns a short array of tables into an inline
+        # `observations = [{...}]`, which cannot follow the [[observations]] tables already in a file.
+        body = tomli_w.dumps(ordered)
         # tomli-w separates date and time with a space; people write (and RFC 3339 prefers) a "T".
-        blocks.append(_SPACED_DATETIME.sub(r"\1T", tomli_w.dumps({"observations": [ordered]})))
+        blocks.append("[[observations]]\n" + _SPACED_DATETIME.sub(r"\1T", body))
     return "\n".join(blocks)
 
 
@@ -53,6 +57,15 @@ def _joined(loaded: LoadedFile, addition: str) -> bytes:
     if newline == "\r\n":
         separator = separator.replace(b"\n", b"\r\n")
     return raw + separator + addition.replace("\n", newline).encode("utf-8")
+
+
+def refuse_read_only(location: Location) -> None:
+    """The bundled dataset ships inside the package: it is read, never written."""
+    if location.read_only:
+        raise ZiboError(
+            f"{display_path(location.path)} is the bundled dataset, which is read-only.",
+            "Run `zibo init` to copy it to ./goals.toml (or `zibo init --user`), then add to that copy.",
+        )
 
 
 Keep = Callable[[GoalsFile, Sequence[Mapping[str, Any]]], Sequence[Mapping[str, Any]]]
@@ -68,11 +81,7 @@ def append_observations(
     nothing is left, nothing is written.
     """
     label = display_path(location.path)
-    if location.read_only:
-        raise ZiboError(
-            f"{label} is the bundled dataset, which is read-only.",
-            "Run `zibo init` to copy it to ./goals.toml (or `zibo init --user`), then add to that copy.",
-        )
+    refuse_read_only(location)
     ensure_writable(location.path)
     with write_lock(location.path):
         loaded = load(location, today)

@@ -29,13 +29,15 @@ def import_observations(
     counted, so a cron job can re-run the import safely. Rows without a recorded time are recorded now.
     """
     from zibo_cli.core.exchange import MAX_PROBLEMS_SHOWN, ImportFormatError, fresh_tables, plan_import
-    from zibo_cli.store.append import append_observations
+    from zibo_cli.store.append import append_observations, refuse_read_only
     from zibo_cli.store.read import load
 
     state = state_of(ctx)
     env = state.env
-    name, text = _read_input(env, csv_file)
     location = location_for(state, file)
+    if not dry_run:
+        refuse_read_only(location)
+    name, text = _read_input(env, csv_file)
     loaded = load(location, env.today())
     try:
         plan = plan_import(text, loaded.goals_file, env.today(), env.now())
