@@ -17,7 +17,8 @@ from rich.cells import cell_len
 
 from conftest import TESTS, assert_golden, run
 from zibo_cli.core.model import Goal, GoalsFile, Observation, Status, Target
-from zibo_cli.core.report import SinceError, Window, build_report, known_by, parse_since
+from zibo_cli.core.report import build_report, known_by
+from zibo_cli.core.window import SinceError, Window, parse_since
 
 REPORT_DATA = TESTS / "data" / "report.toml"
 AS_OF = "2026-10-05"
@@ -242,6 +243,12 @@ def test_output_is_written_atomically_and_equals_stdout(report_file: Path) -> No
     assert result.stdout == ""
     assert target.read_text(encoding="utf-8") == report("--format", "md")
     assert [p.name for p in target.parent.iterdir()] == ["week.md"]  # no temp file left behind
+
+
+def test_output_dash_means_stdout(report_file: Path) -> None:
+    result = run("report", "--as-of", AS_OF, "--output", "-", "--format", "md")
+    assert result.stdout == report("--format", "md")
+    assert not (report_file.parent / "-").exists()
 
 
 def test_output_into_a_missing_folder(report_file: Path) -> None:

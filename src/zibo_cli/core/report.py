@@ -14,74 +14,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from zibo_cli.core.dates import add_months
 from zibo_cli.core.model import Goal, GoalsFile, Observation, Source, Status, Target
-from zibo_cli.core.progress import Assessment, assess, assess_file, sort_assessments
+from zibo_cli.core.window import DEFAULT_HORIZON_DAYS, Window
 
-DEFAULT_SINCE = "7d"
-DEFAULT_HORIZON_DAYS = 90
-MAX_HORIZON_DAYS = 36_500
-SINCE_HELP = "a duration like 7d, 2w, 1m or 1y, or a first day like 2026-01-05"
-
-_DURATION = re.compile(r"^(\d{1,5})([dwmy])$")
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-class SinceError(ValueError):
-    """A --since value that names no window."""
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """The days [first, last] inclusive; `start` is the day at whose end the window opens."""
-
-    first: dt.date
-    last: dt.date
-
-    @property
-    def start(self) -> dt.date:
-        return self.first - dt.timedelta(days=1)
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-    def contains(self, day: dt.date) -> bool:
-        return self.first <= day <= self.last
-
-
-def parse_since(text: str, as_of: dt.date) -> Window:
-    """`7d` → the 7 days ending with as_of; `1m` → since the same day a month before; a date → from that day."""
-    cleaned = text.strip().lower()
-    match = _DURATION.match(cleaned)
-    if match:
-        count, unit = int(match.group(1)), match.group(2)
-        if count < 1:
-            raise SinceError(f"'{text}' is an empty window; use at least 1{unit}.")
-        try:
-            if unit == "d":
-                start = as_of - dt.timedelta(days=count)
-            elif unit == "w":
-                start = as_of - dt.timedelta(weeks=count)
-            else:
-                start = add_months(as_of, -count * (12 if unit == "y" else 1))
-        except (OverflowError, ValueError):
-            raise SinceError(f"'{text}' reaches back before the year 1.") from None
-        return Window(first=start + dt.timedelta(days=1), last=as_of)
-    if _ISO_DAY.match(cleaned):
-        try:
-            first = dt.date.fromisoformat(cleaned)
-        except ValueError:
-            raise SinceError(f"'{text}' is not a real date.") from None
-        if first > as_of:
-            raise SinceError(f"'{text}' is after the as-of day {as_of.isoformat()}, so the window would be empty.")
-        return Window(first=first, last=as_of)
-    raise SinceError(f"'{text}' is neither a duration nor a date; use {SINCE_HELP}.")
+if TYPE_CHECKING:  # the progress engine is loaded when a report is built, not when the CLI starts
+    from zibo_cli.core.progress import Assessment
 
 
 def recorded_day(observation: Observation) -> dt.date | None:
@@ -182,6 +124,8 @@ def build_report(
     horizon_days: int = DEFAULT_HORIZON_DAYS,
 ) -> ReportData:
     """Everything a report shows, from the file as it was known on `as_of`."""
+    from zibo_cli.core.progress import assess_file, sort_assessments
+
     known = dataclasses.replace(goals_file, observations=known_by(goals_file.observations, as_of))
     current = assess_file(known, as_of)
     table = tuple(sort_assessments(current, "risk"))
@@ -214,6 +158,8 @@ def _recorded_in(goals_file: GoalsFile, window: Window) -> tuple[RecordedFigure,
 
 def _changes(goals_file: GoalsFile, current: Sequence[Assessment], window: Window) -> tuple[StatusChange, ...]:
     """Status at the start: the figures recorded by the end of `start`, judged as of `start`."""
+    from zibo_cli.core.progress import assess
+
     grouped = goals_file.observations_by_goal()
     changes = []
     for after in current:

@@ -75,7 +75,7 @@ a { color: var(--accent); }
 @media print { body { padding: 0; } figure.chart { break-inside: avoid; } }
 """.strip()
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
 def h(text: str | None) -> str:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from zibo_cli.core.model import Observation, Status
 from zibo_cli.core.progress import Assessment
-from zibo_cli.core.report import CitedSource, Deadline, ReportData, Window
+from zibo_cli.core.report import CitedSource, Deadline, ReportData
+from zibo_cli.core.window import Window
 from zibo_cli.render.text import (
     STATUS_LABELS,
     format_deadline,

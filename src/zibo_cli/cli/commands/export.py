@@ -25,7 +25,7 @@ def export(
     ] = None,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", metavar="PATH", help="Write to PATH atomically instead of stdout."),
+        typer.Option("--output", "-o", metavar="PATH", help="Write to PATH atomically (- or none: stdout)."),
     ] = None,
     file: FileOption = None,
 ) -> None:
@@ -52,7 +52,7 @@ def export(
     loaded = load_for(state, file)
     records = export_records(loaded.goals_file)
     data = (to_csv(records) if chosen == "csv" else to_json(records)).encode("utf-8")
-    if output is not None:
+    if output is not None and output != "-":
         write_output(state.env, output, data, protect=loaded.location.path)
     else:
         write_stdout(state.env, data)

@@ -13,7 +13,7 @@ from zibo_cli.environment import Environment
 @handles_errors
 def import_observations(
     ctx: typer.Context,
-    csv_file: Annotated[str, typer.Argument(metavar="FILE.csv", help="The CSV to read; - reads standard input.")],
+    csv_file: Annotated[str, typer.Argument(metavar="CSV", help="The CSV file to read; - reads standard input.")],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Check every row and say what would be added; write nothing.")
     ] = False,

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from zibo_cli.cli.common import AsOfOption, FileOption, as_of_day, fail, handles_errors, load_for, state_of
 from zibo_cli.core.model import Status
-from zibo_cli.core.report import DEFAULT_HORIZON_DAYS, DEFAULT_SINCE, MAX_HORIZON_DAYS, SINCE_HELP, ReportData
+from zibo_cli.core.window import DEFAULT_HORIZON_DAYS, DEFAULT_SINCE, MAX_HORIZON_DAYS, SINCE_HELP
 from zibo_cli.errors import ExitCode, ZiboError
+
+if TYPE_CHECKING:
+    from zibo_cli.core.report import ReportData
 
 FORMATS = ("text", "md", "html", "json")
 _ALIASES = {"txt": "text", "markdown": "md", "htm": "html"}
@@ -41,7 +44,7 @@ def report(
     ] = None,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", metavar="PATH", help="Write to PATH atomically instead of stdout."),
+        typer.Option("--output", "-o", metavar="PATH", help="Write to PATH atomically (- or none: stdout)."),
     ] = None,
     fail_on: Annotated[
         str | None,
@@ -69,7 +72,8 @@ def report(
     with the as-of day, compared with the date written in each figure's recorded time. Output is UTF-8.
     """
     from zibo_cli.cli.output import write_output, write_stdout
-    from zibo_cli.core.report import SinceError, build_report, parse_since
+    from zibo_cli.core.report import build_report
+    from zibo_cli.core.window import SinceError, parse_since
 
     state = state_of(ctx)
     chosen_format = _format(output_format, output)
@@ -84,7 +88,7 @@ def report(
     loaded = load_for(state, file)
     data = build_report(loaded.goals_file, day, window, loaded.label, horizon)
     rendered = _render(chosen_format, data).encode("utf-8")
-    if output is not None:
+    if output is not None and output != "-":
         write_output(state.env, output, rendered, protect=loaded.location.path)
     else:
         write_stdout(state.env, rendered)
