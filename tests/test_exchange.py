@@ -315,6 +315,14 @@ def test_import_from_stdin_excel_style(goals: Path) -> None:
     assert load_file(goals).observations[-1].value == 0.95
 
 
+def test_spreadsheet_dates_with_slashes(goals: Path) -> None:
+    (goals.parent / "new.csv").write_text("goal,date,value\nrobots,2026/6/30,96\nshare,2026/06,61\n", encoding="utf-8")
+    assert run("import", "new.csv").exit_code == 0
+    robots, share = load_file(goals).observations[-2:]
+    assert (robots.date, robots.precision) == (dt.date(2026, 6, 30), "day")
+    assert (share.date, share.precision) == (dt.date(2026, 6, 30), "month")
+
+
 def test_dry_run_writes_nothing(goals: Path) -> None:
     before = goals.read_bytes()
     (goals.parent / "new.csv").write_text(

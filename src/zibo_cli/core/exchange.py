@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,7 @@ CSV_BOM = "\ufeff"  # so Excel opens the UTF-8 file with its Chinese intact
 TRUE_WORDS = {"true", "yes", "1", "y"}
 FALSE_WORDS = {"false", "no", "0", "n", ""}
 MAX_PROBLEMS_SHOWN = 20
+_SLASHED_DATE = re.compile(r"^\d{4}/\d{1,2}(/\d{1,2})?$")
 
 
 def neutralise(text: str) -> str:
@@ -233,6 +235,8 @@ def _row_table(
     date_text = row.get("date", "").strip()
     if not date_text:
         return None, "the date is empty."
+    if _SLASHED_DATE.match(date_text):  # how spreadsheets in China write dates: 2025/12/31, 2025/12
+        date_text = date_text.replace("/", "-")
     try:
         day, precision = parse_iso_date(date_text)
     except DateError as error:

@@ -152,13 +152,17 @@ def render_text(data: ReportData) -> str:
 
     _heading(console, f"{parts.SECTION_SOURCES} ({len(data.sources)})")
     if data.sources:
-        table = _table("Source", "Description", "Cited by")
-        for cited in data.sources:
+        # Blocks rather than a table: a URL gets the whole width, so mail readers can follow it (one
+        # longer than 80 columns is folded, as everything is).
+        for number, cited in enumerate(data.sources):
+            if number:
+                console.print()
             description = clean(parts.source_description(cited))
+            heading = f"[{clean(cited.reference)}] {description}" if cited.source else f"{description} (free text)"
+            console.print(Text(heading))
             if cited.source is not None and cited.source.url:
-                description += "\n" + clean(cited.source.url)
-            table.add_row(clean(parts.source_kind(cited)), description, "\n".join(cited.goals))
-        console.print(table)
+                console.print(Text(clean(cited.source.url), overflow="fold"))
+            console.print(Text("cited by: " + ", ".join(cited.goals)))
     else:
         console.print(Text(parts.NONE))
 

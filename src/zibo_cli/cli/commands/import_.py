@@ -23,7 +23,8 @@ def import_observations(
 
     Append figures from a CSV with a header row naming at least goal,date,value (also: source, note, quote,
     precision, period, qualifier, preliminary, derived, recorded, and unit, the unit the value is written in;
-    `zibo export` writes all of them). Values read like `zibo add`'s (4884.1, 100亿元, 约90%). Every row is
+    `zibo export` writes all of them). Values and dates read like `zibo add`'s (4884.1, 100亿元, 约90%; 2025-12-31,
+    2025-12, 2025-Q4, 2025, also 2025/12/31). Every row is
     checked first: one bad row rejects the whole import, listing each bad row (the header is row 1), and
     nothing is written. Figures already in the file (same goal, date, value and source) are skipped and
     counted, so a cron job can re-run the import safely. Rows without a recorded time are recorded now.
