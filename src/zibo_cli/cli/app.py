@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from zibo_cli import __version__
-from zibo_cli.cli.commands import add, check, goals, init, show, status
+from zibo_cli.cli.commands import add, check, export, goals, import_, init, report, show, status
 from zibo_cli.cli.common import FileOption, state_of
 
 app = typer.Typer(
@@ -59,6 +59,9 @@ COMMANDS = [
     ("goals", goals.goals, "List the goals and facts."),
     ("check", check.check, "Validate the goals file; silent when all is well."),
     ("init", init.init, "Start a goals file from the bundled dataset or a template."),
+    ("report", report.report, "A report for cron: statuses, what changed, deadlines, sources."),
+    ("export", export.export, "Every observation as CSV or JSON, for spreadsheets and pandas."),
+    ("import", import_.import_observations, "Append figures from a CSV file, validated all or nothing."),
 ]
 # Negative figures (-2.1) are values, not unknown options.
 SETTINGS = {"add": {"ignore_unknown_options": True}}

@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,7 @@ class AppendResult:
     before: GoalsFile
     after: GoalsFile
     label: str
+    added: int = 0
 
 
 _SPACED_DATETIME = re.compile(r"^(recorded = \d{4}-\d{2}-\d{2}) ", re.MULTILINE)
@@ -82,6 +83,9 @@ def check_appendable(location: Location) -> None:
             tr("Run `zibo init` to copy it to ./goals.toml (or `zibo init --user`), then add to that copy."),
         )
     ensure_writable(location.path)
+
+
+Keep = Callable[[GoalsFile, Sequence[Mapping[str, Any]]], Sequence[Mapping[str, Any]]]
 
 
 def _joined(loaded: LoadedFile, addition: str) -> bytes:
@@ -148,18 +152,26 @@ def append_observations(
     today: dt.date | None,
     cache: Cache | None = None,
     loaded: LoadedFile | None = None,
+    keep: Keep | None = None,
 ) -> AppendResult:
     """Validate the new entries against the file as it is under the lock, then write it atomically.
 
     `loaded` is the file as the caller read it before taking the lock: it is reused if the bytes
     under the lock are still the same. The result is not parsed a second time either: the appended
     text is parsed and validated on its own (see `_appended`), and a cache entry is extended.
+    `keep` picks, under the lock, which entries to append given the file as it is then (import uses
+    it to skip figures already there, so concurrent or repeated imports never add one twice). When
+    nothing is left, nothing is written.
     """
     label = display_path(location.path)
     check_appendable(location)
     with write_lock(location.path):
         if loaded is None or read_bytes(location) != loaded.raw:
             loaded = load(location, today, cache)
+        if keep is not None:
+            tables = keep(loaded.goals_file, tables)
+            if not tables:
+                return AppendResult(before=loaded.goals_file, after=loaded.goals_file, label=label, added=0)
         for table in tables:
             _, problems = validate_observation(table, loaded.goals_file, today)
             if problems:
@@ -183,7 +195,7 @@ def append_observations(
             separator, _ = _separator(loaded)
             lines = _first_line_of_addition(loaded, separator) - 1 + len(addition.splitlines())
             _record(cache, loaded, location, new_raw, after, added, lines)
-    return AppendResult(before=loaded.goals_file, after=after, label=label)
+    return AppendResult(before=loaded.goals_file, after=after, label=label, added=len(tables))
 
 
 def _record(
