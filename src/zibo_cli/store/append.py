@@ -45,6 +45,24 @@ _SPACED_DATETIME = re.compile(r"^(recorded = \d{4}-\d{2}-\d{2}) ", re.MULTILINE)
 _STATIC_OBSERVATIONS = re.compile(
     rb"""^[ \t]*(?:observations|"observations"|'observations'|"[^"\r\n]*\\[^"\r\n]*")[ \t]*=""", re.MULTILINE
 )
+_OBSERVATIONS_KEY = re.compile(rb"""observations["']?[ \t]*=""")
+
+
+def _may_define_static_observations(raw: bytes) -> bool:
+    """`_STATIC_OBSERVATIONS` matches some line; only the few lines that could match are tried (fast on 15 MB)."""
+    starts = [match.start() for match in _OBSERVATIONS_KEY.finditer(raw)]
+    position = raw.find(b"\\")
+    while position != -1:
+        starts.append(position)
+        position = raw.find(b"\\", raw.find(b"\n", position) + 1 or len(raw))
+    for start in starts:
+        line_start = raw.rfind(b"\n", 0, start) + 1
+        line_end = raw.find(b"\n", start)
+        if _STATIC_OBSERVATIONS.match(raw, line_start, len(raw) if line_end == -1 else line_end):
+            return True
+    return False
+
+
 _INVALID = "If the file lists observations = [...] inline, convert them to [[observations]] tables."
 
 
@@ -115,7 +133,7 @@ def _appended(
     that array — unless the file defined `observations` as a static array, which is checked for.
     Every appended table is validated against the file's goals and sources, as a full load would.
     """
-    if _STATIC_OBSERVATIONS.search(loaded.raw):
+    if _may_define_static_observations(loaded.raw):
         return None
     try:
         data = tomllib.loads(addition)
