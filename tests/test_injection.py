@@ -23,6 +23,7 @@ from zibo_cli.environment import Environment
 CLEAR = "\x1b[2J"
 OSC_LINK = "\x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\"
 NASTY = f"[red]红[/red] {CLEAR}<script>alert(1)</script> | =cmd() \x07 \u202eevil"
+NASTY_EN = NASTY + "\nLine two [link=https://evil.example]x[/link]"
 
 
 def q(text: str) -> str:
@@ -41,7 +42,7 @@ url = "https://example.org/?a=<b>&c=|"
 
 [goals.nasty]
 name = {q(NASTY)}
-name_en = "Line one\\nLine two [link=https://evil.example]x[/link]"
+name_en = {q(NASTY_EN)}
 unit = "亿元"
 category = "[blink]cat\\u001b[5m"
 note = {q(OSC_LINK)}
@@ -99,8 +100,11 @@ def assert_neutral(output: str, colour: bool = False) -> None:
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda args: "-".join(args[:2]))
 @pytest.mark.parametrize("columns", ["80", "200"])
-def test_file_text_reaches_the_terminal_neutralised(args: tuple[str, ...], columns: str, nasty: Path) -> None:
-    result = run(*args, env={"COLUMNS": columns})
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_file_text_reaches_the_terminal_neutralised(
+    args: tuple[str, ...], columns: str, lang: str, nasty: Path
+) -> None:
+    result = run(*args, env={"COLUMNS": columns, "ZIBO_LANG": lang})
     assert result.exit_code == 0, result.stderr
     assert_neutral(result.stdout)
     assert_neutral(result.stderr)

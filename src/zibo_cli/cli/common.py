@@ -9,8 +9,10 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
+from zibo_cli.cli.completion import complete_goal_ids
 from zibo_cli.environment import Environment
 from zibo_cli.errors import ExitCode, ZiboError
+from zibo_cli.i18n import tr
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -31,6 +33,10 @@ AsOfOption = Annotated[
         "--as-of", metavar="DATE", help="Compute as of this day (YYYY-MM-DD); only figures dated by then count."
     ),
 ]
+GoalArgument = Annotated[
+    str,
+    typer.Argument(help="Goal id, id prefix, or a unique part of its name.", autocompletion=complete_goal_ids),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 
 
@@ -41,6 +47,7 @@ class State:
         self.env = env or Environment()
         self.file: str | None = None
         self.verbose = False
+        self.lang: str | None = None
 
 
 def state_of(ctx: typer.Context) -> State:
@@ -69,19 +76,32 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        # Duck-typed: Typer passes its vendored click Context, which is not a typer.Context instance.
-        ctx: Any = kwargs.get("ctx")
-        env = state_of(ctx).env if hasattr(ctx, "obj") else Environment()
+        ctx = kwargs.get("ctx")
+        state = state_of(ctx) if hasattr(ctx, "obj") else State()
+        env = state.env
         try:
+            use_language(state)
             return command(*args, **kwargs)
         except ZiboError as error:
             report_error(env, error)
             raise typer.Exit(int(error.exit_code)) from None
         except KeyboardInterrupt:
-            env.stderr.write("zibo: interrupted; nothing was written.\n")
+            env.stderr.write("zibo: " + tr("interrupted; nothing was written.") + "\n")
             raise typer.Exit(130) from None
 
     return wrapper
+
+
+def use_language(state: State) -> None:
+    from zibo_cli.i18n import LANGUAGES, resolve_language, set_language
+
+    try:
+        set_language(resolve_language(state.lang, state.env.variables))
+    except ValueError as error:
+        set_language("en")
+        raise ZiboError(
+            f"language {error} is not one zibo speaks.", f"Use one of: {', '.join(LANGUAGES)} (--lang or ZIBO_LANG)."
+        ) from None
 
 
 def parse_day(text: str, option: str) -> dt.date:
@@ -89,7 +109,8 @@ def parse_day(text: str, option: str) -> dt.date:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ZiboError(
-            f"{option} {text!r} is not a date.", f"Write it as YYYY-MM-DD, e.g. {option} 2025-12-31."
+            tr("{option} {text!r} is not a date.", option=option, text=text),
+            tr("Write it as YYYY-MM-DD, e.g. {option} 2025-12-31.", option=option),
         ) from None
 
 
@@ -99,20 +120,31 @@ def as_of_day(state: State, as_of: str | None) -> dt.date:
 
 
 def location_for(state: State, file: str | None) -> Any:
-    from zibo_cli.store.locate import locate
+    from zibo_cli.store.locate import display_path, locate
 
     chosen = file if file is not None else state.file
     if chosen is not None and not chosen.strip():
         # `-f "$GOALS"` with GOALS unset must not fall back to another file and write there.
-        raise ZiboError("--file is empty.", "Give the path of a goals file, or leave --file out.")
-    return locate(chosen, state.env.variables, state.env.cwd)
+        raise ZiboError(tr("--file is empty."), tr("Give the path of a goals file, or leave --file out."))
+    location = locate(chosen, state.env.variables, state.env.cwd)
+    if state.verbose:
+        where = tr("using {path} ({origin})", path=display_path(location.path), origin=tr(location.origin))
+        state.env.stderr.write(f"zibo: {where}\n")
+    return location
 
 
 def load_for(state: State, file: str | None) -> Any:
     from zibo_cli.store.read import load
 
     location = location_for(state, file)
-    return load(location, state.env.today())
+    return load(location, state.env.today(), cache_of(state))
+
+
+def cache_of(state: State) -> Any:
+    """The per-user parse cache (store/cache.py), or None under ZIBO_NO_CACHE=1."""
+    from zibo_cli.store.cache import cache_for
+
+    return cache_for(state.env.variables)
 
 
 def dump_json(state: State, document: Any) -> None:
@@ -122,9 +154,9 @@ def dump_json(state: State, document: Any) -> None:
 
 
 def footer(state: State, loaded: Any, as_of: dt.date | None = None) -> str:
-    parts = [f"file: {loaded.label} ({loaded.location.origin})"]
+    parts = [tr("file: {path} ({origin})", path=loaded.label, origin=tr(loaded.location.origin))]
     if as_of is not None:
-        parts.insert(0, f"as of {as_of.isoformat()}")
+        parts.insert(0, tr("as of {date}", date=as_of.isoformat()))
     return " · ".join(parts)
 
 

@@ -220,7 +220,7 @@ def _trajectory(
 
 
 def _compound(base: float, exponent: float) -> float:
-    """base ** exponent for base > 0, saturating at inf instead of raising OverflowError.
+    """base ** exponent for base ≥ 0, saturating at 0 and inf instead of raising.
 
     A fall over a very short span annualises to a rate of -100%, so 1 + rate can round to 0: use the
     limit (0, 1 or inf) rather than take log(0).

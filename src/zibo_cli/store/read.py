@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import os
 import re
-import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from zibo_cli.core.line_index import index_lines
 from zibo_cli.core.model import GoalsFile, Problem
-from zibo_cli.core.schema import build_goals_file
 from zibo_cli.errors import ZiboError
+from zibo_cli.i18n import tr
 from zibo_cli.store.locate import Location, display_path
+
+if TYPE_CHECKING:
+    from zibo_cli.store.cache import Cache, Entry, Identity
 
 BOM = "\ufeff"
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -28,6 +31,10 @@ class LoadedFile:
     raw: bytes
     text: str
     goals_file: GoalsFile
+    # Set when a cache was used: what `add` needs to extend the cache entry instead of re-parsing.
+    identity: Identity | None = None
+    line_count: int | None = None
+    cache_entry: Entry | None = None
 
     @property
     def label(self) -> str:
@@ -40,32 +47,50 @@ class FileProblems(ZiboError):
     def __init__(self, label: str, problems: list[Problem]) -> None:
         first = problems[0].located(label)
         more = len(problems) - 1
-        hint = f"{more} more problem{'s' if more > 1 else ''}: run `zibo check` to list them all." if more else None
+        hint = None
+        if more:
+            template = (
+                "1 more problem: run `zibo check` to list them all."
+                if more == 1
+                else ("{count} more problems: run `zibo check` to list them all.")
+            )
+            hint = tr(template, count=more)
         super().__init__(first, hint)
         self.label = label
         self.problems = problems
 
 
 def read_bytes(location: Location) -> bytes:
+    return read_with_stat(location)[0]
+
+
+def read_with_stat(location: Location) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and the stat of the very file they came from (for the cache key)."""
     path = location.path
     label = display_path(path)
     if path.is_char_device() or path.is_block_device() or path.is_socket():
         # /dev/zero or /dev/urandom would be read forever.
-        raise ZiboError(f"{label} is a device, not a goals file.", "Point --file at a .toml file.")
+        raise ZiboError(tr("{label} is a device, not a goals file.", label=label), tr("Point --file at a .toml file."))
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            return handle.read(), info
     except FileNotFoundError:
         raise ZiboError(
-            f"{label}: no such file.",
-            "Create one with `zibo init`, or point --file or ZIBO_FILE at an existing goals file.",
+            tr("{label}: no such file.", label=label),
+            tr("Create one with `zibo init`, or point --file or ZIBO_FILE at an existing goals file."),
         ) from None
     except IsADirectoryError:
-        raise ZiboError(f"{label} is a directory, not a goals file.", "Point --file at a .toml file.") from None
+        raise ZiboError(
+            tr("{label} is a directory, not a goals file.", label=label), tr("Point --file at a .toml file.")
+        ) from None
     except PermissionError:
-        raise ZiboError(f"{label}: permission denied when reading.", "Check the file's permissions.") from None
+        raise ZiboError(
+            tr("{label}: permission denied when reading.", label=label), tr("Check the file's permissions.")
+        ) from None
     except OSError as error:
         reason = errno.errorcode.get(error.errno or 0, "") and error.strerror
-        raise ZiboError(f"{label}: cannot be read ({reason or error}).") from None
+        raise ZiboError(tr("{label}: cannot be read ({reason}).", label=label, reason=reason or error)) from None
 
 
 def decode(raw: bytes) -> tuple[str | None, Problem | None]:
@@ -76,12 +101,29 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         return None, Problem(
-            "the file is not valid UTF-8 text.", line, column, "Save it as UTF-8 (TOML files must be UTF-8)."
+            tr("the file is not valid UTF-8 text."), line, column, tr("Save it as UTF-8 (TOML files must be UTF-8).")
         )
     return text.removeprefix(BOM), None
 
 
+def _fast_loads() -> Callable[[str], dict[str, Any]]:
+    """tomli, when installed, is tomllib's own upstream compiled with mypyc: same results, ~2.4× faster."""
+    try:
+        import tomli
+    except ImportError:  # pragma: no cover - tomli is a dependency, this is a safety net
+        import tomllib
+
+        return tomllib.loads
+    return tomli.loads
+
+
 def parse_toml(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
+    try:
+        return _fast_loads()(text), None
+    except Exception:
+        pass  # the message and its position come from tomllib, exactly as without the fast parser
+    import tomllib
+
     try:
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as error:
@@ -94,58 +136,93 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
         elif _END_OF_DOCUMENT.search(message):
             line = text.count("\n") + 1
             message = _END_OF_DOCUMENT.sub("", message)
-        message = f"TOML syntax error: {_explained(message[0].lower() + message[1:])}."
-        return None, Problem(message, line, column, "Fix the TOML at that place; `zibo check` lists every problem.")
+        return None, Problem(
+            tr("TOML syntax error: {message}.", message=_explained(message[0].lower() + message[1:])),
+            line,
+            column,
+            tr(SYNTAX_HINT),
+        )
     except RecursionError:
         # tomllib recurses once per level of nested arrays and inline tables.
         return None, Problem(
-            "TOML syntax error: arrays or inline tables are nested too deeply to read.",
-            hint="A goals file never needs more than a few levels; remove the nesting.",
+            tr("TOML syntax error: arrays or inline tables are nested too deeply to read."),
+            hint=tr("A goals file never needs more than a few levels; remove the nesting."),
         )
     except ValueError:
         # An integer beyond Python's digit limit for int(str) escapes tomllib as a plain ValueError.
         long_number = _LONG_NUMBER.search(text)
         line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
         return None, Problem(
-            "TOML value error: a number has too many digits to read.",
+            tr("TOML value error: a number has too many digits to read."),
             line,
-            hint="No real figure needs more than 15 digits.",
+            hint=tr("No real figure needs more than 15 digits."),
         )
+
+
+SYNTAX_HINT = "Fix the TOML at that line and column; `zibo check` lists every problem."
 
 
 def _explained(message: str) -> str:
     """tomllib's wording, with what it usually means for a hand-edited file."""
     if message == "illegal character '\\n'":
-        return "a string is not closed before the end of the line (illegal character '\\n')"
+        return tr("a string is not closed before the end of the line (illegal character '\\n')")
     if message.startswith("unterminated string") or message == 'expected "\'"':
-        return f"a string is never closed ({message})"
+        return tr("a string is never closed ({message})", message=message)
     if message == "cannot overwrite a value":
-        return "a key is given a value twice (cannot overwrite a value)"
+        return tr("a key is given a value twice (cannot overwrite a value)")
     declared = _DECLARED_TWICE.match(message)
     if declared:
         parts = re.findall(r"'((?:[^'\\]|\\.)*)'", declared.group(1))
-        return f"the table [{'.'.join(parts)}] is declared twice"
+        return tr("the table [{name}] is declared twice", name=".".join(parts))
     return message
 
 
 def analyse(raw: bytes, today: dt.date | None) -> tuple[str | None, GoalsFile | None, list[Problem]]:
     """Everything `check` reports, without raising."""
     if not raw.strip():
-        return "", None, [Problem("the file is empty.", 1, hint="Run `zibo init --empty` for a commented template.")]
+        return (
+            "",
+            None,
+            [Problem(tr("the file is empty."), 1, hint=tr("Run `zibo init --empty` for a commented template."))],
+        )
     text, problem = decode(raw)
     if problem or text is None:
         return None, None, [problem] if problem else []
     data, problem = parse_toml(text)
     if problem or data is None:
         return text, None, [problem] if problem else []
-    goals_file, problems = build_goals_file(data, index_lines(text), today)
+    from zibo_cli.core.line_index import index_headers, index_lines
+    from zibo_cli.core.schema import build_goals_file
+
+    headers = index_headers(raw.removeprefix(BOM.encode()))
+    if headers is not None:
+        goals_file, problems = build_goals_file(data, headers, today)
+        if not problems:
+            return text, goals_file, problems
+    goals_file, problems = build_goals_file(data, index_lines(text), today)  # key lines, to locate problems
     return text, goals_file, problems
 
 
-def load(location: Location, today: dt.date | None) -> LoadedFile:
-    """A valid goals file, or a ZiboError that names the first problem with its file:line."""
-    raw = read_bytes(location)
+def load(location: Location, today: dt.date | None, cache: Cache | None = None) -> LoadedFile:
+    """A valid goals file, or a ZiboError that names the first problem with its file:line.
+
+    With a cache, a file whose exact bytes were validated before is not parsed again.
+    """
+    raw, info = read_with_stat(location)
+    identity = None
+    if cache is not None:
+        from zibo_cli.store.cache import Identity
+
+        identity = Identity.of(os.path.realpath(location.path), info, raw)
+        entry = cache.get(identity, today)
+        if entry is not None:
+            text, _ = decode(raw)
+            return LoadedFile(location, raw, text or "", entry.goals_file, identity, entry.line_count, entry)
     text, goals_file, problems = analyse(raw, today)
     if problems or goals_file is None or text is None:
         raise FileProblems(display_path(location.path), problems)
-    return LoadedFile(location=location, raw=raw, text=text, goals_file=goals_file)
+    line_count = None
+    if cache is not None and identity is not None:
+        line_count = len(text.splitlines())
+        cache.put(identity, goals_file, line_count)
+    return LoadedFile(location, raw, text, goals_file, identity, line_count)

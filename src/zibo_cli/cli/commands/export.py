@@ -1,0 +1,58 @@
+"""`zibo export`: every figure as CSV or JSON, for spreadsheets, pandas and DuckDB."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from zibo_cli.cli.common import FileOption, fail, handles_errors, load_for, state_of
+
+FORMATS = ("csv", "json")
+
+
+@handles_errors
+def export(
+    ctx: typer.Context,
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="csv or json (default: from --output's extension, else csv).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="PATH", help="Write to PATH atomically (- or none: stdout)."),
+    ] = None,
+    file: FileOption = None,
+) -> None:
+    """Example: zibo export --format csv --output figures.csv
+
+    One row per figure, in file order: goal, name, unit, date, value, precision, period, qualifier,
+    preliminary, derived, source, quote, note, recorded. CSV is UTF-8 with a byte-order mark (so Excel
+    shows Chinese correctly) and a header; a text cell starting with = + - @, a tab or a carriage return
+    gets a leading ' so no spreadsheet runs it as a formula (values stay plain numbers). `zibo import`
+    reads the file back exactly. JSON is an array of objects with the same keys.
+    """
+    from pathlib import Path
+
+    from zibo_cli.cli.output import write_output, write_stdout
+    from zibo_cli.core.exchange import export_records, to_csv, to_json
+
+    state = state_of(ctx)
+    if output_format is None:
+        chosen = "json" if output is not None and Path(output).suffix.lower() == ".json" else "csv"
+    else:
+        chosen = output_format.strip().lower()
+        if chosen not in FORMATS:
+            raise fail(f"--format {output_format!r} is not an export format.", f"Use one of: {', '.join(FORMATS)}.")
+    loaded = load_for(state, file)
+    records = export_records(loaded.goals_file)
+    data = (to_csv(records) if chosen == "csv" else to_json(records)).encode("utf-8")
+    if output is not None and output != "-":
+        write_output(state.env, output, data, protect=loaded.location.path)
+    else:
+        write_stdout(state.env, data)

@@ -1,0 +1,117 @@
+"""`zibo import`: append figures from a CSV, all or nothing, skipping the ones already there."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from zibo_cli.cli.common import FileOption, cache_of, fail, handles_errors, location_for, state_of
+from zibo_cli.environment import Environment
+
+
+@handles_errors
+def import_observations(
+    ctx: typer.Context,
+    csv_file: Annotated[str, typer.Argument(metavar="CSV", help="The CSV file to read; - reads standard input.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Check every row and say what would be added; write nothing.")
+    ] = False,
+    file: FileOption = None,
+) -> None:
+    """Example: zibo import figures.csv
+
+    Append figures from a CSV with a header row naming at least goal,date,value (also: source, note, quote,
+    precision, period, qualifier, preliminary, derived, recorded, and unit, the unit the value is written in;
+    `zibo export` writes all of them). Values and dates read like `zibo add`'s (4884.1, 100亿元, 约90%; 2025-12-31,
+    2025-12, 2025-Q4, 2025, also 2025/12/31). Every row is
+    checked first: one bad row rejects the whole import, listing each bad row (the header is row 1), and
+    nothing is written. Figures already in the file (same goal, date, value and source) are skipped and
+    counted, so a cron job can re-run the import safely. Rows without a recorded time are recorded now.
+    """
+    from zibo_cli.core.exchange import MAX_PROBLEMS_SHOWN, ImportFormatError, fresh_tables, plan_import
+    from zibo_cli.store.append import append_observations, check_appendable
+    from zibo_cli.store.read import load
+
+    state = state_of(ctx)
+    env = state.env
+    location = location_for(state, file)
+    if not dry_run:
+        check_appendable(location)
+    name, text = _read_input(env, csv_file)
+    cache = cache_of(state)
+    loaded = load(location, env.today(), cache)
+    try:
+        plan = plan_import(text, loaded.goals_file, env.today(), env.now())
+    except ImportFormatError as error:
+        raise fail(f"cannot import {name}: {error}", "Nothing was written.") from None
+    if plan.problems:
+        shown = plan.problems[:MAX_PROBLEMS_SHOWN]
+        more = len(plan.problems) - len(shown)
+        lines = [f"cannot import {name}: {len(plan.problems)} row{'s' if len(plan.problems) != 1 else ''} "
+                 "with problems, so nothing was written."]  # fmt: skip
+        lines += [f"  {problem}" for problem in shown]
+        if more:
+            lines.append(f"  … and {more} more.")
+        raise fail("\n".join(lines), "Fix those rows and run the import again.")
+    tables = [row.table for row in plan.rows]
+    if not tables:
+        env.stdout.write(f"Nothing to import: {name} has no rows of figures.\n")
+        return
+    if dry_run:
+        fresh = [table["goal"] for table in fresh_tables(loaded.goals_file, tables)]
+        env.stdout.write(_summary("Would import", fresh, len(tables) - len(fresh), loaded.label))
+        return
+    result = append_observations(location, tables, env.today(), cache, loaded, keep=fresh_tables)
+    added = [o.goal for o in result.after.observations[len(result.before.observations) :]]
+    env.stdout.write(_summary("Imported", added, len(tables) - result.added, result.label))
+
+
+def _summary(verb: str, goal_ids: list[str], skipped: int, label: str) -> str:
+    """'Imported 3 figures into goals.toml (2 goals). Skipped 1 already in the file (…).'"""
+    count, goals = len(goal_ids), len(set(goal_ids))
+    text = f"{verb} {count} figure{'s' if count != 1 else ''} into {label}"
+    if count:
+        text += f" ({goals} goal{'s' if goals != 1 else ''})"
+    text += "."
+    if skipped:
+        text += f" Skipped {skipped} already in the file (same goal, date, value and source)."
+    return text + "\n"
+
+
+def _read_input(env: Environment, argument: str) -> tuple[str, str]:
+    """(name for messages, UTF-8 text) of the CSV, from a file or standard input."""
+    from pathlib import Path
+
+    from zibo_cli.store.locate import display_path
+
+    if argument == "-":
+        name = "standard input"
+        stream = env.stdin
+        if stream is None:
+            raise fail("standard input is closed, so there is no CSV to read.", "Give a file name instead of -.")
+        buffer = getattr(stream, "buffer", None)
+        raw = buffer.read() if buffer is not None else stream.read().encode("utf-8")
+    else:
+        path = Path(argument).expanduser()
+        if not path.is_absolute():
+            path = env.cwd / path
+        name = display_path(path, env.cwd)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise fail(f"{name}: no such file.", "Check the path of the CSV.") from None
+        except IsADirectoryError:
+            raise fail(f"{name} is a folder, not a CSV file.") from None
+        except PermissionError:
+            raise fail(f"{name}: permission denied when reading.") from None
+        except OSError as error:
+            raise fail(f"{name}: cannot be read ({error.strerror or error}).") from None
+    try:
+        return name, raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise fail(
+            f"cannot import {name}: line {line} is not UTF-8 text; nothing was written.",
+            "Save the sheet as “CSV UTF-8” (Excel) or with UTF-8 encoding, then import again.",
+        ) from None

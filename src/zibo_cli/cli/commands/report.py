@@ -1,0 +1,142 @@
+"""`zibo report`: the weekly report cron mails or publishes, in text, Markdown, HTML or JSON."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from zibo_cli.cli.common import AsOfOption, FileOption, as_of_day, fail, handles_errors, load_for, state_of
+from zibo_cli.core.model import Status
+from zibo_cli.core.window import DEFAULT_HORIZON_DAYS, DEFAULT_SINCE, MAX_HORIZON_DAYS, SINCE_HELP
+from zibo_cli.errors import ExitCode, ZiboError
+
+if TYPE_CHECKING:
+    from zibo_cli.core.report import ReportData
+
+FORMATS = ("text", "md", "html", "json")
+_ALIASES = {"txt": "text", "markdown": "md", "htm": "html"}
+_SUFFIXES = {".txt": "text", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
+
+
+@handles_errors
+def report(
+    ctx: typer.Context,
+    since: Annotated[
+        str,
+        typer.Option(
+            "--since",
+            metavar="DURATION|DATE",
+            help=f"The window of recent changes: {SINCE_HELP}. 7d means the 7 days ending with the as-of day; "
+            "a date means from that day to the as-of day, both included. Figures count by the day they were "
+            "recorded.",
+        ),
+    ] = DEFAULT_SINCE,
+    as_of: AsOfOption = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="text, md, html or json (default: from --output's extension, else text).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="PATH", help="Write to PATH atomically (- or none: stdout)."),
+    ] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            metavar="STATUS",
+            help="Exit 1 when any goal has this status or a worse one (e.g. at_risk), after writing the report.",
+        ),
+    ] = None,
+    horizon: Annotated[
+        int, typer.Option("--horizon", metavar="DAYS", help="List deadlines falling due within this many days.")
+    ] = DEFAULT_HORIZON_DAYS,
+    file: FileOption = None,
+) -> None:
+    """Example: zibo report --since 7d --format md --output reports/week.md
+
+    A report on every goal: counts per status, the full status table, what changed in the window (figures
+    recorded in it, and goals whose status changed between its start and its end), deadlines coming up,
+    stale goals and the sources cited. Plain text fits 80 columns and never has colour codes, so cron can
+    mail it; md is GitHub-flavoured Markdown; html is one self-contained page with a chart per goal; json
+    has stable keys.
+
+    A report as of a day shows what was known that day: figures dated and recorded on or before it
+    (figures without a recorded time count as always known). The window is a run of whole days ending
+    with the as-of day, compared with the date written in each figure's recorded time. Output is UTF-8.
+    """
+    from zibo_cli.cli.output import write_output, write_stdout
+    from zibo_cli.core.report import build_report
+    from zibo_cli.core.window import SinceError, parse_since
+
+    state = state_of(ctx)
+    chosen_format = _format(output_format, output)
+    threshold = _status(fail_on) if fail_on is not None else None
+    if not 0 <= horizon <= MAX_HORIZON_DAYS:
+        raise fail(f"--horizon {horizon} is not a number of days from 0 to {MAX_HORIZON_DAYS}.")
+    day = as_of_day(state, as_of)
+    try:
+        window = parse_since(since, day)
+    except SinceError as error:
+        raise fail(f"--since {error}", "For example --since 7d, --since 1m or --since 2026-01-05.") from None
+    loaded = load_for(state, file)
+    data = build_report(loaded.goals_file, day, window, loaded.label, horizon)
+    rendered = _render(chosen_format, data).encode("utf-8")
+    if output is not None and output != "-":
+        write_output(state.env, output, rendered, protect=loaded.location.path)
+    else:
+        write_stdout(state.env, rendered)
+    if threshold is not None:
+        flagged = data.at_least_as_bad_as(threshold)
+        if flagged:
+            ids = ", ".join(a.goal.id for a in flagged[:10]) + (" …" if len(flagged) > 10 else "")
+            raise ZiboError(
+                f"{len(flagged)} goal{'s are' if len(flagged) != 1 else ' is'} {threshold.value} or worse: {ids}.",
+                f"(--fail-on {threshold.value}; the report was written in full.)",
+                ExitCode.FINDINGS,
+            )
+
+
+def _format(requested: str | None, output: str | None) -> str:
+    if requested is None:
+        if output is not None:
+            from pathlib import Path
+
+            return _SUFFIXES.get(Path(output).suffix.lower(), "text")
+        return "text"
+    name = _ALIASES.get(requested.strip().lower(), requested.strip().lower())
+    if name not in FORMATS:
+        raise fail(f"--format {requested!r} is not a report format.", f"Use one of: {', '.join(FORMATS)}.")
+    return name
+
+
+def _status(text: str) -> Status:
+    try:
+        return Status(text.strip().lower().replace("-", "_").replace(" ", "_"))
+    except ValueError:
+        names = ", ".join(s.value for s in Status)
+        raise fail(f"--fail-on {text!r} is not a status.", f"Use one of (most at risk first): {names}.") from None
+
+
+def _render(name: str, data: ReportData) -> str:
+    if name == "md":
+        from zibo_cli.render.report_markdown import render_markdown
+
+        return render_markdown(data)
+    if name == "html":
+        from zibo_cli.render.report_html import render_html
+
+        return render_html(data)
+    if name == "json":
+        from zibo_cli.render.report_json import render_json
+
+        return render_json(data)
+    from zibo_cli.render.report_text import render_text
+
+    return render_text(data)

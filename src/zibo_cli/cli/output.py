@@ -1,0 +1,58 @@
+"""Where reports and exports go: stdout, or a file written atomically (temp + fsync + rename)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from zibo_cli.environment import Environment
+from zibo_cli.errors import ZiboError
+
+
+def write_stdout(env: Environment, data: bytes) -> None:
+    """Reports and exports are UTF-8 whatever the locale (cron's is often C): bytes straight to the stream."""
+    stream = env.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        stream.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:
+        stream.write(data.decode("utf-8"))
+        stream.flush()
+
+
+def write_output(env: Environment, output: str, data: bytes, protect: Path | None = None) -> Path:
+    """Replace OUTPUT's content atomically under the folder lock; refuse a missing folder or the goals file."""
+    from zibo_cli.store.atomic import atomic_write, write_lock
+    from zibo_cli.store.locate import display_path
+
+    path = Path(output).expanduser()
+    if not path.is_absolute():
+        path = env.cwd / path
+    label = display_path(path, env.cwd)
+    if not output.strip():
+        raise ZiboError("--output is empty.", "Give a file name, e.g. --output report.md.")
+    if path.is_dir():
+        raise ZiboError(f"--output {label} is a folder, not a file.", "Give a file name inside it.")
+    folder = Path(os.path.realpath(path)).parent
+    if not folder.is_dir():
+        raise ZiboError(
+            f"--output {label}: the folder {display_path(folder, env.cwd)} does not exist; nothing was written.",
+            "Create the folder first, or choose another path.",
+        )
+    if protect is not None and _same_file(path, protect):
+        raise ZiboError(
+            f"--output {label} is the goals file itself; writing there would destroy it.",
+            "Choose another file name.",
+        )
+    with write_lock(path):
+        atomic_write(path, data)
+    return path
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.realpath(one) == os.path.realpath(other) or (one.exists() and one.samefile(other))
+    except OSError:
+        return False

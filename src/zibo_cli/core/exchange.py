@@ -1,0 +1,306 @@
+"""Figures in and out as tables: the export's CSV and JSON, and the validation of a CSV to import.
+
+Pure: text in, text out. The CSV is what spreadsheets, pandas and DuckDB read; it is made safe for
+spreadsheets (cells that would start a formula are prefixed with a single quote) in a way `import`
+reverses exactly, so export → import gives back every figure unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from zibo_cli.core.dates import DateError, parse_iso_date
+from zibo_cli.core.model import GoalsFile
+from zibo_cli.core.schema import PRECISIONS, QUALIFIERS, validate_observation
+from zibo_cli.core.values import ValueParseError, parse_value
+
+EXPORT_COLUMNS = (
+    "goal", "name", "unit", "date", "value", "precision", "period", "qualifier", "preliminary", "derived",
+    "source", "quote", "note", "recorded",
+)  # fmt: skip
+REQUIRED_COLUMNS = ("goal", "date", "value")
+# `name` is informational; `unit` is the unit the value is written in (converted into the goal's unit).
+IMPORT_COLUMNS = frozenset(EXPORT_COLUMNS)
+
+# Spreadsheets start a formula with these (OWASP's list); such cells get a leading quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+CSV_BOM = "\ufeff"  # so Excel opens the UTF-8 file with its Chinese intact
+
+TRUE_WORDS = {"true", "yes", "1", "y"}
+FALSE_WORDS = {"false", "no", "0", "n", ""}
+MAX_PROBLEMS_SHOWN = 20
+_SLASHED_DATE = re.compile(r"^\d{4}/\d{1,2}(/\d{1,2})?$")
+
+
+def neutralise(text: str) -> str:
+    """A cell a spreadsheet will not run: prefix a quote to formula starts (and to a quote that could be taken for one).
+
+    Reversible: `restore(neutralise(s)) == s` for every string.
+    """
+    return QUOTE + text if text.startswith(FORMULA_STARTS) or _protected(text) else text
+
+
+def _protected(text: str) -> bool:
+    """A quote followed by a formula start or another quote: what `restore` takes for a neutralised cell."""
+    return text.startswith(QUOTE) and text[1:2] != "" and text[1] in (*FORMULA_STARTS, QUOTE)
+
+
+def restore(text: str) -> str:
+    """Undo `neutralise`: drop a leading quote that protects a formula start or another quote."""
+    return text[1:] if _protected(text) else text
+
+
+def number_text(value: float) -> str:
+    """The shortest text that reads back as exactly this float; whole numbers without '.0'."""
+    return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+
+
+def plain_number(value: float) -> int | float:
+    """Write 5000 rather than 5000.0 when the figure is whole (as `zibo add` does)."""
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def export_records(goals_file: GoalsFile) -> list[dict[str, Any]]:
+    """One record per observation, in file order, with its goal's name and unit."""
+    records = []
+    for observation in goals_file.observations:
+        goal = goals_file.goals[observation.goal]
+        records.append(
+            {
+                "goal": goal.id,
+                "name": goal.name,
+                "unit": goal.unit,
+                "date": observation.date.isoformat(),
+                "value": plain_number(observation.value),
+                "precision": observation.precision,
+                "period": observation.period,
+                "qualifier": observation.qualifier,
+                "preliminary": observation.preliminary,
+                "derived": observation.derived,
+                "source": observation.source,
+                "quote": observation.quote,
+                "note": observation.note,
+                "recorded": observation.recorded.isoformat() if observation.recorded else None,
+            }
+        )
+    return records
+
+
+def to_csv(records: Iterable[Mapping[str, Any]]) -> str:
+    """CSV with a header, BOM first, CRLF line ends (RFC 4180); text neutralised, numbers left numbers."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for record in records:
+        writer.writerow([_csv_cell(column, record.get(column)) for column in EXPORT_COLUMNS])
+    return CSV_BOM + buffer.getvalue()
+
+
+def _csv_cell(column: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if column == "value":
+        return number_text(float(value))
+    return neutralise(str(value))
+
+
+def to_json(records: Sequence[Mapping[str, Any]]) -> str:
+    """A JSON array of records with the CSV's keys; values typed (numbers, booleans, null)."""
+    return json.dumps(list(records), ensure_ascii=False, indent=2) + "\n"
+
+
+# --- import -----------------------------------------------------------------------------------------
+
+
+class ImportFormatError(ValueError):
+    """The CSV as a whole cannot be read (no header, missing or unknown columns, broken quoting)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRow:
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    table: dict[str, Any]
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    rows: list[ImportRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "row N: reason"
+    blank: int = 0
+
+
+def observation_key(goal: str, date: dt.date, value: float, source: str | None) -> tuple[Any, ...]:
+    """What makes a figure a re-import: same goal, date, value and source."""
+    return (goal, date, float(value), source or None)
+
+
+def fresh_tables(goals_file: GoalsFile, tables: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The tables not already in the file (nor earlier in the same batch)."""
+    seen = {observation_key(o.goal, o.date, o.value, o.source) for o in goals_file.observations}
+    fresh = []
+    for table in tables:
+        key = observation_key(table["goal"], table["date"], table["value"], table.get("source"))
+        if key not in seen:
+            seen.add(key)
+            fresh.append(table)
+    return fresh
+
+
+def _delimiter(first_line: str) -> str:
+    """Comma, or the semicolon or tab some spreadsheets write, whichever splits out a 'goal' column."""
+    for candidate in (",", ";", "\t"):
+        names = [name.strip().lower() for name in first_line.split(candidate)]
+        if "goal" in names:
+            return candidate
+    return ","
+
+
+def read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header (lower-cased, trimmed) and each record with its spreadsheet row number."""
+    text = text.removeprefix(CSV_BOM)
+    if not text.strip():
+        raise ImportFormatError("it is empty; a CSV with a header row goal,date,value is needed.")
+    first_line = text.splitlines()[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line), strict=True)
+    try:
+        records = list(reader)
+    except csv.Error as error:
+        raise ImportFormatError(f"it is not readable as CSV near line {reader.line_num}: {error}.") from None
+    header = [name.strip().lower() for name in records[0]]
+    _check_header(header)
+    return header, [(number, cells) for number, cells in enumerate(records[1:], start=2)]
+
+
+def _check_header(header: list[str]) -> None:
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise ImportFormatError(
+            f"its header has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''} "
+            f"(the header is: {', '.join(header) or 'empty'}); the first row must name the columns, "
+            "at least goal,date,value."
+        )
+    for name in header:
+        if name not in IMPORT_COLUMNS:
+            close = difflib.get_close_matches(name, sorted(IMPORT_COLUMNS), n=1, cutoff=0.6)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise ImportFormatError(
+                f"its header has an unknown column '{name}'.{hint} Known columns: {', '.join(EXPORT_COLUMNS)}."
+            )
+    duplicates = sorted({name for name in header if header.count(name) > 1})
+    if duplicates:
+        raise ImportFormatError(f"its header names the column '{duplicates[0]}' twice.")
+
+
+def plan_import(text: str, goals_file: GoalsFile, today: dt.date, now: dt.datetime) -> ImportPlan:
+    """Validate every row; the plan has either rows to append or problems, each 'row N: reason'."""
+    header, records = read_rows(text)
+    plan = ImportPlan()
+    for number, cells in records:
+        if not any(cell.strip() for cell in cells):
+            plan.blank += 1
+            continue
+        if len(cells) > len(header):
+            plan.problems.append(f"row {number}: it has {len(cells)} cells but the header names {len(header)}.")
+            continue
+        row = {name: restore(cells[index]) if index < len(cells) else "" for index, name in enumerate(header)}
+        table, problem = _row_table(row, goals_file, today, now)
+        if problem:
+            plan.problems.append(f"row {number}: {problem}")
+        elif table is not None:
+            plan.rows.append(ImportRow(number, table))
+    return plan
+
+
+def _row_table(
+    row: Mapping[str, str], goals_file: GoalsFile, today: dt.date, now: dt.datetime
+) -> tuple[dict[str, Any] | None, str | None]:
+    goal_id = row.get("goal", "").strip()
+    if not goal_id:
+        return None, "the goal is empty."
+    goal = goals_file.goals.get(goal_id)
+    if goal is None:
+        close = difflib.get_close_matches(goal_id, list(goals_file.goals), n=1, cutoff=0.6)
+        return None, f"no goal '{goal_id}' in the file." + (f" Did you mean '{close[0]}'?" if close else "")
+    date_text = row.get("date", "").strip()
+    if not date_text:
+        return None, "the date is empty."
+    if _SLASHED_DATE.match(date_text):  # how spreadsheets in China write dates: 2025/12/31, 2025/12
+        date_text = date_text.replace("/", "-")
+    try:
+        day, precision = parse_iso_date(date_text)
+    except DateError as error:
+        return None, f"date: {error}"
+    value_text = row.get("value", "").strip()
+    unit = row.get("unit", "").strip()
+    if unit and value_text[-1:].isdigit():
+        value_text += unit
+    try:
+        parsed = parse_value(value_text, goal.unit)
+    except ValueParseError as error:
+        return None, f"value: {error}"
+    qualifier = _choice(row.get("qualifier", ""))
+    if qualifier and qualifier not in QUALIFIERS:
+        return None, f"qualifier '{qualifier}' is not one of {', '.join(QUALIFIERS)}."
+    if qualifier and parsed.qualifier and qualifier != parsed.qualifier:
+        return None, f"the value says {parsed.qualifier} but the qualifier column says {qualifier}."
+    stated_precision = _choice(row.get("precision", ""))
+    if stated_precision:
+        if stated_precision not in PRECISIONS:
+            return None, f"precision '{stated_precision}' is not one of {', '.join(PRECISIONS)}."
+        precision = stated_precision  # type: ignore[assignment]
+    flags: dict[str, bool] = {}
+    for name in ("preliminary", "derived"):
+        word = row.get(name, "").strip().lower()
+        if word not in TRUE_WORDS | FALSE_WORDS:
+            return None, f"{name} is '{row.get(name)}', not true or false."
+        flags[name] = word in TRUE_WORDS
+    recorded: dt.datetime = now
+    recorded_text = row.get("recorded", "").strip()
+    if recorded_text:
+        try:
+            recorded = dt.datetime.fromisoformat(recorded_text)
+        except ValueError:
+            return None, f"recorded '{recorded_text}' is not a date-time like 2026-01-05T09:30:00+08:00."
+        if recorded.tzinfo is None:
+            return None, f"recorded '{recorded_text}' has no UTC offset; add one, like +08:00."
+    table: dict[str, Any] = {
+        "goal": goal.id,
+        "date": day,
+        "value": plain_number(parsed.value),
+        "precision": None if precision == "day" else precision,
+        "period": row.get("period", "").strip() or None,
+        "qualifier": qualifier or parsed.qualifier,
+        "preliminary": flags["preliminary"],
+        "derived": flags["derived"],
+        "source": _source(row.get("source", ""), goals_file),
+        "quote": row.get("quote") or None,
+        "note": row.get("note") or None,
+        "recorded": recorded,
+    }
+    _, problems = validate_observation({k: v for k, v in table.items() if v is not None}, goals_file, today)
+    if problems:
+        message = problems[0].message.replace("the new observation", "the figure")
+        return None, message + (f" {problems[0].hint}" if problems[0].hint else "")
+    return table, None
+
+
+def _choice(text: str) -> str:
+    return text.strip().lower()
+
+
+def _source(text: str, goals_file: GoalsFile) -> str | None:
+    """Free text is kept exactly; spaces around a [sources] id (", plan") are dropped."""
+    if text.strip() in goals_file.sources:
+        return text.strip()
+    return text or None

@@ -1,0 +1,202 @@
+"""What a report says, assembled once so that text, Markdown, HTML and JSON all say the same thing.
+
+Time in a report has two axes. A figure's `date` is the day or period it is *for*; its `recorded`
+time is when `zibo add` or `zibo import` wrote it down. A report as of day D shows what was known on
+D: figures dated on or before D *and* recorded on or before D (figures without a `recorded` time
+count as always known). So `zibo report --as-of` a past Monday prints what cron printed that Monday,
+as long as the file has only been appended to since.
+
+The window is a run of whole days ending with the as-of day, compared against the calendar date
+written in each `recorded` timestamp (in its own UTC offset, exactly as it reads in the file).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from zibo_cli.core.model import Goal, GoalsFile, Observation, Source, Status, Target
+from zibo_cli.core.window import DEFAULT_HORIZON_DAYS, Window
+
+if TYPE_CHECKING:  # the progress engine is loaded when a report is built, not when the CLI starts
+    from zibo_cli.core.progress import Assessment
+
+
+def recorded_day(observation: Observation) -> dt.date | None:
+    """The calendar day of `recorded` as written in the file (its own offset), or None."""
+    return observation.recorded.date() if observation.recorded is not None else None
+
+
+def known_by(observations: Iterable[Observation], day: dt.date) -> list[Observation]:
+    """What had been recorded by the end of `day`; figures without a recorded time are always known."""
+    return [o for o in observations if o.recorded is None or o.recorded.date() <= day]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedFigure:
+    goal: Goal
+    observation: Observation
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A goal whose status at the window's end differs from its status at the start."""
+
+    before: Assessment
+    after: Assessment
+
+    @property
+    def goal(self) -> Goal:
+        return self.after.goal
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """One target (stage) of a goal falling due within the horizon."""
+
+    assessment: Assessment
+    stage: int  # index into assessment.stages
+
+    @property
+    def goal(self) -> Goal:
+        return self.assessment.goal
+
+    @property
+    def target(self) -> Target:
+        return self.assessment.stages[self.stage].target
+
+    @property
+    def status(self) -> Status:
+        return self.assessment.stages[self.stage].status
+
+    @property
+    def days_left(self) -> int:
+        return (self.target.by - self.assessment.as_of).days
+
+
+@dataclass(frozen=True, slots=True)
+class CitedSource:
+    """A source the report's goals and figures cite: a [sources] entry, or free text (source is None)."""
+
+    reference: str
+    source: Source | None
+    goals: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    title: str | None
+    file: str
+    as_of: dt.date
+    window: Window
+    horizon_days: int
+    assessments: tuple[Assessment, ...]  # every goal, facts included, most at risk first
+    recorded: tuple[RecordedFigure, ...]
+    changes: tuple[StatusChange, ...]
+    deadlines: tuple[Deadline, ...]
+    stale: tuple[Assessment, ...]
+    sources: tuple[CitedSource, ...]
+
+    @property
+    def counts(self) -> dict[Status, int]:
+        """Goals per status, every status present, in Status order (most at risk first)."""
+        counted = Counter(a.status for a in self.assessments)
+        return {status: counted[status] for status in Status}
+
+    @property
+    def targeted(self) -> tuple[Assessment, ...]:
+        """Goals with a target, in table order: the ones that get a chart."""
+        return tuple(a for a in self.assessments if not a.goal.is_fact)
+
+    def at_least_as_bad_as(self, status: Status) -> list[Assessment]:
+        return [a for a in self.assessments if a.status.at_least_as_bad_as(status)]
+
+
+def build_report(
+    goals_file: GoalsFile,
+    as_of: dt.date,
+    window: Window,
+    file_label: str,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+) -> ReportData:
+    """Everything a report shows, from the file as it was known on `as_of`."""
+    from zibo_cli.core.progress import assess_file, sort_assessments
+
+    known = dataclasses.replace(goals_file, observations=known_by(goals_file.observations, as_of))
+    current = assess_file(known, as_of)
+    table = tuple(sort_assessments(current, "risk"))
+    return ReportData(
+        title=goals_file.title,
+        file=file_label,
+        as_of=as_of,
+        window=window,
+        horizon_days=horizon_days,
+        assessments=table,
+        recorded=_recorded_in(goals_file, window),
+        changes=_changes(goals_file, current, window),
+        deadlines=_deadlines(current, as_of, horizon_days),
+        stale=tuple(
+            sorted((a for a in current if a.stale), key=lambda a: a.stale_since or dt.date.min)  # stable: file order
+        ),
+        sources=_cited(goals_file, current),
+    )
+
+
+def _recorded_in(goals_file: GoalsFile, window: Window) -> tuple[RecordedFigure, ...]:
+    chosen = [
+        (observation.recorded, index, observation)
+        for index, observation in enumerate(goals_file.observations)
+        if observation.recorded is not None and window.contains(observation.recorded.date())
+    ]
+    chosen.sort(key=lambda item: (item[0], item[1]))
+    return tuple(RecordedFigure(goals_file.goals[o.goal], o) for _, _, o in chosen)
+
+
+def _changes(goals_file: GoalsFile, current: Sequence[Assessment], window: Window) -> tuple[StatusChange, ...]:
+    """Status at the start: the figures recorded by the end of `start`, judged as of `start`."""
+    from zibo_cli.core.progress import assess
+
+    grouped = goals_file.observations_by_goal()
+    changes = []
+    for after in current:
+        if after.goal.is_fact:
+            continue
+        before = assess(after.goal, known_by(grouped.get(after.goal.id, []), window.start), window.start)
+        if before.status is not after.status:
+            changes.append(StatusChange(before=before, after=after))
+    changes.sort(key=lambda change: change.after.status.rank)
+    return tuple(changes)
+
+
+def _deadlines(current: Sequence[Assessment], as_of: dt.date, horizon_days: int) -> tuple[Deadline, ...]:
+    until = as_of + dt.timedelta(days=horizon_days)
+    due = [
+        Deadline(assessment, index)
+        for assessment in current
+        for index, stage in enumerate(assessment.stages)
+        if as_of <= stage.target.by <= until
+    ]
+    due.sort(key=lambda deadline: deadline.target.by)
+    return tuple(due)
+
+
+def _cited(goals_file: GoalsFile, current: Sequence[Assessment]) -> tuple[CitedSource, ...]:
+    """Sources named by the goals (statement, baseline, targets) and by the figures the report counts."""
+    citing: dict[str, dict[str, None]] = {}
+    for assessment in current:
+        goal = assessment.goal
+        references = [goal.source, goal.baseline.source if goal.baseline else None]
+        references += [target.source for target in goal.targets]
+        references += [observation.source for observation in assessment.observations]
+        for reference in references:
+            if reference:
+                citing.setdefault(reference, {})[goal.id] = None
+    known = [r for r in goals_file.sources if r in citing]
+    free = [r for r in citing if r not in goals_file.sources]
+    return tuple(
+        CitedSource(reference=r, source=goals_file.sources.get(r), goals=tuple(citing[r])) for r in known + free
+    )

@@ -1,0 +1,429 @@
+"""The HTML report: one self-contained page to publish or mail as an attachment.
+
+Inline CSS, one inline SVG chart per goal with a target, and no external resource of any kind (no
+src, no <link>, no @import, no url(); a Content-Security-Policy says so to the browser as well).
+Every string from the goals file goes through `h()`: control characters made visible, then
+html.escape. Source URLs become links only when they are http(s); anything else is shown as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+from zibo_cli.core.progress import Assessment, Point
+from zibo_cli.core.report import CitedSource, ReportData
+from zibo_cli.render import report_parts as parts
+from zibo_cli.render.text import STATUS_LABELS, clean, format_number, format_observation, observation_date
+
+CSS = """
+:root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --soft: #f6f8fa; --accent: #0969da; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 1160px; padding: 24px 28px 48px; color: var(--ink); background: #fff;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial,
+  "Noto Sans CJK SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; }
+h1 { font-size: 26px; margin: 0 0 6px; }
+h2 { font-size: 19px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
+h2 .n { color: var(--muted); font-weight: normal; }
+h3 { font-size: 16px; margin: 0; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 8px 0 0;
+  color: var(--muted); }
+dl.meta dt { font-weight: 600; }
+dl.meta dd { margin: 0; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; }
+th, td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid var(--line); }
+th { background: var(--soft); font-weight: 600; white-space: nowrap; }
+td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.id, .sub { display: block; color: var(--muted); font-size: 12px; }
+.none { color: var(--muted); font-style: italic; }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12.5px; font-weight: 600;
+  white-space: nowrap; color: #fff; background: #6e7781; }
+.status { white-space: nowrap; }
+.flag { display: inline-block; margin-left: 4px; font-size: 12px; color: var(--muted); }
+.s-deteriorating { background: #82071e; } .s-missed { background: #cf222e; } .s-off_track { background: #d1242f; }
+.s-at_risk { background: #bf8700; } .s-insufficient { background: #8250df; } .s-no_data { background: #6e7781; }
+.s-on_track { background: #1a7f37; } .s-achieved { background: #116329; } .s-fact { background: #0969da; }
+.counts { display: flex; flex-wrap: wrap; gap: 10px; list-style: none; padding: 0; margin: 0; }
+.counts li { border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; min-width: 110px; }
+.counts .n { display: block; font-size: 22px; font-weight: 700; }
+.bar { display: inline-block; width: 80px; height: 8px; margin-right: 6px; border-radius: 4px;
+  background: #eaeef2; vertical-align: middle; overflow: hidden; }
+.bar > span { display: block; height: 100%; background: var(--accent); }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
+figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
+figure.chart header { display: flex; justify-content: space-between; gap: 10px; align-items: baseline; }
+figure.chart .facts { margin: 4px 0 6px; color: var(--muted); font-size: 13px; }
+figure.chart svg { display: block; width: 100%; height: auto; }
+figure.chart figcaption { color: var(--muted); font-size: 12px; }
+svg text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; fill: #59636e; }
+svg .grid { stroke: #eaeef2; stroke-width: 1; }
+svg .axis { stroke: #8c959f; stroke-width: 1; }
+svg .path { stroke: #8c959f; stroke-width: 2; stroke-dasharray: 6 4; fill: none; }
+svg .trend { stroke: #0969da; stroke-width: 1.5; fill: none; opacity: .55; }
+svg .obs { fill: #0969da; stroke: #fff; stroke-width: 1.5; }
+svg .obs.preliminary { fill: #fff; stroke: #0969da; }
+svg .deadline { stroke: #cf222e; stroke-width: 1.2; stroke-dasharray: 3 3; }
+svg .target { fill: #fff; stroke: #cf222e; stroke-width: 2; }
+svg .asof { stroke: #bf8700; stroke-width: 1; }
+svg text.deadline-label { fill: #cf222e; }
+svg text.asof-label { fill: #9a6700; }
+.key { display: inline-block; margin-right: 12px; }
+.key .dot { color: #0969da; } .key .dash { color: #8c959f; } .key .ring { color: #cf222e; }
+footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
+a { color: var(--accent); }
+@media print { body { padding: 0; } figure.chart { break-inside: avoid; } }
+""".strip()
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
+def h(text: str | None) -> str:
+    """User text as HTML: control characters made visible, everything escaped, line breaks kept."""
+    import html
+
+    if not text:
+        return ""
+    return html.escape(clean(text), quote=True).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _badge(status_value: str, label: str) -> str:
+    return f'<span class="badge s-{status_value}">{h(label)}</span>'
+
+
+def _goal_cell(name: str, goal_id: str) -> str:
+    return f'{h(name)}<span class="id">{h(goal_id)}</span>'
+
+
+def _none() -> str:
+    return f'<p class="none">{h(parts.NONE)}</p>'
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[str] = ()) -> str:
+    """A table from our headers and already escaped cells."""
+    head = "".join(f'<th class="num">{h(x)}</th>' if x in numeric else f"<th>{h(x)}</th>" for x in headers)
+    body = []
+    for row in rows:
+        cells = "".join(
+            f'<td class="num">{cell}</td>' if header in numeric else f"<td>{cell}</td>"
+            for header, cell in zip(headers, row, strict=True)
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _section(section_id: str, title: str, count: int | None, body: str) -> str:
+    number = f' <span class="n">({count})</span>' if count is not None else ""
+    return f'<section id="{section_id}"><h2>{h(title)}{number}</h2>{body}</section>'
+
+
+def _link(url: str | None) -> str:
+    """A link to the source page (navigation, not a resource the report loads), http(s) only."""
+    if not url:
+        return ""
+    cleaned = clean(url).strip()
+    if cleaned.lower().startswith(("https://", "http://")) and not any(c.isspace() for c in cleaned):
+        return f'<a href="{h(cleaned)}" rel="noopener noreferrer nofollow">{h(cleaned)}</a>'
+    return h(cleaned)
+
+
+def _progress(assessment: Assessment) -> str:
+    stage = assessment.stage
+    if stage is None or stage.progress is None or not math.isfinite(stage.progress):
+        return ""
+    width = max(0.0, min(1.0, stage.progress)) * 100
+    return f'<span class="bar"><span style="width:{width:.0f}%"></span></span>{h(parts.progress_text(assessment))}'
+
+
+def _status_cell(assessment: Assessment) -> str:
+    cell = _badge(assessment.status.value, STATUS_LABELS[assessment.status])
+    stage = assessment.stage
+    if stage is not None and stage.awaiting:
+        cell += '<span class="flag">awaiting final</span>'
+    if assessment.stale:
+        cell += '<span class="flag">stale</span>'
+    return f'<span class="status">{cell}</span>'
+
+
+def _status_table(assessments: Sequence[Assessment]) -> str:
+    rows = []
+    for assessment in assessments:
+        latest, latest_for = parts.latest_text(assessment)
+        target, by = parts.target_text(assessment)
+        rows.append(
+            (
+                _goal_cell(assessment.goal.name, assessment.goal.id),
+                f'{h(latest)}<span class="sub">{h(latest_for)}</span>',
+                f'{h(target)}<span class="sub">{h(by)}</span>',
+                _progress(assessment),
+                h(parts.left_text(assessment)),
+                _status_cell(assessment),
+            )
+        )
+    return _table(("Goal", "Latest", "Target", "Progress", "Left", "Status"), rows, ("Latest", "Target", "Left"))
+
+
+# --- charts ---------------------------------------------------------------------------------------
+
+CHART_WIDTH, CHART_HEIGHT = 520, 230
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 18, 16, 36
+
+
+def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """Round tick values (1, 2 or 5 × 10^k apart) covering [low, high]."""
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return [low]
+    raw = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(low / step) * step
+    ticks = []
+    value = first
+    while value <= high + step * 1e-9 and len(ticks) < 20:
+        ticks.append(round(value, 12))
+        value += step
+    return ticks
+
+
+def _f(number: float) -> str:
+    """SVG coordinates: one decimal, no '-0.0'."""
+    text = f"{number:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def chart_svg(assessment: Assessment) -> str:
+    """Figures as dots against the straight required path from the baseline to each target; deadlines marked."""
+    goal = assessment.goal
+    observations = list(assessment.observations)
+    points = [Point(o.date, o.value) for o in observations]
+    baseline = assessment.baseline
+    targets = [Point(stage.target.by, stage.target.value) for stage in assessment.stages]
+    everything = points + targets + ([baseline] if baseline else [])
+    dates = [p.date for p in everything] + [assessment.as_of]
+    values = [p.value for p in everything]
+    first, last = min(dates), max(dates)
+    if first == last:
+        first, last = first - dt.timedelta(days=180), last + dt.timedelta(days=180)
+    low, high = min(values), max(values)
+    if high == low:
+        pad = abs(high) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    pad = (high - low) * 0.08
+    low, high = low - pad, high + pad
+    plot_w = CHART_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = CHART_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    span = (last - first).days
+
+    def x(day: dt.date) -> float:
+        return MARGIN_LEFT + (day - first).days / span * plot_w
+
+    def y(value: float) -> float:
+        return MARGIN_TOP + (high - value) / (high - low) * plot_h
+
+    label = f"{goal.name}: figures against the required path"
+    out = [
+        f'<svg viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" width="{CHART_WIDTH}" height="{CHART_HEIGHT}" '
+        f'role="img" aria-label="{h(label)}">'
+    ]
+    bottom, right = MARGIN_TOP + plot_h, MARGIN_LEFT + plot_w
+    for tick in nice_ticks(low, high):
+        ty = y(tick)
+        out.append(f'<line class="grid" x1="{MARGIN_LEFT}" y1="{_f(ty)}" x2="{right}" y2="{_f(ty)}"/>')
+        out.append(f'<text x="{MARGIN_LEFT - 6}" y="{_f(ty + 4)}" text-anchor="end">{h(format_number(tick))}</text>')
+    out.append(f'<line class="axis" x1="{MARGIN_LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}"/>')
+    for year in _year_ticks(first, last):
+        tx = x(dt.date(year, 1, 1))
+        out.append(f'<line class="axis" x1="{_f(tx)}" y1="{bottom}" x2="{_f(tx)}" y2="{bottom + 4}"/>')
+        out.append(f'<text x="{_f(tx)}" y="{bottom + 16}" text-anchor="middle">{year}</text>')
+    if first <= assessment.as_of <= last:
+        ax = x(assessment.as_of)
+        out.append(f'<line class="asof" x1="{_f(ax)}" y1="{MARGIN_TOP}" x2="{_f(ax)}" y2="{bottom}"/>')
+        label_x, anchor = (ax + 4, "start") if ax < MARGIN_LEFT + 40 else (ax - 4, "end")
+        out.append(
+            f'<text class="asof-label" x="{_f(label_x)}" y="{MARGIN_TOP + 10}" text-anchor="{anchor}">as of</text>'
+        )
+    if baseline is not None:
+        path = [baseline] + [t for t in targets if t.date > baseline.date]
+        if len(path) > 1:
+            coordinates = " ".join(f"{_f(x(p.date))},{_f(y(p.value))}" for p in path)
+            out.append(f'<polyline class="path" points="{coordinates}"/>')
+    for target in targets:
+        tx = x(target.date)
+        out.append(f'<line class="deadline" x1="{_f(tx)}" y1="{MARGIN_TOP}" x2="{_f(tx)}" y2="{bottom}"/>')
+        anchor = "end" if tx > right - 36 else "start" if tx < MARGIN_LEFT + 36 else "middle"
+        out.append(
+            f'<text class="deadline-label" x="{_f(tx)}" y="{bottom + 30}" text-anchor="{anchor}">'
+            f"{target.date.isoformat()}</text>"
+        )
+        out.append(
+            f'<circle class="target" cx="{_f(tx)}" cy="{_f(y(target.value))}" r="5">'
+            f"<title>{h('target ' + format_number(target.value) + ' by ' + target.date.isoformat())}</title></circle>"
+        )
+    if len(points) > 1:
+        coordinates = " ".join(f"{_f(x(p.date))},{_f(y(p.value))}" for p in points)
+        out.append(f'<polyline class="trend" points="{coordinates}"/>')
+    for observation in observations:
+        css = "obs preliminary" if observation.preliminary else "obs"
+        tip = f"{observation_date(observation)}: {format_observation(observation, goal.unit)}"
+        out.append(
+            f'<circle class="{css}" cx="{_f(x(observation.date))}" cy="{_f(y(observation.value))}" r="4">'
+            f"<title>{h(tip)}</title></circle>"
+        )
+    if not observations:
+        out.append(
+            f'<text x="{_f(MARGIN_LEFT + plot_w / 2)}" y="{_f(MARGIN_TOP + plot_h / 2)}" '
+            'text-anchor="middle">no figures yet</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _year_ticks(first: dt.date, last: dt.date) -> list[int]:
+    years = list(range(first.year + 1, last.year + 1))
+    step = max(1, math.ceil(len(years) / 8))
+    return years[::step]
+
+
+def _chart_card(assessment: Assessment) -> str:
+    goal = assessment.goal
+    latest, latest_for = parts.latest_text(assessment)
+    target, by = parts.target_text(assessment)
+    facts = [f"latest {latest}" + (f" ({latest_for})" if latest_for else "")]
+    if target:
+        facts.append(f"target {target} {by}")
+    if parts.progress_text(assessment):
+        facts.append(f"progress {parts.progress_text(assessment)}")
+    if parts.left_text(assessment):
+        facts.append(f"{parts.left_text(assessment)} left")
+    return (
+        f'<figure class="chart" id="goal-{h(goal.id)}"><header><h3>{h(goal.name)}'
+        f'<span class="id">{h(goal.id)}</span></h3>{_status_cell(assessment)}</header>'
+        f'<p class="facts">{h(" · ".join(facts))}</p>{chart_svg(assessment)}'
+        '<figcaption><span class="key"><span class="dot">●</span> figures (hollow: preliminary)</span>'
+        '<span class="key"><span class="dash">- - -</span> required path</span>'
+        '<span class="key"><span class="ring">○</span> target, dashed red line: deadline</span></figcaption>'
+        "</figure>"
+    )
+
+
+def _source_row(cited: CitedSource) -> tuple[str, str, str, str]:
+    return (
+        h(parts.source_kind(cited)),
+        h(parts.source_description(cited)),
+        _link(cited.source.url if cited.source is not None else None),
+        h(", ".join(cited.goals)),
+    )
+
+
+def render_html(data: ReportData) -> str:
+    title = parts.title(data)
+    meta = (
+        f'<dl class="meta"><dt>File</dt><dd>{h(data.file)}</dd><dt>As of</dt><dd>{data.as_of.isoformat()}</dd>'
+        f"<dt>Window</dt><dd>{h(parts.window_text(data.window))}</dd></dl>"
+    )
+    sections = []
+    counts = "".join(f'<li><span class="n">{count}</span>{h(label)}</li>' for label, count in parts.summary_rows(data))
+    sections.append(_section("summary", parts.SECTION_SUMMARY, None, f'<ul class="counts">{counts}</ul>'))
+    sections.append(
+        _section("status", parts.SECTION_STATUS, None, _status_table(data.assessments) if data.assessments else _none())
+    )
+    cards = "".join(_chart_card(a) for a in data.targeted)
+    charts = f'<div class="charts">{cards}</div>' if cards else _none()
+    sections.append(_section("charts", parts.SECTION_CHARTS, len(data.targeted), charts))
+    recorded_rows = [
+        (
+            h(parts.recorded_at(e.observation)),
+            _goal_cell(e.goal.name, e.goal.id),
+            h(format_observation(e.observation, e.goal.unit)),
+            h(observation_date(e.observation)),
+            h(e.observation.source),
+            h(parts.observation_flags(e.observation)),
+            h(e.observation.note),
+        )
+        for e in data.recorded
+    ]
+    headers = ("Recorded", "Goal", "Figure", "For", "Source", "Flags", "Note")
+    sections.append(
+        _section(
+            "recorded",
+            parts.SECTION_RECORDED,
+            len(recorded_rows),
+            _table(headers, recorded_rows, ("Figure",)) if recorded_rows else _none(),
+        )
+    )
+    change_rows = []
+    for change in data.changes:
+        latest, latest_for = parts.latest_text(change.after)
+        change_rows.append(
+            (
+                _goal_cell(change.goal.name, change.goal.id),
+                _badge(change.before.status.value, STATUS_LABELS[change.before.status]),
+                _badge(change.after.status.value, STATUS_LABELS[change.after.status]),
+                f'{h(latest)}<span class="sub">{h(latest_for)}</span>',
+            )
+        )
+    sections.append(
+        _section(
+            "changes",
+            parts.SECTION_CHANGES,
+            len(change_rows),
+            _table(("Goal", "Before", "Now", "Latest"), change_rows, ("Latest",)) if change_rows else _none(),
+        )
+    )
+    deadline_rows = [
+        (
+            d.target.by.isoformat(),
+            _goal_cell(d.goal.name, d.goal.id),
+            h(parts.deadline_target(d)),
+            h(parts.deadline_left(d)),
+            _badge(d.status.value, STATUS_LABELS[d.status]),
+        )
+        for d in data.deadlines
+    ]
+    sections.append(
+        _section(
+            "deadlines",
+            parts.horizon_title(data),
+            len(deadline_rows),
+            _table(("By", "Goal", "Target", "Left", "Status"), deadline_rows, ("Target", "Left"))
+            if deadline_rows
+            else _none(),
+        )
+    )
+    stale_rows = [
+        (
+            _goal_cell(a.goal.name, a.goal.id),
+            h(parts.stale_latest(a)),
+            a.stale_since.isoformat() if a.stale_since else "",
+        )
+        for a in data.stale
+    ]
+    sections.append(
+        _section(
+            "stale",
+            parts.SECTION_STALE,
+            len(stale_rows),
+            _table(("Goal", "Latest figure", "Stale since"), stale_rows) if stale_rows else _none(),
+        )
+    )
+    source_rows = [_source_row(cited) for cited in data.sources]
+    sections.append(
+        _section(
+            "sources",
+            parts.SECTION_SOURCES,
+            len(source_rows),
+            _table(("Source", "Description", "Link", "Cited by"), source_rows) if source_rows else _none(),
+        )
+    )
+    body = "\n".join(sections)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        f"<title>{h(title)}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n"
+        f"<header><h1>{h(title)}</h1>{meta}</header>\n{body}\n"
+        f"<footer>Made by zibo from {h(data.file)}. Figures are shown as recorded in the goals file.</footer>\n"
+        "</body>\n</html>\n"
+    )
