@@ -10,7 +10,16 @@ from zibo_cli.errors import ZiboError
 
 
 def write_stdout(env: Environment, data: bytes) -> None:
-    """Reports and exports are UTF-8 whatever the locale (cron's is often C): bytes straight to the stream."""
+    """Reports and exports are UTF-8 whatever the locale (cron's is often C): bytes straight to the stream.
+
+    On a terminal a person reads them, so control characters from the file (an ESC in a note) are
+    made visible rather than obeyed, as `ls` does; piped or redirected output stays byte-exact.
+    """
+    if env.stdout_isatty:
+        from zibo_cli.render.text import clean
+
+        lines = data.decode("utf-8").split("\r\n")  # CSV's own line ends stay
+        data = "\r\n".join(clean(line) for line in lines).encode("utf-8")
     stream = env.stdout
     buffer = getattr(stream, "buffer", None)
     if buffer is not None:
