@@ -76,9 +76,11 @@ class Trials:
         self.old = SAMPLE.read_bytes()
         self.env = {**os.environ, **PINNED_ENV}
         self.new = new
+        # Users run with the parse cache on; a killed writer must not leave it serving stale data.
+        self.cache_env = {"ZIBO_NO_CACHE": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
-    def spawn(self, pause: float | None) -> subprocess.Popen[str]:
-        env = dict(self.env)
+    def spawn(self, pause: float | None, cached: bool = False) -> subprocess.Popen[str]:
+        env = {**self.env, **self.cache_env} if cached else dict(self.env)
         if pause:
             env["ZIBO_TEST_PAUSE_BEFORE_RENAME"] = str(pause)
         process = subprocess.Popen(
@@ -109,6 +111,10 @@ def pause_for(trial: int) -> float | None:
     return 0.05 if trial % 2 else None
 
 
+def cached_for(trial: int) -> bool:
+    return trial % 4 >= 2
+
+
 def kill(process: subprocess.Popen[Any]) -> None:
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
@@ -120,12 +126,12 @@ def test_random_kills_leave_the_old_or_the_new_file(tmp_path: Path, new_bytes: b
     chance = random.Random(20261127)
     outcomes: Counter[str] = Counter()
     left_behind = 0
-    pending = trials.spawn(pause=pause_for(0))
+    pending = trials.spawn(pause=pause_for(0), cached=cached_for(0))
     for number in range(RANDOM_TRIALS):
         trials.goals.write_bytes(trials.old)
         process = pending
         # The next writer imports while this one runs; odd trials widen the moment before the rename.
-        pending = trials.spawn(pause=pause_for(number + 1))
+        pending = trials.spawn(pause=pause_for(number + 1), cached=cached_for(number + 1))
         earlier = set(temp_files(trials.folder))
         assert process.stdin is not None
         process.stdin.write("go\n")
@@ -137,11 +143,18 @@ def test_random_kills_leave_the_old_or_the_new_file(tmp_path: Path, new_bytes: b
         if any(path.stat().st_size == len(trials.new) for path in set(leftovers) - earlier):
             outcomes["killed between a complete temp file and the rename"] += 1
         left_behind = max(left_behind, len(leftovers))
-        # A temp file left by a killed writer never confuses a reader.
-        checked = run_installed("check", "-f", str(trials.goals)) if number % 25 == 0 else None
-        assert checked is None or (checked.exit_code, checked.stdout) == (0, "")
+        if number % 10 == 0:
+            # A temp file left by a killed writer never confuses a reader, with the cache or without.
+            checked = run_installed("check", "-f", str(trials.goals))
+            assert (checked.exit_code, checked.stdout) == (0, "")
+            plain = run_installed("status", "--json", "--as-of", "2025-06-30", "-f", str(trials.goals))
+            cached = run_installed("status", "--json", "--as-of", "2025-06-30", "-f", str(trials.goals),
+                                   env=trials.cache_env)  # fmt: skip
+            assert plain.exit_code == cached.exit_code == 0
+            assert plain.stdout == cached.stdout
     kill(pending)
     assert outcomes["old"] + outcomes["new"] == RANDOM_TRIALS
+    assert any((tmp_path / "cache").rglob("*")), "the cached half of the trials never used the cache"
     print(f"\nrandom kills: {dict(outcomes)}; at most {left_behind} temp file(s) left at once")
 
     # The next writer cleans up whatever killed writers left, and writes normally.

@@ -276,3 +276,12 @@ def test_the_installed_command_edits_with_no_terminal(sample: Path, editor: Edit
     assert broken.exit_code == 2
     assert "goal 'gdp' has no 'unit'" in broken.stderr
     assert "Traceback" not in broken.stderr
+
+
+def test_the_parse_cache_never_serves_the_file_from_before_an_edit(sample: Path, editor: Editor) -> None:
+    cache = {"ZIBO_NO_CACHE": ""}
+    assert "Robot industry" in run("goals", env=cache).stdout
+    assert any((sample.parent.parent / "home" / ".cache" / "zibo").iterdir()), "the cache was not used"
+    env = {**editor.plan({"replace": ['name_en = "Robot industry"', 'name_en = "Robots, renamed by hand"']}), **cache}
+    assert run("edit", env=env).exit_code == 0
+    assert "Robots, renamed by hand" in run("goals", env=cache).stdout
