@@ -334,6 +334,16 @@ CASES: list[Case] = [
              "2099-12-31"),
     arg_case("source-id-unknown", r"cites source 'plna', which is not in \[sources\].\n  Did you mean 'plan'\?",
              "add", "gdp", "5000", "--date", "2025", "--source", "plna"),
+    # -- a valid file that cannot be appended to -----------------------------------------------------------
+    Case("static-observations-after-a-bom",
+         b"\xef\xbb\xbf" + toml("observations = []", "schema = 1", "[goals.a]", 'name = "a"', 'unit = "x"'),
+         r"appending would leave an invalid file \(goals.toml:7:15: TOML syntax error: cannot mutate.*nothing "
+         r"was written\.\n  If the file lists observations = \[\.\.\.\] inline",
+         args=("add", "a", "5", "--date", "2025")),
+    Case("static-observations-with-an-escaped-key",
+         toml("schema = 1", '"\\u006fbservations" = []', "[goals.a]", 'name = "a"', 'unit = "x"'),
+         r"appending would leave an invalid file \(goals.toml:\d+:\d+: TOML syntax error: cannot mutate",
+         args=("add", "a", "5", "--date", "2025")),
     # -- report and export -------------------------------------------------------------------------------
     arg_case("report-unknown-format", r"--format 'pdf' is not a report format\.\n  Use one of: text, md, html, json",
              "report", "--format", "pdf"),
@@ -396,10 +406,11 @@ def assert_clean(result: Result) -> None:
 
 
 def located(text: str, where: str | None) -> None:
+    """`where` starts the message, or a `(file:line…)` inside it names the place."""
     if where is not None:
-        assert re.search(rf"(^|zibo: ){re.escape(where)}(: | is | already )", text, re.MULTILINE), (
-            f"expected {where} in:\n{text}"
-        )
+        place = re.escape(where)
+        pattern = rf"(^|zibo: ){place}(: | is | already )|\({place}:\d"
+        assert re.search(pattern, text, re.MULTILINE), f"expected {where} in:\n{text}"
 
 
 def test_the_catalogue_is_big_enough() -> None:

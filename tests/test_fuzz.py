@@ -350,3 +350,49 @@ def test_any_name_survives_the_round_trip_through_add(name: str) -> None:
     goals_file, _ = check_outcome(text.encode("utf-8"))
     assert goals_file is not None
     assert goals_file.observations[0].note == name
+
+
+# -- appending: the fast path (parse only the addition) agrees with a full parse -------------------------
+
+
+@SLOWER
+@given(goals_documents(), st.booleans(), st.booleans(), st.data())
+def test_an_append_gives_what_a_full_parse_of_the_result_gives(
+    document: dict[str, Any], bom: bool, crlf: bool, data: st.DataObject
+) -> None:
+    """Whatever the file (BOM, CRLF, static `observations = [...]` arrays, which tomli-w writes for
+    short lists), an append either writes a file whose full parse equals what append returned, lines
+    included, or refuses and leaves the file as it was."""
+    import tempfile
+    from pathlib import Path
+
+    from zibo_cli.errors import ZiboError
+    from zibo_cli.store.append import append_observations
+    from zibo_cli.store.locate import Location
+
+    document = dict(data.draw(st.permutations(list(document.items()))))  # any key may come first
+    text = tomli_w.dumps(document)
+    raw = (b"\xef\xbb\xbf" if bom else b"") + (text.replace("\n", "\r\n") if crlf else text).encode("utf-8")
+    goals_file, _ = check_outcome(raw)
+    assume(goals_file is not None and goals_file.goals)
+    assert goals_file is not None
+    table = {
+        "goal": data.draw(st.sampled_from(sorted(goals_file.goals))),
+        "date": data.draw(past),
+        "value": data.draw(numbers),
+        "note": data.draw(st.none() | st.text(max_size=12)),
+        "recorded": dt.datetime(2026, 11, 27, 10, tzinfo=dt.UTC),
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "goals.toml"
+        path.write_bytes(raw)
+        try:
+            result = append_observations(Location(path, "--file"), [table], TODAY)
+        except ZiboError:
+            assert path.read_bytes() == raw, "a refused append changed the file"
+            return
+        written = path.read_bytes()
+    assert written.startswith(raw)
+    reparsed, problems = check_outcome(written)
+    assert problems == []
+    assert reparsed == result.after

@@ -43,7 +43,8 @@ _SPACED_DATETIME = re.compile(r"^(recorded = \d{4}-\d{2}-\d{2}) ", re.MULTILINE)
 # A root key that could be a static `observations = [...]` array (or a quoted key with escapes that
 # might spell it): `[[observations]]` cannot be appended after one, so such files are checked whole.
 _STATIC_OBSERVATIONS = re.compile(
-    rb"""^[ \t]*(?:observations|"observations"|'observations'|"[^"\r\n]*\\[^"\r\n]*")[ \t]*=""", re.MULTILINE
+    rb"""^(?:\xef\xbb\xbf)?[ \t]*(?:observations|"observations"|'observations'|"[^"\r\n]*\\[^"\r\n]*")[ \t]*=""",
+    re.MULTILINE,  # the optional BOM: the first line of a file saved by a Windows editor starts with one
 )
 _OBSERVATIONS_KEY = re.compile(rb"""observations["']?[ \t]*=""")
 
