@@ -356,19 +356,22 @@ def test_any_name_survives_the_round_trip_through_add(name: str) -> None:
 
 
 @SLOWER
-@given(goals_documents(), st.booleans(), st.booleans(), st.data())
+@given(goals_documents(), st.booleans(), st.booleans(), st.booleans(), st.data())
 def test_an_append_gives_what_a_full_parse_of_the_result_gives(
-    document: dict[str, Any], bom: bool, crlf: bool, data: st.DataObject
+    document: dict[str, Any], bom: bool, crlf: bool, cached: bool, data: st.DataObject
 ) -> None:
     """Whatever the file (BOM, CRLF, static `observations = [...]` arrays, which tomli-w writes for
     short lists), an append either writes a file whose full parse equals what append returned, lines
-    included, or refuses and leaves the file as it was."""
+    included, or refuses and leaves the file as it was. With the parse cache, the entry append
+    extends is what a full parse gives too."""
     import tempfile
     from pathlib import Path
 
     from zibo_cli.errors import ZiboError
     from zibo_cli.store.append import append_observations
+    from zibo_cli.store.cache import Cache
     from zibo_cli.store.locate import Location
+    from zibo_cli.store.read import load
 
     document = dict(data.draw(st.permutations(list(document.items()))))  # any key may come first
     text = tomli_w.dumps(document)
@@ -386,13 +389,23 @@ def test_an_append_gives_what_a_full_parse_of_the_result_gives(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "goals.toml"
         path.write_bytes(raw)
+        location = Location(path, "--file")
+        cache = Cache(Path(folder) / "cache") if cached else None
+        loaded = load(location, TODAY, cache) if cache is not None else None
         try:
-            result = append_observations(Location(path, "--file"), [table], TODAY)
+            result = append_observations(location, [table], TODAY, cache=cache, loaded=loaded)
         except ZiboError:
             assert path.read_bytes() == raw, "a refused append changed the file"
             return
         written = path.read_bytes()
+        from_cache = None
+        if cache is not None:
+            again = load(location, TODAY, cache)
+            assert again.cache_entry is not None, "append did not leave a usable cache entry"
+            from_cache = again.goals_file
     assert written.startswith(raw)
     reparsed, problems = check_outcome(written)
     assert problems == []
     assert reparsed == result.after
+    if from_cache is not None:
+        assert from_cache == reparsed
