@@ -84,7 +84,14 @@ class Editor:
 
 
 @pytest.fixture
-def editor(tmp_path: Path, world: Path) -> Editor:
+def editor(tmp_path: Path, world: Path, monkeypatch: pytest.MonkeyPatch) -> Editor:
+    """The editor script; private copies go under tmp_path, not the machine's /tmp."""
+    import tempfile
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setenv("TMPDIR", str(temp))
     return Editor(tmp_path / "editor")
 
 

@@ -62,6 +62,8 @@ def edit(ctx: typer.Context, file: FileOption = None) -> None:
                 f"{changed.message[:-1]}; nothing was written",
                 f"Compare your copy with the file (diff {copy} {label}), merge, then run `zibo edit` again.",
             ) from None
+        except ZiboError as failed:  # the disk is full, permission denied…: the edit must not be lost
+            raise kept(copy, failed.message.rstrip("."), failed.hint) from None
     except KeyboardInterrupt:
         if copy.exists() and copy.read_bytes() != original:
             env.stderr.write(f"zibo: your edited copy is kept at {copy}\n")
