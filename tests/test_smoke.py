@@ -10,7 +10,7 @@ from conftest import run, run_installed
 def test_status_runs_on_sample(sample: Path) -> None:
     result = run("status", "--as-of", "2025-06-30")
     assert result.exit_code == 0, result.stderr
-    assert "地区生产总值" in result.stdout
+    assert "GDP" in result.stdout
 
 
 def test_installed_zibo_runs(sample: Path) -> None:

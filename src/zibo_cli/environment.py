@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from zibo_cli.errors import ZiboError
+from zibo_cli.i18n import tr
 
 DEFAULT_WIDTH = 80
 
@@ -67,7 +68,8 @@ class Environment:
                 return _parse_now(pinned)
             except ValueError:
                 raise ZiboError(
-                    f"ZIBO_NOW={pinned!r} is not an ISO date-time.", "Use a form like 2026-01-05T09:30:00+08:00."
+                    tr("ZIBO_NOW={pinned!r} is not an ISO date-time.", pinned=pinned),
+                    tr("Use a form like 2026-01-05T09:30:00+08:00."),
                 ) from None
         return dt.datetime.now().astimezone().replace(microsecond=0)
 

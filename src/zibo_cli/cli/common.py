@@ -9,8 +9,10 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
+from zibo_cli.cli.completion import complete_goal_ids
 from zibo_cli.environment import Environment
 from zibo_cli.errors import ExitCode, ZiboError
+from zibo_cli.i18n import tr
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -31,6 +33,10 @@ AsOfOption = Annotated[
         "--as-of", metavar="DATE", help="Compute as of this day (YYYY-MM-DD); only figures dated by then count."
     ),
 ]
+GoalArgument = Annotated[
+    str,
+    typer.Argument(help="Goal id, id prefix, or a unique part of its name.", autocompletion=complete_goal_ids),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 
 
@@ -41,6 +47,7 @@ class State:
         self.env = env or Environment()
         self.file: str | None = None
         self.verbose = False
+        self.lang: str | None = None
 
 
 def state_of(ctx: typer.Context) -> State:
@@ -49,11 +56,18 @@ def state_of(ctx: typer.Context) -> State:
     return ctx.obj
 
 
+def one_line(text: str) -> str:
+    """A message line safe for a terminal: messages quote keys and ids from the file, which may hold escapes."""
+    from zibo_cli.render.text import clean
+
+    return clean(text).replace("\n", "\\n").replace("\t", " ")
+
+
 def report_error(env: Environment, error: ZiboError) -> None:
     lines = error.lines()
-    env.stderr.write(f"zibo: {lines[0]}\n")
+    env.stderr.write(f"zibo: {one_line(lines[0])}\n")
     for line in lines[1:]:
-        env.stderr.write(f"  {line}\n")
+        env.stderr.write(f"  {one_line(line)}\n")
     env.stderr.flush()
 
 
@@ -63,17 +77,31 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         ctx = kwargs.get("ctx")
-        env = state_of(ctx).env if isinstance(ctx, typer.Context) else Environment()
+        state = state_of(ctx) if hasattr(ctx, "obj") else State()
+        env = state.env
         try:
+            use_language(state)
             return command(*args, **kwargs)
         except ZiboError as error:
             report_error(env, error)
             raise typer.Exit(int(error.exit_code)) from None
         except KeyboardInterrupt:
-            env.stderr.write("zibo: interrupted; nothing was written.\n")
+            env.stderr.write("zibo: " + tr("interrupted; nothing was written.") + "\n")
             raise typer.Exit(130) from None
 
     return wrapper
+
+
+def use_language(state: State) -> None:
+    from zibo_cli.i18n import LANGUAGES, resolve_language, set_language
+
+    try:
+        set_language(resolve_language(state.lang, state.env.variables))
+    except ValueError as error:
+        set_language("en")
+        raise ZiboError(
+            f"language {error} is not one zibo speaks.", f"Use one of: {', '.join(LANGUAGES)} (--lang or ZIBO_LANG)."
+        ) from None
 
 
 def parse_day(text: str, option: str) -> dt.date:
@@ -81,18 +109,28 @@ def parse_day(text: str, option: str) -> dt.date:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ZiboError(
-            f"{option} {text!r} is not a date.", f"Write it as YYYY-MM-DD, e.g. {option} 2025-12-31."
+            tr("{option} {text!r} is not a date.", option=option, text=text),
+            tr("Write it as YYYY-MM-DD, e.g. {option} 2025-12-31.", option=option),
         ) from None
 
 
 def as_of_day(state: State, as_of: str | None) -> dt.date:
-    return parse_day(as_of, "--as-of") if as_of else state.env.today()
+    # An empty --as-of (say, from an unset shell variable) is refused, not read as "today".
+    return parse_day(as_of, "--as-of") if as_of is not None else state.env.today()
 
 
 def location_for(state: State, file: str | None) -> Any:
-    from zibo_cli.store.locate import locate
+    from zibo_cli.store.locate import display_path, locate
 
-    return locate(file or state.file, state.env.variables, state.env.cwd)
+    chosen = file if file is not None else state.file
+    if chosen is not None and not chosen.strip():
+        # `-f "$GOALS"` with GOALS unset must not fall back to another file and write there.
+        raise ZiboError(tr("--file is empty."), tr("Give the path of a goals file, or leave --file out."))
+    location = locate(chosen, state.env.variables, state.env.cwd)
+    if state.verbose:
+        where = tr("using {path} ({origin})", path=display_path(location.path), origin=tr(location.origin))
+        state.env.stderr.write(f"zibo: {where}\n")
+    return location
 
 
 def load_for(state: State, file: str | None) -> Any:
@@ -109,9 +147,9 @@ def dump_json(state: State, document: Any) -> None:
 
 
 def footer(state: State, loaded: Any, as_of: dt.date | None = None) -> str:
-    parts = [f"file: {loaded.label} ({loaded.location.origin})"]
+    parts = [tr("file: {path} ({origin})", path=loaded.label, origin=tr(loaded.location.origin))]
     if as_of is not None:
-        parts.insert(0, f"as of {as_of.isoformat()}")
+        parts.insert(0, tr("as of {date}", date=as_of.isoformat()))
     return " · ".join(parts)
 
 

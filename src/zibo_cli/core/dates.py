@@ -5,8 +5,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
+from dataclasses import dataclass
 
 from zibo_cli.core.model import Precision
+from zibo_cli.i18n import tr
 
 DAYS_PER_YEAR = 365.25
 
@@ -22,7 +25,11 @@ ISO_FORMS_HELP = "2025-12-31, 2025-12, 2025-Q4, 2025-H2 or 2025"
 
 
 class DateError(ValueError):
-    """A date the user typed that names no real day."""
+    """A date the user typed that zibo cannot read."""
+
+
+class ImpossibleDate(DateError):
+    """A date in a known form that names no real day (2025-02-30, month 13)."""
 
 
 def years_between(start: dt.date, end: dt.date) -> float:
@@ -71,13 +78,15 @@ def parse_iso_date(text: str) -> tuple[dt.date, Precision]:
                 return period_end(numbers[0], "year"), "year"
             year, part = numbers
             if precision == "month" and not 1 <= part <= 12:
-                raise DateError(f"month {part} does not exist")
+                raise ImpossibleDate(tr("month {part} does not exist", part=part))
             return period_end(year, precision, part), precision  # type: ignore[arg-type]
         except ValueError as error:
             if isinstance(error, DateError):
                 raise
-            raise DateError(f"{cleaned!r} is not a real date ({error})") from None
-    raise DateError(f"{cleaned!r} is not a date zibo understands; use {ISO_FORMS_HELP}")
+            raise ImpossibleDate(tr("{cleaned!r} is not a real date ({error})", cleaned=cleaned, error=error)) from None
+    raise DateError(
+        tr("{cleaned!r} is not a date zibo understands; use {forms}", cleaned=cleaned, forms=ISO_FORMS_HELP)
+    )
 
 
 def format_date(day: dt.date, precision: Precision = "day") -> str:
@@ -91,3 +100,174 @@ def format_date(day: dt.date, precision: Precision = "day") -> str:
     if precision == "month":
         return f"{day.year}-{day.month:02d}"
     return day.isoformat()
+
+
+# -- natural forms, as Chinese reports and people write dates -------------------------------------------
+
+CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+NATURAL_FORMS_HELP = (
+    "2024, 2024-11, 2024-11-30, 2024Q3, 2024年, 2024年11月, 2024年底, 2024年三季度, 2024年上半年, "
+    "1至11月 (with --year), today, yesterday, last month, or a date like 'Nov 30 2024'"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDate:
+    """The day a figure is for, how precisely it is known, and the span it covers if it is a period."""
+
+    date: dt.date
+    precision: Precision
+    period: str | None = None
+
+
+def _cn_number(text: str) -> int:
+    """1–12 written as digits or as Chinese numerals (三, 十一, 十二)."""
+    if text.isdigit():
+        return int(text)
+    if len(text) == 1 and text in CN_DIGITS:
+        return CN_DIGITS[text]
+    if len(text) == 2 and text[0] == "十" and text[1] in CN_DIGITS:
+        return 10 + CN_DIGITS[text[1]]
+    if len(text) == 2 and text[1] == "十" and text[0] in CN_DIGITS:
+        return CN_DIGITS[text[0]] * 10
+    raise DateError(tr("'{text}' is not a number zibo can read here", text=text))
+
+
+_NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,2})"
+_YEAR = r"(?:截至|截止|到)?(\d{4})\s*年?"
+_NATURAL: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"^{_YEAR}(?:年底|年末|底|末)$"), "year_end"),
+    (re.compile(rf"^{_YEAR}(?:第)?{_NUM}季度$"), "quarter"),
+    (re.compile(r"^(\d{4})\s*年?\s*[Qq]([1-4])$"), "quarter"),
+    (re.compile(rf"^{_YEAR}(上|下)半年$"), "half"),
+    (re.compile(rf"^{_YEAR}{_NUM}\s*(?:至|到|-|–|—|~)\s*{_NUM}\s*月(?:份)?$"), "months"),
+    (re.compile(rf"^{_YEAR}{_NUM}\s*月(?:份)?(?:底|末)?$"), "month"),
+    (re.compile(rf"^{_YEAR}{_NUM}\s*月\s*(\d{{1,2}})\s*[日号]$"), "day"),
+    (re.compile(r"^(\d{4})\s*年$"), "year"),
+]
+_RANGE_ONLY = re.compile(rf"^{_NUM}\s*(?:至|到|-|–|—|~)\s*{_NUM}\s*月(?:份)?$")
+_AMBIGUOUS = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$")
+
+
+def _months_period(year: int, first: int, last: int) -> ParsedDate:
+    if not 1 <= first <= last <= 12:
+        raise ImpossibleDate(tr("months {first} to {last} are not a span of one year's months", first=first, last=last))
+    end = month_end(year, last)
+    if first == last:
+        return ParsedDate(end, "month")
+    return ParsedDate(end, "month", f"{year}-{first:02d}/{year}-{last:02d}")
+
+
+def _relative(text: str, today: dt.date) -> ParsedDate | None:
+    lowered = text.lower()
+    if lowered in ("today", "今天"):
+        return ParsedDate(today, "day")
+    if lowered in ("yesterday", "昨天"):
+        return ParsedDate(today - dt.timedelta(days=1), "day")
+    if lowered in ("last month", "上月", "上个月"):
+        first = today.replace(day=1)
+        previous = first - dt.timedelta(days=1)
+        return ParsedDate(previous, "month")
+    if lowered in ("last year", "去年"):
+        return ParsedDate(dt.date(today.year - 1, 12, 31), "year")
+    return None
+
+
+def parse_date(text: str, today: dt.date, year: int | None = None) -> ParsedDate:
+    """Every date form a figure is printed with, resolved to its last day plus precision (and period)."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    if not cleaned:
+        raise DateError(tr("the date is empty"))
+    relative = _relative(cleaned, today)
+    if relative:
+        return relative
+    try:
+        day, precision = parse_iso_date(cleaned)
+        return ParsedDate(day, precision)
+    except ImpossibleDate:
+        raise
+    except DateError:
+        pass
+    compact = cleaned.replace(" ", "")
+    range_only = _RANGE_ONLY.match(compact)
+    if range_only:
+        return _months_period(year or today.year, _cn_number(range_only.group(1)), _cn_number(range_only.group(2)))
+    for pattern, kind in _NATURAL:
+        match = pattern.match(compact)
+        if match:
+            return _natural(kind, match.groups(), cleaned)
+    english = _english_forms(cleaned)
+    return english if english else _free_form(cleaned)
+
+
+def _natural(kind: str, groups: tuple[str, ...], original: str) -> ParsedDate:
+    year = int(groups[0])
+    try:
+        if kind in ("year", "year_end"):
+            return ParsedDate(dt.date(year, 12, 31), "year")
+        if kind == "quarter":
+            quarter = _cn_number(groups[1])
+            if not 1 <= quarter <= 4:
+                raise ImpossibleDate(tr("quarter {quarter} does not exist", quarter=quarter))
+            return ParsedDate(period_end(year, "quarter", quarter), "quarter")
+        if kind == "half":
+            return ParsedDate(period_end(year, "half", 1 if groups[1] == "上" else 2), "half")
+        if kind == "months":
+            return _months_period(year, _cn_number(groups[1]), _cn_number(groups[2]))
+        month = _cn_number(groups[1])
+        if not 1 <= month <= 12:
+            raise ImpossibleDate(tr("month {month} does not exist", month=month))
+        if kind == "month":
+            return ParsedDate(month_end(year, month), "month")
+        return ParsedDate(dt.date(year, month, int(groups[2])), "day")
+    except ValueError as error:
+        if isinstance(error, DateError):
+            raise DateError(f"'{original}': {error}") from None
+        raise ImpossibleDate(tr("'{original}' is not a real date ({error})", original=original, error=error)) from None
+
+
+_MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_EN_PART = re.compile(r"^([QqHh])([1-4])\s+(\d{4})$")
+_EN_MONTHS = re.compile(r"^([A-Za-z]{3})[a-z]*\s*[-–—]\s*([A-Za-z]{3})[a-z]*\s+(\d{4})$")
+
+
+def _english_forms(text: str) -> ParsedDate | None:
+    """The forms zibo itself shows in English: Q3 2024, H1 2024, Jan–Nov 2024."""
+    part = _EN_PART.match(text)
+    if part:
+        kind, number, year = part.group(1).upper(), int(part.group(2)), int(part.group(3))
+        if kind == "H" and number > 2:
+            raise ImpossibleDate(tr("'{text}': a year has two halves", text=text))
+        precision: Precision = "quarter" if kind == "Q" else "half"
+        return ParsedDate(period_end(year, precision, number), precision)
+    months = _EN_MONTHS.match(text)
+    if months and months.group(1).lower() in _MONTH_NAMES and months.group(2).lower() in _MONTH_NAMES:
+        first = _MONTH_NAMES.index(months.group(1).lower()) + 1
+        last = _MONTH_NAMES.index(months.group(2).lower()) + 1
+        return _months_period(int(months.group(3)), first, last)
+    return None
+
+
+def _free_form(text: str) -> ParsedDate:
+    """Whatever python-dateutil reads with certainty; day/month orders it would have to guess are refused."""
+    ambiguous = _AMBIGUOUS.match(text)
+    if ambiguous and ambiguous.group(1) != ambiguous.group(2) and max(map(int, ambiguous.groups()[:2])) <= 12:
+        raise DateError(tr("'{text}' is ambiguous (day/month or month/day?); use 2024-11-30", text=text))
+    if not any(character.isdigit() for character in text):
+        raise DateError(tr("'{text}' is not a date zibo understands", text=text))
+    from dateutil import parser
+
+    sentinel_a = dt.datetime(1904, 1, 1)
+    sentinel_b = dt.datetime(1905, 2, 2)
+    try:
+        first = parser.parse(text, default=sentinel_a)
+        second = parser.parse(text, default=sentinel_b)
+    except (ValueError, OverflowError, parser.ParserError):
+        raise DateError(tr("'{text}' is not a date zibo understands", text=text)) from None
+    if first.year != second.year:
+        raise DateError(tr("'{text}' has no year; add one, e.g. '{text} 2024'", text=text))
+    if first.month != second.month:
+        return ParsedDate(period_end(first.year, "year"), "year")
+    if first.day != second.day:
+        return ParsedDate(month_end(first.year, first.month), "month")
+    return ParsedDate(first.date(), "day")

@@ -29,5 +29,16 @@ def find_goal(query: str, goals: Mapping[str, Goal]) -> Goal:
             return matches[0]
         if len(matches) > 1:
             raise GoalNotFound(text, [goal.id for goal in matches], [])
-    suggestions = difflib.get_close_matches(lowered, list(goals), n=3, cutoff=0.5)
-    raise GoalNotFound(text, [], suggestions)
+    raise GoalNotFound(text, [], closest_ids(lowered, goals))
+
+
+def closest_ids(query: str, ids: Mapping[str, object] | list[str], limit: int = 3) -> list[str]:
+    """Ids that look like a typo of the query, also when the query is a mistyped prefix ('robt' → 'robot-…')."""
+
+    def score(candidate: str) -> float:
+        whole = difflib.SequenceMatcher(None, query, candidate).ratio()
+        head = difflib.SequenceMatcher(None, query, candidate[: len(query) + 1]).ratio()
+        return max(whole, head)
+
+    scored = sorted(((score(c), c) for c in ids), key=lambda pair: (-pair[0], pair[1]))
+    return [candidate for value, candidate in scored[:limit] if value >= 0.6]

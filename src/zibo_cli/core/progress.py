@@ -220,7 +220,9 @@ def _trajectory(
 
 
 def _compound(base: float, exponent: float) -> float:
-    """base ** exponent for base > 0, saturating at inf instead of raising OverflowError."""
+    """base ** exponent for base ≥ 0, saturating at 0 and inf instead of raising."""
+    if base <= 0:
+        return 0.0 if exponent > 0 else math.inf
     try:
         return math.exp(exponent * math.log(base))
     except OverflowError:

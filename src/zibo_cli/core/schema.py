@@ -26,6 +26,7 @@ from zibo_cli.core.model import (
     Source,
     Target,
 )
+from zibo_cli.i18n import tr
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 PERIOD_PATTERN = re.compile(r"^(\d{4}-\d{2}(?:-\d{2})?)/(\d{4}-\d{2}(?:-\d{2})?)$")
@@ -55,7 +56,7 @@ PRECISIONS: tuple[str, ...] = get_args(Precision)
 def suggest(word: str, choices: Any) -> str | None:
     """A 'did you mean' hint, or None when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"Did you mean '{close[0]}'?" if close else None
+    return tr("Did you mean '{name}'?", name=close[0]) if close else None
 
 
 def is_id_shaped(text: str) -> bool:
@@ -65,15 +66,15 @@ def is_id_shaped(text: str) -> bool:
 def check_number(raw: Any) -> tuple[float | None, str | None]:
     """A finite, plausible number, or the reason it is not one."""
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        return None, f"must be a number, not {describe(raw)}"
+        return None, tr("must be a number, not {what}", what=describe(raw))
     try:
         value = float(raw)
     except OverflowError:
-        return None, "is too large to be a real figure"
+        return None, tr("is too large to be a real figure")
     if not math.isfinite(value):
-        return None, "must be a finite number (not nan or inf)"
+        return None, tr("must be a finite number (not nan or inf)")
     if abs(value) > LARGEST_VALUE:
-        return None, f"is too large to be a real figure (more than {LARGEST_VALUE:.0e})"
+        return None, tr("is too large to be a real figure (more than {limit:.0e})", limit=LARGEST_VALUE)
     return value, None
 
 
@@ -81,15 +82,15 @@ def describe(raw: Any) -> str:
     if isinstance(raw, bool):
         return f"the boolean {str(raw).lower()}"
     if isinstance(raw, str):
-        return f"the string {raw!r}"
+        return tr("the string {raw!r}", raw=raw)
     if isinstance(raw, dt.datetime):
-        return "a date-time"
+        return tr("a date-time")
     if isinstance(raw, dt.date):
-        return "a date"
+        return tr("a date")
     if isinstance(raw, dict):
-        return "a table"
+        return tr("a table")
     if isinstance(raw, list):
-        return "an array"
+        return tr("an array")
     return f"{raw!r}"
 
 
@@ -109,19 +110,26 @@ class _Validator:
         for key in table:
             if key not in allowed:
                 line = self.lines.key(table_path, key) or self.lines.table(table_path)
-                self.report(f"unknown key '{key}' in {where}.", line, suggest(key, allowed))
+                self.report(tr("unknown key '{key}' in {where}.", key=key, where=where), line, suggest(key, allowed))
 
     def text(self, table: Mapping[str, Any], key: str, where: str, path: str, required: bool = False) -> str | None:
         raw = table.get(key)
         if raw is None:
             if required:
-                self.report(f"{where} has no '{key}'.", self.lines.table(path), f'Add {key} = "…".')
+                self.report(
+                    tr("{where} has no '{key}'.", where=where, key=key),
+                    self.lines.table(path),
+                    tr('Add {key} = "…".', key=key),
+                )
             return None
         if not isinstance(raw, str):
-            self.report(f"'{key}' in {where} must be a string, not {describe(raw)}.", self.lines.key(path, key))
+            self.report(
+                tr("'{key}' in {where} must be a string, not {what}.", key=key, where=where, what=describe(raw)),
+                self.lines.key(path, key),
+            )
             return None
         if required and not raw.strip():
-            self.report(f"'{key}' in {where} is empty.", self.lines.key(path, key))
+            self.report(tr("'{key}' in {where} is empty.", key=key, where=where), self.lines.key(path, key))
             return None
         return raw
 
@@ -133,7 +141,15 @@ class _Validator:
             options = ", ".join(f'"{c}"' for c in choices)
             hint = suggest(str(raw), choices) or f"Use one of {options}."
             self.report(
-                f"'{key}' in {where} is {describe(raw)}, not one of {options}.", self.lines.key(path, key), hint
+                tr(
+                    "'{key}' in {where} is {what}, not one of {options}.",
+                    key=key,
+                    where=where,
+                    what=describe(raw),
+                    options=options,
+                ),
+                self.lines.key(path, key),
+                hint,
             )
             return None
         return raw
@@ -141,31 +157,47 @@ class _Validator:
     def flag(self, table: Mapping[str, Any], key: str, where: str, path: str) -> bool:
         raw = table.get(key, False)
         if not isinstance(raw, bool):
-            self.report(f"'{key}' in {where} must be true or false, not {describe(raw)}.", self.lines.key(path, key))
+            self.report(
+                tr("'{key}' in {where} must be true or false, not {what}.", key=key, where=where, what=describe(raw)),
+                self.lines.key(path, key),
+            )
             return False
         return raw
 
     def number(self, table: Mapping[str, Any], key: str, where: str, path: str) -> float | None:
         raw = table.get(key)
         if raw is None:
-            self.report(f"{where} has no '{key}'.", self.lines.key(path, key) or self.lines.table(path))
+            self.report(
+                tr("{where} has no '{key}'.", where=where, key=key), self.lines.key(path, key) or self.lines.table(path)
+            )
             return None
         value, reason = check_number(raw)
         if reason:
-            self.report(f"'{key}' in {where} {reason}.", self.lines.key(path, key))
+            self.report(
+                tr("'{key}' in {where} {reason}.", key=key, where=where, reason=reason), self.lines.key(path, key)
+            )
         return value
 
     def day(self, table: Mapping[str, Any], key: str, where: str, path: str) -> dt.date | None:
         raw = table.get(key)
         line = self.lines.key(path, key)
         if raw is None:
-            self.report(f"{where} has no '{key}'.", line or self.lines.table(path), f"Add {key} = 2025-12-31.")
+            self.report(
+                tr("{where} has no '{key}'.", where=where, key=key),
+                line or self.lines.table(path),
+                tr("Add {key} = 2025-12-31.", key=key),
+            )
             return None
         if isinstance(raw, dt.datetime) or not isinstance(raw, dt.date):
             self.report(
-                f"'{key}' in {where} must be a date like 2025-12-31, not {describe(raw)}.",
+                tr(
+                    "'{key}' in {where} must be a date like 2025-12-31, not {what}.",
+                    key=key,
+                    where=where,
+                    what=describe(raw),
+                ),
                 line,
-                "Write it without quotes and without a time." if isinstance(raw, str) else None,
+                tr("Write it without quotes and without a time.") if isinstance(raw, str) else None,
             )
             return None
         return raw
@@ -177,15 +209,22 @@ class _Validator:
         if raw is None:
             return result
         if not isinstance(raw, dict):
-            self.report(f"'sources' must be a table, not {describe(raw)}.", self.lines.key("", "sources"))
+            self.report(tr("'sources' must be a table, not {what}.", what=describe(raw)), self.lines.key("", "sources"))
             return result
         for source_id, table in raw.items():
             path = f"sources.{source_id}"
-            where = f"source '{source_id}'"
+            where = tr("source '{source_id}'", source_id=source_id)
             if not is_id_shaped(source_id):
-                self.report(f"source id '{source_id}' is not a valid id.", self.lines.table(path), ID_HINT)
+                self.report(
+                    tr("source id '{source_id}' is not a valid id.", source_id=source_id),
+                    self.lines.table(path),
+                    tr(ID_HINT),
+                )
             if not isinstance(table, dict):
-                self.report(f"{where} must be a table, not {describe(table)}.", self.lines.table(path))
+                self.report(
+                    tr("{where} must be a table, not {what}.", where=where, what=describe(table)),
+                    self.lines.table(path),
+                )
                 continue
             self.unknown_keys(table, SOURCE_KEYS, where, path)
             title = self.text(table, "title", where, path, required=True)
@@ -197,7 +236,11 @@ class _Validator:
                 date_text = date_raw
             elif date_raw is not None:
                 self.report(
-                    f'\'date\' in {where} must be a date or a "YYYY" / "YYYY-MM" string, not {describe(date_raw)}.',
+                    tr(
+                        '\'date\' in {where} must be a date or a "YYYY" / "YYYY-MM" string, not {what}.',
+                        where=where,
+                        what=describe(date_raw),
+                    ),
                     self.lines.key(path, "date"),
                 )
             result[source_id] = Source(
@@ -213,7 +256,9 @@ class _Validator:
 
     def target(self, raw: Any, where: str, path: str, line: int | None) -> Target | None:
         if not isinstance(raw, dict):
-            self.report(f"{where} must be an inline table like {{ value = 100, by = 2026-12-31 }}.", line)
+            self.report(
+                tr("{where} must be an inline table like {{ value = 100, by = 2026-12-31 }}.", where=where), line
+            )
             return None
         self.unknown_keys(raw, TARGET_KEYS, where, path)
         value = self._inline_number(raw, "value", where, line)
@@ -226,14 +271,16 @@ class _Validator:
 
     def baseline(self, raw: Any, where: str, path: str, line: int | None) -> Baseline | None:
         if not isinstance(raw, dict):
-            self.report(f"{where} must be an inline table like {{ value = 50, date = 2023-12-31 }}.", line)
+            self.report(
+                tr("{where} must be an inline table like {{ value = 50, date = 2023-12-31 }}.", where=where), line
+            )
             return None
         self.unknown_keys(raw, BASELINE_KEYS, where, path)
         value = self._inline_number(raw, "value", where, line)
         day = self._inline_date(raw, "date", where, line)
         derived = raw.get("derived", False)
         if not isinstance(derived, bool):
-            self.report(f"'derived' in {where} must be true or false.", line)
+            self.report(tr("'derived' in {where} must be true or false.", where=where), line)
             derived = False
         texts = {key: self._inline_text(raw, key, where, line) for key in ("source", "quote", "note")}
         if value is None or day is None:
@@ -242,20 +289,30 @@ class _Validator:
 
     def _inline_number(self, raw: Mapping[str, Any], key: str, where: str, line: int | None) -> float | None:
         if key not in raw:
-            self.report(f"{where} has no '{key}'.", line)
+            self.report(tr("{where} has no '{key}'.", where=where, key=key), line)
             return None
         value, reason = check_number(raw[key])
         if reason:
-            self.report(f"'{key}' in {where} {reason}.", line)
+            self.report(tr("'{key}' in {where} {reason}.", key=key, where=where, reason=reason), line)
         return value
 
     def _inline_date(self, raw: Mapping[str, Any], key: str, where: str, line: int | None) -> dt.date | None:
         if key not in raw:
-            self.report(f"{where} has no '{key}'.", line, f"Add {key} = 2026-12-31.")
+            self.report(
+                tr("{where} has no '{key}'.", where=where, key=key), line, tr("Add {key} = 2026-12-31.", key=key)
+            )
             return None
         value = raw[key]
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            self.report(f"'{key}' in {where} must be a date like 2026-12-31, not {describe(value)}.", line)
+            self.report(
+                tr(
+                    "'{key}' in {where} must be a date like 2026-12-31, not {what}.",
+                    key=key,
+                    where=where,
+                    what=describe(value),
+                ),
+                line,
+            )
             return None
         return value
 
@@ -265,48 +322,65 @@ class _Validator:
         value = raw.get(key)
         if value is not None and value not in choices:
             options = ", ".join(f'"{c}"' for c in choices)
-            self.report(f"'{key}' in {where} is {describe(value)}, not one of {options}.", line)
+            self.report(
+                tr(
+                    "'{key}' in {where} is {what}, not one of {options}.",
+                    key=key,
+                    where=where,
+                    what=describe(value),
+                    options=options,
+                ),
+                line,
+            )
             return None
         return value
 
     def _inline_text(self, raw: Mapping[str, Any], key: str, where: str, line: int | None) -> str | None:
         value = raw.get(key)
         if value is not None and not isinstance(value, str):
-            self.report(f"'{key}' in {where} must be a string, not {describe(value)}.", line)
+            self.report(
+                tr("'{key}' in {where} must be a string, not {what}.", key=key, where=where, what=describe(value)), line
+            )
             return None
         return value
 
     def goals(self, raw: Any) -> dict[str, Goal]:
         result: dict[str, Goal] = {}
         if raw is None:
-            self.report("the file has no [goals] table.", None, "Add at least one [goals.ID] table.")
+            self.report(tr("the file has no [goals] table."), None, tr("Add at least one [goals.ID] table."))
             return result
         if not isinstance(raw, dict):
-            self.report(f"'goals' must be a table, not {describe(raw)}.", self.lines.key("", "goals"))
+            self.report(tr("'goals' must be a table, not {what}.", what=describe(raw)), self.lines.key("", "goals"))
             return result
         for goal_id, table in raw.items():
             path = f"goals.{goal_id}"
-            where = f"goal '{goal_id}'"
+            where = tr("goal '{goal_id}'", goal_id=goal_id)
             line = self.lines.table(path)
             if not is_id_shaped(goal_id):
-                label = "an empty goal id" if goal_id == "" else f"goal id '{goal_id}'"
-                self.report(f"{label} is not a valid id.", line, ID_HINT)
+                label = tr("an empty goal id") if goal_id == "" else tr("goal id '{goal_id}'", goal_id=goal_id)
+                self.report(tr("{label} is not a valid id.", label=label), line, tr(ID_HINT))
             if not isinstance(table, dict):
-                self.report(f"{where} must be a table, not {describe(table)}.", line)
+                self.report(tr("{where} must be a table, not {what}.", where=where, what=describe(table)), line)
                 continue
             self.unknown_keys(table, GOAL_KEYS, where, path)
             name = self.text(table, "name", where, path, required=True)
             unit = self.text(table, "unit", where, path, required=True)
             if unit is not None and (unit != unit.strip() or _looks_numeric(unit)):
-                self.report(f"unit '{unit}' of {where} is not a unit.", self.lines.key(path, "unit"))
+                self.report(
+                    tr("unit '{unit}' of {where} is not a unit.", unit=unit, where=where), self.lines.key(path, "unit")
+                )
             lag = table.get("lag")
             if lag is not None and (isinstance(lag, bool) or not isinstance(lag, int) or lag < 0):
-                self.report(f"'lag' in {where} must be a whole number of days ≥ 0.", self.lines.key(path, "lag"))
+                self.report(
+                    tr("'lag' in {where} must be a whole number of days ≥ 0.", where=where), self.lines.key(path, "lag")
+                )
                 lag = None
             baseline = None
             if "baseline" in table:
                 baseline_line = self.lines.key(path, "baseline") or line
-                baseline = self.baseline(table["baseline"], f"the baseline of {where}", path, baseline_line)
+                baseline = self.baseline(
+                    table["baseline"], tr("the baseline of {where}", where=where), path, baseline_line
+                )
             targets = self._goal_targets(table, where, path, line)
             result[goal_id] = Goal(
                 id=goal_id,
@@ -330,36 +404,45 @@ class _Validator:
 
     def _goal_targets(self, table: Mapping[str, Any], where: str, path: str, line: int | None) -> tuple[Target, ...]:
         if "target" in table and "targets" in table:
-            self.report(f"{where} has both 'target' and 'targets'.", line, "Keep one: 'targets' lists stages.")
+            self.report(
+                tr("{where} has both 'target' and 'targets'.", where=where),
+                line,
+                tr("Keep one: 'targets' lists stages."),
+            )
             return ()
         if "target" in table:
             target_line = self.lines.key(path, "target") or line
-            target = self.target(table["target"], f"the target of {where}", path, target_line)
+            target = self.target(table["target"], tr("the target of {where}", where=where), path, target_line)
             return (target,) if target else ()
         if "targets" not in table:
             return ()
         raw = table["targets"]
         targets_line = self.lines.key(path, "targets") or line
         if not isinstance(raw, list) or not raw:
-            self.report(f"'targets' in {where} must be a non-empty array of {{ value, by }} tables.", targets_line)
+            self.report(
+                tr("'targets' in {where} must be a non-empty array of {{ value, by }} tables.", where=where),
+                targets_line,
+            )
             return ()
         stages = []
         for number, stage in enumerate(raw, start=1):
-            target = self.target(stage, f"stage {number} of {where}", path, targets_line)
+            target = self.target(stage, tr("stage {number} of {where}", number=number, where=where), path, targets_line)
             if target:
                 stages.append(target)
         if any(later.by <= earlier.by for earlier, later in itertools.pairwise(stages)):
             self.report(
-                f"the stages of {where} must be in order of 'by', each later than the one before.", targets_line
+                tr("the stages of {where} must be in order of 'by', each later than the one before.", where=where),
+                targets_line,
             )
         return tuple(stages)
 
     def _source_reference(self, source: str | None, where: str, line: int | None) -> None:
         if source and is_id_shaped(source) and source not in self.known_sources:
             self.report(
-                f"{where} cites source '{source}', which is not in [sources].",
+                tr("{where} cites source '{source}', which is not in [sources].", where=where, source=source),
                 line,
-                suggest(source, self.known_sources) or f"Add [sources.{source}] or write the source out in full.",
+                suggest(source, self.known_sources)
+                or tr("Add [sources.{source}] or write the source out in full.", source=source),
             )
 
     def observations(self, raw: Any, goals: Mapping[str, Goal]) -> list[Observation]:
@@ -368,16 +451,17 @@ class _Validator:
             return result
         if not isinstance(raw, list):
             self.report(
-                f"'observations' must be an array of tables ([[observations]]), not {describe(raw)}.",
+                tr("'observations' must be an array of tables ([[observations]]), not {what}.", what=describe(raw)),
                 self.lines.key("", "observations"),
             )
             return result
         for index, table in enumerate(raw):
             path = f"observations#{index}"
-            line = self.lines.item("observations", index)
-            where = f"observation {index + 1}"
+            # An inline `observations = [...]` has no [[observations]] headers: point at the key.
+            line = self.lines.item("observations", index) or self.lines.key("", "observations")
+            where = tr("observation {index_1}", index_1=index + 1)
             if not isinstance(table, dict):
-                self.report(f"{where} must be a table, not {describe(table)}.", line)
+                self.report(tr("{where} must be a table, not {what}.", where=where, what=describe(table)), line)
                 continue
             observation = self.observation(table, where, path, line, goals)
             if observation is not None:
@@ -391,16 +475,16 @@ class _Validator:
         goal_id = self.text(table, "goal", where, path, required=True)
         if goal_id is not None and goal_id not in goals:
             self.report(
-                f"{where} is for goal '{goal_id}', which is not in [goals].",
+                tr("{where} is for goal '{goal_id}', which is not in [goals].", where=where, goal_id=goal_id),
                 self.lines.key(path, "goal") or line,
-                suggest(goal_id, goals) or "Add the goal first, or fix the id.",
+                suggest(goal_id, goals) or tr("Add the goal first, or fix the id."),
             )
         day = self.day(table, "date", where, path)
         if day is not None and self.today is not None and day > self.today:
             self.report(
-                f"{where} is dated {day.isoformat()}, in the future.",
+                tr("{where} is dated {day_isoformat}, in the future.", where=where, day_isoformat=day.isoformat()),
                 self.lines.key(path, "date"),
-                "A figure is dated by the day or period it is for, which cannot be after today.",
+                tr("A figure is dated by the day or period it is for, which cannot be after today."),
             )
         value = self.number(table, "value", where, path)
         precision = self.choice(table, "precision", PRECISIONS, where, path) or "day"
@@ -410,7 +494,10 @@ class _Validator:
         recorded = table.get("recorded")
         if recorded is not None and (not isinstance(recorded, dt.datetime) or recorded.tzinfo is None):
             self.report(
-                f"'recorded' in {where} must be a date-time with a UTC offset, like 2026-01-05T09:30:00+08:00.",
+                tr(
+                    "'recorded' in {where} must be a date-time with a UTC offset, like 2026-01-05T09:30:00+08:00.",
+                    where=where,
+                ),
                 self.lines.key(path, "recorded"),
             )
             recorded = None
@@ -440,13 +527,24 @@ class _Validator:
     def _period(self, period: str, day: dt.date, where: str, line: int | None) -> None:
         match = PERIOD_PATTERN.match(period)
         if not match:
-            self.report(f'\'period\' in {where} must look like "2024-01/2024-11" or "2024-01-01/2024-11-30".', line)
+            self.report(
+                tr('\'period\' in {where} must look like "2024-01/2024-11" or "2024-01-01/2024-11-30".', where=where),
+                line,
+            )
             return
         start, end = match.groups()
         if start > end:
-            self.report(f"'period' in {where} ends before it starts.", line)
+            self.report(tr("'period' in {where} ends before it starts.", where=where), line)
         if not day.isoformat().startswith(end):
-            self.report(f"'period' in {where} ends at {end}, but the date is {day.isoformat()}.", line)
+            self.report(
+                tr(
+                    "'period' in {where} ends at {end}, but the date is {day_isoformat}.",
+                    where=where,
+                    end=end,
+                    day_isoformat=day.isoformat(),
+                ),
+                line,
+            )
 
 
 ID_HINT = "Ids use lower-case a-z, 0-9, '-' and '_', and start with a letter or digit."
@@ -465,22 +563,36 @@ def build_goals_file(
 ) -> tuple[GoalsFile | None, list[Problem]]:
     """Validate a parsed document; the GoalsFile is returned only when there is no problem at all."""
     validator = _Validator(lines or LineIndex(), today)
-    validator.unknown_keys(data, TOP_KEYS, "the top level", "")
+    validator.unknown_keys(data, TOP_KEYS, tr("the top level"), "")
     schema = data.get("schema")
     if schema is None:
-        validator.report("the file has no 'schema' key.", 1, f"Add `schema = {SCHEMA_VERSION}` as the first line.")
+        validator.report(
+            tr("the file has no 'schema' key."),
+            1,
+            tr("Add `schema = {schema_version}` as the first line.", schema_version=SCHEMA_VERSION),
+        )
     elif isinstance(schema, bool) or not isinstance(schema, int):
-        validator.report(f"'schema' must be a whole number, not {describe(schema)}.", lines and lines.key("", "schema"))
+        validator.report(
+            tr("'schema' must be a whole number, not {what}.", what=describe(schema)), lines and lines.key("", "schema")
+        )
     elif schema > SCHEMA_VERSION:
         validator.report(
-            f"the file is written for schema {schema}, but this zibo reads schema {SCHEMA_VERSION}.",
+            tr(
+                "the file is written for schema {schema}, but this zibo reads schema {schema_version}.",
+                schema=schema,
+                schema_version=SCHEMA_VERSION,
+            ),
             lines and lines.key("", "schema"),
-            "Upgrade zibo to read it.",
+            tr("Upgrade zibo to read it."),
         )
         return None, validator.problems
     elif schema < 1:
-        validator.report(f"schema {schema} does not exist.", lines and lines.key("", "schema"), "Use `schema = 1`.")
-    title = validator.text(data, "title", "the top level", "")
+        validator.report(
+            tr("schema {schema} does not exist.", schema=schema),
+            lines and lines.key("", "schema"),
+            tr("Use `schema = 1`."),
+        )
+    title = validator.text(data, "title", tr("the top level"), "")
     sources = validator.sources(data.get("sources"))
     validator.known_sources = set(sources)
     goals = validator.goals(data.get("goals"))
@@ -497,10 +609,13 @@ def build_goals_file(
 
 
 def validate_observation(
-    table: Mapping[str, Any], goals_file: GoalsFile, today: dt.date | None
+    table: Mapping[str, Any], goals_file: GoalsFile, today: dt.date | None, where: str | None = None
 ) -> tuple[Observation | None, list[Problem]]:
-    """Validate one observation about to be appended, against an already valid file."""
+    """Validate one observation about to be appended, against an already valid file.
+
+    `where` names it in messages (default "the new observation"; import says "the figure").
+    """
     validator = _Validator(LineIndex(), today)
     validator.known_sources = set(goals_file.sources)
-    observation = validator.observation(table, "the new observation", "", None, goals_file.goals)
+    observation = validator.observation(table, where or tr("the new observation"), "", None, goals_file.goals)
     return observation, validator.problems

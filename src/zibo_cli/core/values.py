@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from zibo_cli.core.model import Qualifier
 from zibo_cli.core.schema import check_number
+from zibo_cli.core.units import ENGLISH_INPUT
+from zibo_cli.i18n import tr
 
 # Chinese magnitude prefixes, longest first so 万亿 is not read as 万 + 亿.
 MAGNITUDES: list[tuple[str, float]] = [("万亿", 1e12), ("亿", 1e8), ("万", 1e4), ("千", 1e3)]
@@ -26,6 +28,7 @@ _SUFFIX_QUALIFIERS: list[tuple[str, Qualifier]] = [
 ]  # fmt: skip
 _NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _CHINESE_NUMERALS = set("零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟")
+# cn2an also reads 万 and 亿 inside a numeral (一百亿); they are magnitudes, not units, there.
 
 
 class ValueParseError(ValueError):
@@ -62,24 +65,25 @@ def _strip_qualifiers(text: str) -> tuple[str, Qualifier | None]:
 
 def parse_value(text: str, goal_unit: str) -> ParsedValue:
     """Read a figure as printed and express it in the goal's unit, or explain why it cannot be."""
-    original = text
+    original = text if len(text) <= 40 else text[:39] + "…"  # as echoed in messages
     cleaned = unicodedata.normalize("NFKC", text).strip().replace("−", "-").replace(" ", "")
     if not cleaned:
-        raise ValueParseError("the value is empty.")
+        raise ValueParseError(tr("the value is empty."))
     cleaned, qualifier = _strip_qualifiers(cleaned)
     # A suffix qualifier may follow the unit: 1000余家 → number 1000, qualifier 余, unit 家.
     match = _NUMBER.match(cleaned)
     if not match:
-        if any(character in _CHINESE_NUMERALS for character in cleaned):
-            raise ValueParseError(f"'{original}' is written in Chinese numerals; type it with digits, e.g. 100亿.")
-        raise ValueParseError(f"'{original}' is not a number.")
+        if cleaned and cleaned[0] in _CHINESE_NUMERALS:
+            return _parse_chinese_numeral(cleaned, qualifier, goal_unit, original)
+        raise ValueParseError(tr("'{original}' is not a number.", original=original))
     number_text = match.group().replace(",", "")
     rest = cleaned[match.end() :]
     rest, suffix_qualifier = _strip_qualifiers(rest) if rest else (rest, None)
     if rest and rest[0] in "余多+" and len(rest) > 1:
         rest, suffix_qualifier = rest[1:], "at_least"
     qualifier = qualifier or suffix_qualifier
-    number, reason = check_number(float(number_text)) if _finite_text(number_text) else (None, "is not finite")
+    too_large = (None, tr("is too large to be a real figure"))
+    number, reason = check_number(float(number_text)) if _finite_text(number_text) else too_large
     if number is None:
         raise ValueParseError(f"'{original}' {reason}.")
     value, conversion = _convert(number, rest, goal_unit, original)
@@ -87,6 +91,37 @@ def parse_value(text: str, goal_unit: str) -> ParsedValue:
     if checked is None:
         raise ValueParseError(f"'{original}' {reason}.")
     return ParsedValue(value=checked, qualifier=qualifier, conversion=conversion)
+
+
+def _parse_chinese_numeral(text: str, qualifier: Qualifier | None, goal_unit: str, original: str) -> ParsedValue:
+    """一百亿元: cn2an reads the numeral (magnitude included); what follows it is the base unit."""
+    import cn2an
+
+    end = len(text)
+    while end and text[end - 1] not in _CHINESE_NUMERALS | set("万亿点"):
+        end -= 1
+    numeral, unit = text[:end], text[end:]
+    unit, suffix_qualifier = _strip_qualifiers(unit) if unit else (unit, None)
+    try:
+        number = float(cn2an.cn2an(numeral, "smart"))
+    except (ValueError, KeyError, IndexError):
+        raise ValueParseError(
+            tr("'{original}' is not a Chinese numeral zibo can read; type it with digits.", original=original)
+        ) from None
+    _, goal_base = _split_unit(goal_unit)
+    if unit and unit != goal_base and unit != goal_unit:
+        raise ValueParseError(
+            tr(
+                "'{original}' is in {unit}, which does not convert into this goal's unit, {goal_unit}.",
+                original=original,
+                unit=unit,
+                goal_unit=goal_unit,
+            )
+        )
+    value, _ = _convert(number, goal_base if goal_base != goal_unit else "", goal_unit, original)
+    return ParsedValue(
+        value=value, qualifier=qualifier or suffix_qualifier, conversion=f"{original} = {value:.12g}{goal_unit}"
+    )
 
 
 def _finite_text(number_text: str) -> bool:
@@ -99,16 +134,34 @@ def _finite_text(number_text: str) -> bool:
 def _convert(number: float, unit: str, goal_unit: str, original: str) -> tuple[float, str | None]:
     if not unit or unit == goal_unit:
         return number, None
+    english = ENGLISH_INPUT.get(unit.lower().replace(" ", ""))
+    if english is not None:
+        chinese, factor = english
+        if chinese == goal_unit or (chinese in PERCENT_POINT_UNITS and goal_unit in PERCENT_POINT_UNITS):
+            return number * factor, None
+        number, unit = number * factor, chinese
     if goal_unit in PERCENT_POINT_UNITS and unit in PERCENT_POINT_UNITS:
         return number, None
     if unit == "%" and goal_unit in PERCENT_POINT_UNITS:
         raise ValueParseError(
-            f"'{original}' is a percentage, but this goal counts percentage points ({goal_unit}); "
-            f"write {number:g}{goal_unit} if the figure is a change of {number:g} points."
+            tr(
+                "'{original}' is a percentage, but this goal counts percentage points ({goal_unit}); "
+                "write {number:g}{goal_unit} if the figure is a change of {number:g} points.",
+                original=original,
+                goal_unit=goal_unit,
+                number=number,
+            )
         )
     from_factor, from_base = _split_unit(unit)
     to_factor, to_base = _split_unit(goal_unit)
     if from_base not in ("", to_base):
-        raise ValueParseError(f"'{original}' is in {unit}, which does not convert into this goal's unit, {goal_unit}.")
+        raise ValueParseError(
+            tr(
+                "'{original}' is in {unit}, which does not convert into this goal's unit, {goal_unit}.",
+                original=original,
+                unit=unit,
+                goal_unit=goal_unit,
+            )
+        )
     value = number * from_factor / to_factor
-    return value, f"{original} = {value:g}{goal_unit}"
+    return value, f"{original} = {value:.12g}{goal_unit}"

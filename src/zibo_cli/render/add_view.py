@@ -1,37 +1,57 @@
-"""What `zibo add` tells the user: what was written, and what it changed."""
+"""What `zibo add` and `zibo import` tell the user: what was written, and what it changed."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from zibo_cli.core.progress import assess
-from zibo_cli.render.text import STATUS_LABELS, clean, format_observation, format_percent, observation_date
+from zibo_cli.core.model import GoalsFile, Observation
+from zibo_cli.core.progress import Assessment, assess
+from zibo_cli.i18n import tr
+from zibo_cli.render.text import display_name, format_observation, format_percent, observation_date, status_label
 from zibo_cli.store.append import AppendResult
+
+
+def _latest(assessment: Assessment) -> str:
+    latest = assessment.latest
+    if latest is None:
+        return tr("none")
+    return f"{format_observation(latest, assessment.goal.unit)} ({observation_date(latest)})"
+
+
+def change_lines(before: GoalsFile, after: GoalsFile, goal_id: str, as_of: dt.date) -> list[str]:
+    """Latest figure, progress and status of one goal, before → after."""
+    goal = after.goals[goal_id]
+    old = assess(goal, before.observations_for(goal_id), as_of)
+    new = assess(goal, after.observations_for(goal_id), as_of)
+    lines = [tr("  latest:   {old} → {new}", old=_latest(old), new=_latest(new))]
+    if new.stage is not None:
+        old_progress = format_percent(old.stage.progress) if old.stage else "—"
+        lines.append(tr("  progress: {old} → {new}", old=old_progress, new=format_percent(new.stage.progress)))
+    lines.append(tr("  status:   {old} → {new}", old=status_label(old.status), new=status_label(new.status)))
+    return lines
 
 
 def confirmation(result: AppendResult, goal_id: str, conversion: str | None, today: dt.date) -> str:
     goal = result.after.goals[goal_id]
-    added = result.after.observations[-1]
-    before = assess(goal, result.before.observations_for(goal_id), max(today, added.date))
-    after = assess(goal, result.after.observations_for(goal_id), max(today, added.date))
-    lines = [f"Added to {result.label}: {clean(goal.name)} ({goal.id}) = {format_observation(added, goal.unit)}"
-             f" for {observation_date(added)}."]  # fmt: skip
+    added: Observation = result.after.observations[-1]
+    lines = [
+        tr(
+            "Added to {file}: {name} ({id}) = {value} for {date}.",
+            file=result.label,
+            name=display_name(goal),
+            id=goal.id,
+            value=format_observation(added, goal.unit),
+            date=observation_date(added),
+        )
+    ]
     if conversion:
-        lines.append(f"  read as {conversion}")
-    old = (
-        f"{format_observation(before.latest, goal.unit)} ({observation_date(before.latest)})"
-        if before.latest
-        else "none"
-    )
-    new = (
-        f"{format_observation(after.latest, goal.unit)} ({observation_date(after.latest)})" if after.latest else "none"
-    )
-    lines.append(f"  latest:   {old} → {new}")
-    if after.stage is not None:
-        old_progress = format_percent(before.stage.progress) if before.stage else "—"
-        lines.append(f"  progress: {old_progress} → {format_percent(after.stage.progress)}")
-    lines.append(f"  status:   {STATUS_LABELS[before.status]} → {STATUS_LABELS[after.status]}")
-    replaced = [o for o in result.before.observations_for(goal_id) if o.date == added.date]
-    if replaced:
-        lines.append(f"  (this supersedes the earlier figure for {observation_date(added)}; both stay in the file)")
+        lines.append(tr("  read as {conversion}", conversion=conversion))
+    lines += change_lines(result.before, result.after, goal_id, max(today, added.date))
+    if any(o.date == added.date for o in result.before.observations_for(goal_id)):
+        lines.append(
+            tr(
+                "  (this supersedes the earlier figure for {date}; both stay in the file)",
+                date=observation_date(added),
+            )
+        )
     return "\n".join(lines)

@@ -6,10 +6,10 @@ Drawn by hand on a character grid: deterministic, plain-text safe, and free to i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from zibo_cli.core.progress import Point
-from zibo_cli.render.text import format_number
+from zibo_cli.render.text import cell_width, format_estimate
 
 POINT_MARK = "●"
 PATH_MARK = "·"
@@ -23,12 +23,18 @@ def draw_chart(
     target: Point | None,
     width: int = 60,
     height: int = 10,
+    value_label: Callable[[float], str] = format_estimate,
+    date_label: Callable[[dt.date], str] = dt.date.isoformat,
 ) -> list[str]:
     """Rows of text; the y axis labelled at top and bottom, the x axis with first and last dates."""
     everything = list(points) + ([baseline] if baseline else []) + ([target] if target else [])
     if not everything:
         return []
-    plot_width = max(10, width - 12)
+    low_value = min(p.value for p in everything)
+    high_value = max(p.value for p in everything)
+    labels = {"high": value_label(high_value), "low": value_label(low_value)}
+    label_width = min(14, max(cell_width(text) for text in labels.values()))
+    plot_width = max(10, width - label_width - 2)
     first = min(p.date for p in everything)
     last = max(p.date for p in everything)
     low = min(p.value for p in everything)
@@ -57,13 +63,13 @@ def draw_chart(
         grid[row(target.value)][x] = TARGET_MARK
     for point in points:
         grid[row(point.value)][column(point.date)] = POINT_MARK
-    label_width = 10
     lines = []
     for y, cells in enumerate(grid):
-        label = format_number(high) if y == 0 else format_number(low) if y == height - 1 else ""
-        lines.append(f"{label[:label_width]:>{label_width}} ┤" + "".join(cells).rstrip())
+        label = labels["high"] if y == 0 else labels["low"] if y == height - 1 else ""
+        padding = " " * max(0, label_width - cell_width(label))
+        lines.append(f"{padding}{label} ┤" + "".join(cells).rstrip())
     lines.append(" " * label_width + " └" + "─" * plot_width)
-    left, right = first.isoformat(), last.isoformat()
-    gap = max(1, plot_width - len(left) - len(right))
+    left, right = date_label(first), date_label(last)
+    gap = max(1, plot_width - cell_width(left) - cell_width(right))
     lines.append(" " * (label_width + 2) + left + " " * gap + right)
     return lines

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from zibo_cli.core.model import Goal
-from zibo_cli.render.text import clean, format_target
+from zibo_cli.i18n import is_chinese, tr
+from zibo_cli.render.text import clean, display_name, format_target
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -17,13 +18,11 @@ def goals_table(goals: Sequence[Goal], color: bool) -> Table:
     from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD if color else box.SIMPLE, show_edge=False, pad_edge=False)
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Name")
-    table.add_column("Unit")
-    table.add_column("Category")
-    table.add_column("Target")
+    for header in ("ID", "Name", "Unit", "Category", "Target"):
+        table.add_column(tr(header), overflow="fold")
     for goal in goals:
-        name = clean(goal.name) + (f"\n{clean(goal.name_en)}" if goal.name_en else "")
-        targets = "\n".join(format_target(t, goal.unit) for t in goal.targets) or "fact"
+        other = clean(goal.name_en if is_chinese() else goal.name)
+        name = display_name(goal) + (f"\n{other}" if other and other != display_name(goal) else "")
+        targets = "\n".join(format_target(t, goal.unit) for t in goal.targets) or tr("fact")
         table.add_row(goal.id, name, clean(goal.unit), clean(goal.category), targets)
     return table

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 
 from zibo_cli.core.model import Status
 from zibo_cli.core.progress import Assessment
+from zibo_cli.i18n import tr
 from zibo_cli.render.text import (
     STATUS_LABELS,
     STATUS_STYLES,
     clean,
+    display_name,
     format_deadline,
     format_observation,
     format_percent,
@@ -20,6 +22,7 @@ from zibo_cli.render.text import (
     format_value,
     observation_date,
     progress_bar,
+    status_label,
     time_left,
 )
 
@@ -41,7 +44,7 @@ class Column:
 def _goal_cell(assessment: Assessment) -> Text:
     from rich.text import Text
 
-    text = Text(clean(assessment.goal.name))
+    text = Text(display_name(assessment.goal))
     text.append("\n" + assessment.goal.id, style="dim")
     return text
 
@@ -65,7 +68,7 @@ def _target_cell(assessment: Assessment) -> Text:
         return Text("")
     value = format_value(stage.target.value, assessment.goal.unit, stage.target.qualifier)
     text = Text(value)
-    text.append("\nby " + format_deadline(stage.target.by), style="dim")
+    text.append("\n" + tr("by {deadline}", deadline=format_deadline(stage.target.by)), style="dim")
     if len(assessment.stages) > 1 and assessment.current_stage is not None:
         text.append(f" ({assessment.current_stage + 1}/{len(assessment.stages)})", style="dim")
     return text
@@ -86,12 +89,12 @@ def _progress_cell(assessment: Assessment) -> Text:
 def status_text(assessment: Assessment) -> Text:
     from rich.text import Text
 
-    text = Text(STATUS_LABELS[assessment.status], style=STATUS_STYLES[assessment.status])
+    text = Text(status_label(assessment.status), style=STATUS_STYLES[assessment.status])
     stage = assessment.stage
     if stage is not None and stage.awaiting:
-        text.append("\nawaiting final", style="dim")
+        text.append("\n" + tr("awaiting final"), style="dim")
     if assessment.stale:
-        text.append("\nstale", style="yellow")
+        text.append("\n" + tr("stale"), style="yellow")
     return text
 
 
@@ -111,14 +114,14 @@ def _needed_cell(assessment: Assessment) -> str:
     stage = assessment.stage
     if stage is None or stage.needed_per_year is None or assessment.status is Status.ACHIEVED:
         return ""
-    return format_value(stage.needed_per_year, assessment.goal.unit) + "/yr"
+    return tr("{value}/yr", value=format_value(stage.needed_per_year, assessment.goal.unit, estimate=True))
 
 
 def _projected_cell(assessment: Assessment) -> str:
     stage = assessment.stage
     if stage is None or stage.projected is None:
         return ""
-    return format_value(stage.projected, assessment.goal.unit)
+    return format_value(stage.projected, assessment.goal.unit, estimate=True)
 
 
 def _category_cell(assessment: Assessment) -> str:
@@ -150,7 +153,7 @@ def _build(assessments: Sequence[Assessment], columns: Sequence[Column], color: 
     ordered = sorted(columns, key=lambda column: _ORDER.index(column.header))
     table = Table(box=box.SIMPLE_HEAD if color else box.SIMPLE, show_edge=False, pad_edge=False, expand=False)
     for column in ordered:
-        table.add_column(column.header, justify=column.justify, no_wrap=column.no_wrap, overflow=column.overflow)  # type: ignore[arg-type]
+        table.add_column(tr(column.header), justify=column.justify, no_wrap=column.no_wrap, overflow=column.overflow)  # type: ignore[arg-type]
     for assessment in assessments:
         table.add_row(*(column.cell(assessment) for column in ordered))
     return table
@@ -158,24 +161,37 @@ def _build(assessments: Sequence[Assessment], columns: Sequence[Column], color: 
 
 def status_table(assessments: Sequence[Assessment], console: Console, wide: bool = False) -> Table:
     """The widest table that fits: secondary columns are added in order while they fit the console."""
-    from rich.measure import Measurement
-
     if wide:
-        return _build(assessments, PRIMARY + SECONDARY, console.is_terminal)
+        table = _build(assessments, PRIMARY + SECONDARY, console.is_terminal)
+        # --wide asks for every column unsqueezed, even past the terminal's edge.
+        console.width = max(console.width, natural_width(table, console))
+        return table
     chosen: list[Column] = []
     for column in SECONDARY:
         candidate = _build(assessments, PRIMARY + chosen + [column], console.is_terminal)
-        unconstrained = console.options.update_width(10_000)
-        if Measurement.get(console, unconstrained, candidate).maximum > console.width:
+        if natural_width(candidate, console) > console.width:
             break
         chosen.append(column)
     return _build(assessments, PRIMARY + chosen, console.is_terminal)
 
 
+def natural_width(table: Table, console: Console) -> int:
+    """The width the table takes when nothing has to wrap."""
+    from rich.measure import Measurement
+
+    return Measurement.get(console, console.options.update_width(10_000), table).maximum
+
+
+def _count_label(status: Status, count: int) -> str:
+    if status is Status.FACT and count != 1:
+        return tr("{count} facts", count=count)
+    return tr("{count} " + STATUS_LABELS[status], count=count)
+
+
 def summary_line(assessments: Sequence[Assessment]) -> str:
     counts = Counter(assessment.status for assessment in assessments)
-    parts = [f"{counts[status]} {STATUS_LABELS[status]}" for status in Status if counts[status]]
+    parts = [_count_label(status, counts[status]) for status in Status if counts[status]]
     stale = sum(1 for assessment in assessments if assessment.stale)
     if stale:
-        parts.append(f"{stale} stale")
-    return " · ".join(parts) if parts else "no goals"
+        parts.append(tr("{count} stale", count=stale))
+    return " · ".join(parts) if parts else tr("no goals")

@@ -7,8 +7,12 @@ import math
 import re
 import unicodedata
 
-from zibo_cli.core.dates import format_date
-from zibo_cli.core.model import QUALIFIER_SYMBOLS, Observation, Status, Target
+from zibo_cli.core.model import QUALIFIER_SYMBOLS, Goal, Observation, Precision, Status, Target
+from zibo_cli.core.units import in_english
+from zibo_cli.i18n import is_chinese, tr
+
+MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+QUARTERS_ZH = ["一", "二", "三", "四"]
 
 STATUS_LABELS: dict[Status, str] = {
     Status.DETERIORATING: "deteriorating",
@@ -34,6 +38,17 @@ STATUS_STYLES: dict[Status, str] = {
     Status.FACT: "blue",
 }
 
+
+def status_label(status: Status) -> str:
+    return tr(STATUS_LABELS[status])
+
+
+def display_name(goal: Goal) -> str:
+    """The goal's name in the reader's language where the file has it, else the other one."""
+    preferred = goal.name if is_chinese() else (goal.name_en or goal.name)
+    return clean(preferred or goal.name_en)
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -44,19 +59,42 @@ def clean(text: str | None) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def format_number(value: float | None, max_decimals: int = 4) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+def _group(text: str) -> str:
+    """Thousands separators for English readers; Chinese reports print 4884.1亿元 without them."""
+    if is_chinese():
+        return text
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, decimals = digits.partition(".")
+    return f"{sign}{int(whole):,}{dot}{decimals}"
+
+
+def format_number(value: float | None) -> str:
+    """A reported figure exactly as recorded (4.5456 stays 4.5456)."""
+    if value is None or not math.isfinite(value):
         return "—"
     if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
+        return _group(str(int(value)))
+    text = repr(float(value))
+    return f"{value:g}" if "e" in text else _group(text)
+
+
+def format_estimate(value: float | None) -> str:
+    """A computed figure (projection, pace) rounded to what is meaningful: 1–4 decimals by magnitude."""
+    if value is None or not math.isfinite(value):
+        return "—"
     magnitude = abs(value)
-    decimals = max_decimals if magnitude < 1 else 2 if magnitude < 1000 else 1
-    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
-    return text if text not in ("-0", "") else "0"
+    decimals = 4 if magnitude < 1 else 2 if magnitude < 1000 else 1
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else _group(text)
 
 
 def _wide(character: str) -> bool:
     return unicodedata.east_asian_width(character) in ("W", "F")
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells a string takes: East Asian wide characters take two."""
+    return sum(2 if _wide(character) else 1 for character in text)
 
 
 def with_unit(number: str, unit: str) -> str:
@@ -68,32 +106,72 @@ def with_unit(number: str, unit: str) -> str:
     return f"{number} {unit}"
 
 
-def format_value(value: float | None, unit: str, qualifier: str | None = None) -> str:
+def format_value(value: float | None, unit: str, qualifier: str | None = None, *, estimate: bool = False) -> str:
+    """A value with its unit as readers of the language expect: 100亿元, or 10 bn yuan in English."""
     prefix = QUALIFIER_SYMBOLS.get(qualifier or "", "")
-    return prefix + with_unit(format_number(value), clean(unit))
+    if value is not None and not is_chinese():
+        converted, unit = in_english(value, unit)
+        value = round(converted, 9) if math.isfinite(converted) else converted
+    number = format_estimate(value) if estimate else format_number(value)
+    return prefix + with_unit(number, clean(unit))
 
 
 def format_observation(observation: Observation, unit: str) -> str:
     return format_value(observation.value, unit, observation.qualifier)
 
 
+def display_date(day: dt.date, precision: Precision = "day") -> str:
+    """A date as precisely as it is known, as the reader writes it: 2024年11月 / Nov 2024, 2024年三季度 / Q3 2024."""
+    year, month = day.year, day.month
+    if is_chinese():
+        return {
+            "year": f"{year}年",
+            "half": f"{year}年{'上' if month <= 6 else '下'}半年",
+            "quarter": f"{year}年{QUARTERS_ZH[(month - 1) // 3]}季度",
+            "month": f"{year}年{month}月",
+        }.get(precision, f"{year}年{month}月{day.day}日")
+    return {
+        "year": f"{year}",
+        "half": f"H{1 if month <= 6 else 2} {year}",
+        "quarter": f"Q{(month - 1) // 3 + 1} {year}",
+        "month": f"{MONTHS_EN[month - 1]} {year}",
+    }.get(precision, f"{day.day} {MONTHS_EN[month - 1]} {year}")
+
+
+def _period_text(period: str) -> str:
+    """2024-01/2024-11 → 2024年1–11月 / Jan–Nov 2024; whole years 2021-01/2025-12 → 2021–2025."""
+    start, end = period.split("/")
+    start_year, start_month = int(start[:4]), int(start[5:7])
+    end_year, end_month = int(end[:4]), int(end[5:7])
+    if start_month == 1 and end_month == 12:
+        return f"{start_year}–{end_year}" + ("年" if is_chinese() else "")
+    if start_year == end_year:
+        if is_chinese():
+            return f"{start_year}年{start_month}–{end_month}月"
+        return f"{MONTHS_EN[start_month - 1]}–{MONTHS_EN[end_month - 1]} {start_year}"
+    if is_chinese():
+        return f"{start_year}年{start_month}月–{end_year}年{end_month}月"
+    return f"{MONTHS_EN[start_month - 1]} {start_year}–{MONTHS_EN[end_month - 1]} {end_year}"
+
+
 def observation_date(observation: Observation) -> str:
-    """As precise as the figure: a period (2024-01–11), a year (2024), a quarter, a month or a day."""
+    """As precise as the figure: a period (Jan–Nov 2024), a year (2024), a quarter, a month or a day."""
     if observation.period:
-        start, end = observation.period.split("/")
-        if start[:4] == end[:4]:
-            return f"{start}–{end[5:]}"
-        return f"{start}–{end}"
-    return format_date(observation.date, observation.precision)
+        return _period_text(observation.period)
+    return display_date(observation.date, observation.precision)
 
 
 def format_deadline(day: dt.date) -> str:
     """Deadlines on 31 December read as the year (2026), as the plans state them."""
-    return str(day.year) if (day.month, day.day) == (12, 31) else day.isoformat()
+    return display_date(day, "year" if (day.month, day.day) == (12, 31) else "day")
 
 
 def format_target(target: Target, unit: str) -> str:
-    return f"{format_value(target.value, unit, target.qualifier)} by {format_deadline(target.by)}"
+    return tr(
+        "{value} by {deadline}",
+        value=format_value(target.value, unit, target.qualifier),
+        deadline=format_deadline(target.by),
+    )
 
 
 def format_percent(fraction: float | None, decimals: int = 0) -> str:
@@ -114,20 +192,20 @@ def time_left(as_of: dt.date, deadline: dt.date) -> str:
     """Compact years/months/days until the deadline, or how long ago it passed."""
     days = (deadline - as_of).days
     if days == 0:
-        return "today"
-    prefix = "" if days > 0 else "passed "
+        return tr("today")
+    passed = days < 0
     days = abs(days)
     years, rest = divmod(days, 365)
     months = round(rest / 30.44)
     if months == 12:
         years, months = years + 1, 0
     if years:
-        text = f"{years}y {months}m" if months else f"{years}y"
+        text = tr("{years}y {months}m", years=years, months=months) if months else tr("{years}y", years=years)
     elif days >= 45:
-        text = f"{months}m"
+        text = tr("{months}m", months=months)
     else:
-        text = f"{days}d"
-    return prefix + text
+        text = tr("{days}d", days=days)
+    return tr("passed {span}", span=text) if passed else text
 
 
 def progress_bar(fraction: float | None, width: int = 10, ascii_only: bool = False) -> str:

@@ -13,6 +13,7 @@ import tomli_w
 from zibo_cli.core.model import GoalsFile
 from zibo_cli.core.schema import OBSERVATION_KEYS, validate_observation
 from zibo_cli.errors import ZiboError
+from zibo_cli.i18n import tr
 from zibo_cli.store.atomic import atomic_write, ensure_writable, write_lock
 from zibo_cli.store.locate import Location, display_path
 from zibo_cli.store.read import LoadedFile, analyse, load
@@ -37,16 +38,17 @@ _SPACED_DATETIME = re.compile(r"^(recorded = \d{4}-\d{2}-\d{2}) ", re.MULTILINE)
 
 
 def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
-    """TOML for `[[observations]]` entries; tomli-w does the quoting and escaping."""
+    """TOML for `[[observations]]` entries; tomli-w does the quoting and escaping of each value.
+
+    The header is written here: tomli-w inlines a short array of tables (`observations = [{…}]`),
+    which cannot follow `[[observations]]` tables already in the file.
+    """
     blocks = []
     for table in tables:
-        # Leave out what is absent and flags that are off; `not in (None, False)` would drop a value of 0 too.
+        # `is`, not `in (None, False)`: 0 == False, and a figure of 0 must keep its value.
         ordered = {key: table[key] for key in KEY_ORDER if table.get(key) is not None and table.get(key) is not False}
-        # The header is written here: tomli-w turns a short array of tables into an inline
-        # `observations = [{...}]`, which cannot follow the [[observations]] tables already in a file.
-        body = tomli_w.dumps(ordered)
         # tomli-w separates date and time with a space; people write (and RFC 3339 prefers) a "T".
-        blocks.append("[[observations]]\n" + _SPACED_DATETIME.sub(r"\1T", body))
+        blocks.append("[[observations]]\n" + _SPACED_DATETIME.sub(r"\1T", tomli_w.dumps(ordered)))
     return "\n".join(blocks)
 
 
@@ -59,13 +61,14 @@ def _joined(loaded: LoadedFile, addition: str) -> bytes:
     return raw + separator + addition.replace("\n", newline).encode("utf-8")
 
 
-def refuse_read_only(location: Location) -> None:
-    """The bundled dataset ships inside the package: it is read, never written."""
+def check_appendable(location: Location) -> None:
+    """Refuse up front a file zibo must not write: the bundled dataset, a read-only file, a missing one."""
     if location.read_only:
         raise ZiboError(
-            f"{display_path(location.path)} is the bundled dataset, which is read-only.",
-            "Run `zibo init` to copy it to ./goals.toml (or `zibo init --user`), then add to that copy.",
+            tr("{label} is the bundled dataset, which is read-only.", label=display_path(location.path)),
+            tr("Run `zibo init` to copy it to ./goals.toml (or `zibo init --user`), then add to that copy."),
         )
+    ensure_writable(location.path)
 
 
 Keep = Callable[[GoalsFile, Sequence[Mapping[str, Any]]], Sequence[Mapping[str, Any]]]
@@ -81,8 +84,7 @@ def append_observations(
     nothing is left, nothing is written.
     """
     label = display_path(location.path)
-    refuse_read_only(location)
-    ensure_writable(location.path)
+    check_appendable(location)
     with write_lock(location.path):
         loaded = load(location, today)
         if keep is not None:
@@ -96,10 +98,10 @@ def append_observations(
         new_raw = _joined(loaded, render_observations(tables))
         _, after, problems = analyse(new_raw, today)
         if problems or after is None:
-            first = problems[0].located(label) if problems else f"{label}: could not be read back."
+            first = problems[0].located(label) if problems else tr("{label}: could not be read back.", label=label)
             raise ZiboError(
-                f"appending would leave an invalid file ({first}); nothing was written.",
-                "If the file lists observations = [...] inline, convert them to [[observations]] tables.",
+                tr("appending would leave an invalid file ({first}); nothing was written.", first=first),
+                tr("If the file lists observations = [...] inline, convert them to [[observations]] tables."),
             )
         atomic_write(location.path, new_raw)
     return AppendResult(before=loaded.goals_file, after=after, label=label, added=len(tables))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from zibo_cli.errors import ZiboError
+from zibo_cli.i18n import tr
 from zibo_cli.store.locate import display_path
 
 TEMP_SUFFIX = ".zibo-tmp"
@@ -39,7 +40,13 @@ def write_lock(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[No
     try:
         fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as error:
-        raise ZiboError(f"{display_path(directory)}: cannot open the folder to lock it ({error.strerror}).") from None
+        raise ZiboError(
+            tr(
+                "{folder}: cannot open the folder to lock it ({reason}).",
+                folder=display_path(directory),
+                reason=error.strerror,
+            )
+        ) from None
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -49,8 +56,12 @@ def write_lock(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[No
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise ZiboError(
-                        f"another zibo has been writing {display_path(path)} for over {timeout:.0f} seconds.",
-                        "Try again once it has finished.",
+                        tr(
+                            "another zibo has been writing {path} for over {timeout:.0f} seconds.",
+                            path=display_path(path),
+                            timeout=timeout,
+                        ),
+                        tr("Try again once it has finished."),
                     ) from None
                 time.sleep(0.005)
         _remove_stale_temp_files(real_target(path))
@@ -72,16 +83,19 @@ def ensure_writable(path: Path) -> None:
     try:
         info = target.stat()
     except FileNotFoundError:
-        raise ZiboError(f"{label}: no such file.", "Create one with `zibo init`.") from None
+        raise ZiboError(tr("{label}: no such file.", label=label), tr("Create one with `zibo init`.")) from None
     if not stat.S_ISREG(info.st_mode):
-        raise ZiboError(f"{label} is not a regular file.")
+        raise ZiboError(tr("{label} is not a regular file.", label=label))
     # Honour a read-only mode even for root: chmod a-w is how people say "don't touch this file".
     if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
-        raise ZiboError(f"{label} is read-only; nothing was written.", f"Make it writable (chmod u+w {label}).")
+        raise ZiboError(
+            tr("{label} is read-only; nothing was written.", label=label),
+            tr("Make it writable (chmod u+w {label}).", label=label),
+        )
     if not os.access(target.parent, os.W_OK | os.X_OK):
         raise ZiboError(
-            f"cannot write in the folder {display_path(target.parent)}; nothing was written.",
-            "zibo replaces the file atomically, so it needs to create a file beside it.",
+            tr("cannot write in the folder {folder}; nothing was written.", folder=display_path(target.parent)),
+            tr("zibo replaces the file atomically, so it needs to create a file beside it."),
         )
 
 
@@ -92,8 +106,9 @@ def atomic_write(path: Path, data: bytes) -> None:
         info: os.stat_result | None = target.stat()
     except FileNotFoundError:
         info = None
-    fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=TEMP_SUFFIX, dir=target.parent)
+    temp_name: str | None = None
     try:
+        fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=TEMP_SUFFIX, dir=target.parent)
         try:
             view = memoryview(data)
             while view:
@@ -109,22 +124,40 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+        _test_pause_before_rename()
         os.replace(temp_name, target)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
+        if temp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
         raise ZiboError(
-            f"could not write {display_path(path)}: {_reason(error)}. The file was not changed.",
-            "Free some space or fix the permissions, then run the command again.",
+            tr(
+                "could not write {path}: {reason}. The file was not changed.",
+                path=display_path(path),
+                reason=_reason(error),
+            ),
+            tr("Free some space or fix the permissions, then run the command again."),
         ) from None
     _fsync_directory(target.parent)
 
 
+def _test_pause_before_rename() -> None:
+    """TEST-ONLY: ZIBO_TEST_PAUSE_BEFORE_RENAME=SECONDS holds a finished temp file before the rename.
+
+    The crash tests use it to SIGKILL a writer at the one moment a complete temp file and the old
+    file both exist. It is not a user setting; without the variable it costs one dictionary lookup.
+    """
+    pause = os.environ.get("ZIBO_TEST_PAUSE_BEFORE_RENAME")
+    if pause:
+        with contextlib.suppress(ValueError):
+            time.sleep(float(pause))
+
+
 def _reason(error: OSError) -> str:
     if error.errno == errno.ENOSPC:
-        return "the disk is full"
+        return tr("the disk is full")
     if error.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
+        return tr("permission denied")
     return (error.strerror or str(error)).lower()
 
 
@@ -146,10 +179,14 @@ def _fsync_directory(directory: Path) -> None:
 def create_new(path: Path, data: bytes) -> None:
     """Write a file that must not exist yet; refuse rather than overwrite."""
     if path.exists() or path.is_symlink():
-        raise ZiboError(f"{display_path(path)} already exists; zibo never overwrites it.", "Choose another path.")
+        raise ZiboError(
+            tr("{path} already exists; zibo never overwrites it.", path=display_path(path)), tr("Choose another path.")
+        )
     if not path.parent.is_dir():
-        raise ZiboError(f"the folder {display_path(path.parent)} does not exist.", "Create it first.")
+        raise ZiboError(
+            tr("the folder {folder} does not exist.", folder=display_path(path.parent)), tr("Create it first.")
+        )
     with write_lock(path):
         if path.exists():
-            raise ZiboError(f"{display_path(path)} already exists; zibo never overwrites it.")
+            raise ZiboError(tr("{path} already exists; zibo never overwrites it.", path=display_path(path)))
         atomic_write(path, data)

@@ -39,11 +39,12 @@ def locate(explicit: str | None, env: Mapping[str, str], cwd: Path) -> Location:
         return Location(Path(explicit), "--file")
     if env.get("ZIBO_FILE"):
         return Location(Path(env["ZIBO_FILE"]), "ZIBO_FILE")
+    # A dangling symlink still counts: it must fail loudly, not silently fall through to another file.
     local = cwd / "goals.toml"
-    if local.exists():
+    if local.exists() or local.is_symlink():
         return Location(local, "./goals.toml")
     user = user_data_file(env)
-    if user.exists():
+    if user.exists() or user.is_symlink():
         return Location(user, "user data file")
     return Location(bundled_file(), "bundled dataset")
 

@@ -13,11 +13,14 @@ from zibo_cli.core.line_index import index_lines
 from zibo_cli.core.model import GoalsFile, Problem
 from zibo_cli.core.schema import build_goals_file
 from zibo_cli.errors import ZiboError
+from zibo_cli.i18n import tr
 from zibo_cli.store.locate import Location, display_path
 
 BOM = "\ufeff"
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _END_OF_DOCUMENT = re.compile(r"\s*\(at end of document\)$")
+_DECLARED_TWICE = re.compile(r"^cannot declare \((.*)\) twice$")
+_LONG_NUMBER = re.compile(r"\d[\d_]{4299,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +41,14 @@ class FileProblems(ZiboError):
     def __init__(self, label: str, problems: list[Problem]) -> None:
         first = problems[0].located(label)
         more = len(problems) - 1
-        hint = f"{more} more problem{'s' if more > 1 else ''}: run `zibo check` to list them all." if more else None
+        hint = None
+        if more:
+            template = (
+                "1 more problem: run `zibo check` to list them all."
+                if more == 1
+                else ("{count} more problems: run `zibo check` to list them all.")
+            )
+            hint = tr(template, count=more)
         super().__init__(first, hint)
         self.label = label
         self.problems = problems
@@ -47,20 +57,27 @@ class FileProblems(ZiboError):
 def read_bytes(location: Location) -> bytes:
     path = location.path
     label = display_path(path)
+    if path.is_char_device() or path.is_block_device() or path.is_socket():
+        # /dev/zero or /dev/urandom would be read forever.
+        raise ZiboError(f"{label} is a device, not a goals file.", "Point --file at a .toml file.")
     try:
         return path.read_bytes()
     except FileNotFoundError:
         raise ZiboError(
-            f"{label}: no such file.",
-            "Create one with `zibo init`, or point --file or ZIBO_FILE at an existing goals file.",
+            tr("{label}: no such file.", label=label),
+            tr("Create one with `zibo init`, or point --file or ZIBO_FILE at an existing goals file."),
         ) from None
     except IsADirectoryError:
-        raise ZiboError(f"{label} is a directory, not a goals file.", "Point --file at a .toml file.") from None
+        raise ZiboError(
+            tr("{label} is a directory, not a goals file.", label=label), tr("Point --file at a .toml file.")
+        ) from None
     except PermissionError:
-        raise ZiboError(f"{label}: permission denied when reading.", "Check the file's permissions.") from None
+        raise ZiboError(
+            tr("{label}: permission denied when reading.", label=label), tr("Check the file's permissions.")
+        ) from None
     except OSError as error:
         reason = errno.errorcode.get(error.errno or 0, "") and error.strerror
-        raise ZiboError(f"{label}: cannot be read ({reason or error}).") from None
+        raise ZiboError(tr("{label}: cannot be read ({reason}).", label=label, reason=reason or error)) from None
 
 
 def decode(raw: bytes) -> tuple[str | None, Problem | None]:
@@ -71,7 +88,7 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         return None, Problem(
-            "the file is not valid UTF-8 text.", line, column, "Save it as UTF-8 (TOML files must be UTF-8)."
+            tr("the file is not valid UTF-8 text."), line, column, tr("Save it as UTF-8 (TOML files must be UTF-8).")
         )
     return text.removeprefix(BOM), None
 
@@ -89,14 +106,55 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
         elif _END_OF_DOCUMENT.search(message):
             line = text.count("\n") + 1
             message = _END_OF_DOCUMENT.sub("", message)
-        message = f"TOML syntax error: {message[0].lower()}{message[1:]}."
-        return None, Problem(message, line, column, "Fix the TOML at that place; `zibo check` lists every problem.")
+        return None, Problem(
+            tr("TOML syntax error: {message}.", message=_explained(message[0].lower() + message[1:])),
+            line,
+            column,
+            tr(SYNTAX_HINT),
+        )
+    except RecursionError:
+        # tomllib recurses once per level of nested arrays and inline tables.
+        return None, Problem(
+            tr("TOML syntax error: arrays or inline tables are nested too deeply to read."),
+            hint=tr("A goals file never needs more than a few levels; remove the nesting."),
+        )
+    except ValueError:
+        # An integer beyond Python's digit limit for int(str) escapes tomllib as a plain ValueError.
+        long_number = _LONG_NUMBER.search(text)
+        line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
+        return None, Problem(
+            tr("TOML value error: a number has too many digits to read."),
+            line,
+            hint=tr("No real figure needs more than 15 digits."),
+        )
+
+
+SYNTAX_HINT = "Fix the TOML at that line and column; `zibo check` lists every problem."
+
+
+def _explained(message: str) -> str:
+    """tomllib's wording, with what it usually means for a hand-edited file."""
+    if message == "illegal character '\\n'":
+        return tr("a string is not closed before the end of the line (illegal character '\\n')")
+    if message.startswith("unterminated string") or message == 'expected "\'"':
+        return tr("a string is never closed ({message})", message=message)
+    if message == "cannot overwrite a value":
+        return tr("a key is given a value twice (cannot overwrite a value)")
+    declared = _DECLARED_TWICE.match(message)
+    if declared:
+        parts = re.findall(r"'((?:[^'\\]|\\.)*)'", declared.group(1))
+        return tr("the table [{name}] is declared twice", name=".".join(parts))
+    return message
 
 
 def analyse(raw: bytes, today: dt.date | None) -> tuple[str | None, GoalsFile | None, list[Problem]]:
     """Everything `check` reports, without raising."""
     if not raw.strip():
-        return "", None, [Problem("the file is empty.", 1, hint="Run `zibo init --empty` for a commented template.")]
+        return (
+            "",
+            None,
+            [Problem(tr("the file is empty."), 1, hint=tr("Run `zibo init --empty` for a commented template."))],
+        )
     text, problem = decode(raw)
     if problem or text is None:
         return None, None, [problem] if problem else []

@@ -6,56 +6,67 @@ from typing import Annotated, Any
 
 import typer
 
-from zibo_cli.cli.common import FileOption, fail, handles_errors, location_for, state_of
+from zibo_cli.cli.common import FileOption, GoalArgument, fail, handles_errors, location_for, state_of
+from zibo_cli.i18n import tr
 
 
 @handles_errors
 def add(
     ctx: typer.Context,
-    goal: Annotated[str, typer.Argument(help="Goal id, id prefix, or a unique part of its name.")],
+    goal: GoalArgument,
     value: Annotated[str, typer.Argument(help="The figure as printed: 4884.1, 100亿元, 约90%, 1000余.")],
     date: Annotated[
         str | None,
-        typer.Option("--date", "-d", help="Day or period the figure is for: 2025-12-31, 2025-12, 2025-Q4, 2025."),
+        typer.Option(
+            "--date",
+            "-d",
+            help="Day or period the figure is for: 2025-12-31, 2025-12, 2025-Q4, 2025, 2024年底, 1至11月 … "
+            "(default today).",
+        ),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", help="The year of a month span such as 1至11月 (default this year).")
     ] = None,
     source: Annotated[str | None, typer.Option("--source", "-s", help="A [sources] id, or free text.")] = None,
     note: Annotated[str | None, typer.Option("--note", "-n", help="Remarks.")] = None,
     quote: Annotated[str | None, typer.Option("--quote", "-q", help="The phrase the figure was read from.")] = None,
     file: FileOption = None,
 ) -> None:
-    """Example: zibo add gdp-total 5000亿元 --date 2025 --source "淄博日报 2026-01-20"
+    """Example: zibo add gdp 5000亿元 --date 2025 --source "淄博日报 2026-01-20"
 
     Append a figure to the goals file and say what changed (latest value, progress, status). The file
     is only appended to, never rewritten: comments and layout stay as you wrote them.
     """
     from zibo_cli.cli.goal_lookup import resolve_goal
-    from zibo_cli.core.dates import DateError, parse_iso_date
+    from zibo_cli.core.dates import NATURAL_FORMS_HELP, DateError, ParsedDate, parse_date
     from zibo_cli.core.values import ValueParseError, parse_value
     from zibo_cli.render.add_view import confirmation
-    from zibo_cli.store.append import append_observations
+    from zibo_cli.store.append import append_observations, check_appendable
     from zibo_cli.store.read import load
 
     state = state_of(ctx)
     env = state.env
     location = location_for(state, file)
+    check_appendable(location)  # say "read-only" before any complaint about the value typed
     loaded = load(location, env.today())
     target_goal = resolve_goal(goal, loaded.goals_file)
     try:
         parsed = parse_value(value, target_goal.unit)
     except ValueParseError as error:
-        raise fail(f"{error}", f"Give the value in {target_goal.unit}, the unit of '{target_goal.id}'.") from None
-    if date:
-        try:
-            day, precision = parse_iso_date(date)
-        except DateError as error:
-            raise fail(f"--date: {error}") from None
-    else:
-        day, precision = env.today(), "day"
+        raise fail(
+            str(error), tr("Give the value in {unit}, the unit of '{id}'.", unit=target_goal.unit, id=target_goal.id)
+        ) from None
+    try:
+        # An empty --date is refused (parse_date says so) rather than read as today.
+        when = parse_date(date, env.today(), year) if date is not None else ParsedDate(env.today(), "day")
+    except DateError as error:
+        raise fail(f"--date: {error}.", tr("Accepted forms: {forms}.", forms=NATURAL_FORMS_HELP)) from None
     table: dict[str, Any] = {
         "goal": target_goal.id,
-        "date": day,
+        "date": when.date,
         "value": _plain_number(parsed.value),
-        "precision": None if precision == "day" else precision,
+        "precision": None if when.precision == "day" else when.precision,
+        "period": when.period,
         "qualifier": parsed.qualifier,
         "source": source,
         "quote": quote,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from zibo_cli.cli.common import FileOption, handles_errors, location_for, state_of
+from zibo_cli.cli.common import FileOption, handles_errors, location_for, one_line, state_of
 from zibo_cli.errors import ExitCode
 
 
@@ -24,6 +24,6 @@ def check(ctx: typer.Context, file: FileOption = None) -> None:
     _, _, problems = analyse(read_bytes(location), state.env.today())
     label = display_path(location.path)
     for problem in problems:
-        state.env.stdout.write(problem.located(label) + "\n")
+        state.env.stdout.write(one_line(problem.located(label)) + "\n")
     if problems:
         raise typer.Exit(int(ExitCode.FINDINGS))

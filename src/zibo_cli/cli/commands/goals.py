@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from zibo_cli.cli.common import FileOption, JsonOption, dump_json, footer, handles_errors, load_for, state_of
+from zibo_cli.i18n import tr
 
 
 @handles_errors
@@ -46,5 +47,12 @@ def goals(
     console = make_console(state.env)
     console.print(goals_table(chosen, console.is_terminal))
     with_target = sum(1 for g in chosen if not g.is_fact)
-    console.print(f"{len(chosen)} goals: {with_target} with a target, {len(chosen) - with_target} facts")
+    console.print(
+        tr(
+            "{count} goals: {targets} with a target, {facts} facts",
+            count=len(chosen),
+            targets=with_target,
+            facts=len(chosen) - with_target,
+        )
+    )
     console.print(footer(state, loaded), style="dim")

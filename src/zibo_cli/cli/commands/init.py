@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from zibo_cli.cli.common import fail, handles_errors, state_of
+from zibo_cli.i18n import tr
 
 TEMPLATE = """\
 # zibo goals file — see the README's "The goals file" for every key.
@@ -56,7 +57,7 @@ def init(
 
     state = state_of(ctx)
     if path and user:
-        raise fail("give either a PATH or --user, not both.")
+        raise fail(tr("give either a PATH or --user, not both."))
     if user:
         target = user_data_file(state.env.variables)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -64,5 +65,5 @@ def init(
         target = state.env.cwd / (path or "goals.toml")
     content = TEMPLATE.encode() if empty else Path(bundled_file()).read_bytes()
     create_new(target, content)
-    what = "an empty template" if empty else "the bundled Zibo dataset"
-    state.env.stdout.write(f"Wrote {what} to {display_path(target, state.env.cwd)}.\n")
+    what = tr("an empty template") if empty else tr("the bundled Zibo dataset")
+    state.env.stdout.write(tr("Wrote {what} to {path}.", what=what, path=display_path(target, state.env.cwd)) + "\n")

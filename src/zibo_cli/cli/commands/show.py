@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from zibo_cli.cli.common import (
     AsOfOption,
     FileOption,
+    GoalArgument,
     JsonOption,
     as_of_day,
     dump_json,
@@ -22,12 +21,12 @@ from zibo_cli.cli.common import (
 @handles_errors
 def show(
     ctx: typer.Context,
-    goal: Annotated[str, typer.Argument(help="Goal id, id prefix, or a unique part of its name.")],
+    goal: GoalArgument,
     file: FileOption = None,
     as_of: AsOfOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Example: zibo show gdp-total --as-of 2025-12-31
+    """Example: zibo show gdp --as-of 2025-12-31
 
     Show one goal: its definition, sources and quotes, every stage of its target, the full history of
     figures, the progress assessment and a chart of the figures against the required path.

@@ -19,6 +19,7 @@ from zibo_cli.cli.common import (
     state_of,
 )
 from zibo_cli.core.model import Status
+from zibo_cli.i18n import tr
 
 
 @handles_errors
@@ -45,7 +46,10 @@ def status(
     state = state_of(ctx)
     day = as_of_day(state, as_of)
     if sort not in SORT_KEYS:
-        raise fail(f"--sort {sort!r} is not an order zibo knows.", f"Use one of: {', '.join(SORT_KEYS)}.")
+        raise fail(
+            tr("--sort {value!r} is not an order zibo knows.", value=sort),
+            tr("Use one of: {choices}.", choices=", ".join(SORT_KEYS)),
+        )
     wanted = _statuses(status_filter)
     loaded = load_for(state, file)
     assessments = [
@@ -75,11 +79,11 @@ def status(
     if assessments:
         console.print(status_table(assessments, console, wide=wide))
     else:
-        console.print("No goals match.")
+        console.print(tr("No goals match."))
     facts = sum(1 for goal in loaded.goals_file.goals.values() if goal.is_fact)
     summary = summary_line(assessments)
     if facts and not include_facts and not wanted:
-        summary += f" · {facts} facts not shown (--all)"
+        summary += " · " + tr("{count} facts not shown (--all)", count=facts)
     console.print(summary)
     console.print(footer(state, loaded, day), style="dim")
 
@@ -92,5 +96,7 @@ def _statuses(values: list[str] | None) -> set[Status]:
                 chosen.add(Status(part.strip().replace("-", "_").replace(" ", "_")))
             except ValueError:
                 names = ", ".join(s.value for s in Status)
-                raise fail(f"--status {part!r} is not a status.", f"Use one of: {names}.") from None
+                raise fail(
+                    tr("--status {value!r} is not a status.", value=part), tr("Use one of: {choices}.", choices=names)
+                ) from None
     return chosen
