@@ -103,14 +103,17 @@ def make_unreadable(world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = world / "goals.toml"
     target.chmod(0)
     if os.geteuid() == 0:
-        real_read_bytes = Path.read_bytes
+        import builtins
 
-        def refuse(self: Path) -> bytes:
-            if self.resolve() == target.resolve():
-                raise PermissionError(13, "Permission denied", str(self))
-            return real_read_bytes(self)
+        from zibo_cli.store import read
 
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        def refuse(file: object, *args: object, **kwargs: object) -> object:
+            if Path(str(file)).resolve() == target.resolve():
+                raise PermissionError(13, "Permission denied", str(file))
+            return builtins.open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+        # The store opens the file with the built-in open(); shadow it in that module only.
+        monkeypatch.setattr(read, "open", refuse, raising=False)
 
 
 def make_read_only(world: Path, _: pytest.MonkeyPatch) -> None:

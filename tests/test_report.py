@@ -46,12 +46,12 @@ def report(*args: str, lang: str = "en") -> str:
 @pytest.mark.parametrize(("fmt", "suffix"), [("text", "txt"), ("md", "md"), ("html", "html"), ("json", "json")])
 def test_report_golden(report_file: Path, fmt: str, suffix: str, lang: str) -> None:
     text = report("--format", fmt, lang=lang)
-    if fmt == "json":  # the same in every language
-        assert_golden("report.json", text)
-        return
-    assert_golden(f"report-{lang}.{suffix}", text)
+    # English is report.*, Chinese report-zh.*; JSON is the same in every language.
+    assert_golden("report.json" if fmt == "json" else f"report{'' if lang == 'en' else '-' + lang}.{suffix}", text)
     if fmt == "md":
         assert_tables_are_rectangular(text)
+    if fmt == "text":
+        assert all(cell_len(line) <= 80 for line in text.splitlines())
 
 
 def test_text_is_the_default_and_fits_80_columns_without_escape_codes(report_file: Path) -> None:

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import importlib
+import os
+import sys
+from typing import Annotated, Any
 
 import typer
 
 from zibo_cli import __version__
-from zibo_cli.cli.commands import add, check, export, goals, import_, init, report, show, status
 from zibo_cli.cli.common import FileOption, state_of
 
-app = typer.Typer(
-    name="zibo",
-    help="Example: zibo status        (where every goal stands)\n\n"
+HELP = (
+    "Example: zibo status        (where every goal stands)\n\n"
     "Track what the city of Zibo (淄博) promised against what it has reported. Goals, figures and\n"
-    "sources live in one plain-text goals.toml; see the README for its format.",
-    no_args_is_help=False,
-    add_completion=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    "sources live in one plain-text goals.toml; see the README for its format."
 )
 
 
@@ -29,7 +25,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback(invoke_without_command=True)
 def main_options(
     ctx: typer.Context,
     file: FileOption = None,
@@ -52,22 +47,69 @@ def main_options(
         typer.echo(ctx.get_help())
 
 
-COMMANDS = [
-    ("status", status.status, "Where every goal stands, most at risk first."),
-    ("add", add.add, "Append a reported figure to a goal."),
-    ("show", show.show, "Everything about one goal: sources, history, progress, chart."),
-    ("goals", goals.goals, "List the goals and facts."),
-    ("check", check.check, "Validate the goals file; silent when all is well."),
-    ("init", init.init, "Start a goals file from the bundled dataset or a template."),
-    ("report", report.report, "A report for cron to mail or publish: text, Markdown, HTML or JSON."),
-    ("export", export.export, "Every figure as CSV or JSON, for spreadsheets and pandas."),
-    ("import", import_.import_observations, "Append figures from a CSV; bad rows reject it whole."),
-]
+# name → (module in cli/commands, function, one-line summary). Modules are imported only when needed.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "status": ("status", "status", "Where every goal stands, most at risk first."),
+    "add": ("add", "add", "Append a reported figure to a goal."),
+    "show": ("show", "show", "Everything about one goal: sources, history, progress, chart."),
+    "goals": ("goals", "goals", "List the goals and facts."),
+    "check": ("check", "check", "Validate the goals file; silent when all is well."),
+    "init": ("init", "init", "Start a goals file from the bundled dataset or a template."),
+    "report": ("report", "report", "A report for cron: statuses, what changed, deadlines, sources."),
+    "export": ("export", "export", "Every observation as CSV or JSON, for spreadsheets and pandas."),
+    "import": ("import_", "import_observations", "Append figures from a CSV file, validated all or nothing."),
+}
 # Negative figures (-2.1) are values, not unknown options.
-SETTINGS = {"add": {"ignore_unknown_options": True}}
-for name, function, summary in COMMANDS:
-    app.command(name, short_help=summary, context_settings=SETTINGS.get(name))(function)
+SETTINGS: dict[str, dict[str, Any]] = {"add": {"ignore_unknown_options": True}}
+GLOBAL_OPTIONS_WITH_VALUES = {"-f", "--file", "--lang"}
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or with just the one being run.
+
+    Typer inspects every registered command's signature on each run; registering only the invoked
+    command (and importing only its module) keeps start-up short. Help and completion get them all.
+    """
+    application = typer.Typer(
+        name="zibo",
+        help=HELP,
+        no_args_is_help=False,
+        add_completion=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    application.callback(invoke_without_command=True)(main_options)
+    for name, (module, function, summary) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        command = getattr(importlib.import_module(f"zibo_cli.cli.commands.{module}"), function)
+        application.command(name, short_help=summary, context_settings=SETTINGS.get(name))(command)
+    return application
+
+
+def invoked_command(arguments: list[str]) -> str | None:
+    """The command name on a command line, skipping global options (and their values) before it."""
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument in GLOBAL_OPTIONS_WITH_VALUES:
+            skip = True
+        elif not argument.startswith("-"):
+            return argument if argument in COMMANDS else None
+    return None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`app`, the full application (for tests and tools), built on first use."""
+    if name == "app":
+        globals()["app"] = build_app()
+        return globals()["app"]
+    raise AttributeError(name)
 
 
 def main() -> None:
-    app(prog_name="zibo")
+    completing = any(key.endswith("_COMPLETE") for key in os.environ)
+    only = None if completing else invoked_command(sys.argv[1:])
+    build_app(only)(prog_name="zibo")

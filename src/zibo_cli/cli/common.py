@@ -137,7 +137,14 @@ def load_for(state: State, file: str | None) -> Any:
     from zibo_cli.store.read import load
 
     location = location_for(state, file)
-    return load(location, state.env.today())
+    return load(location, state.env.today(), cache_of(state))
+
+
+def cache_of(state: State) -> Any:
+    """The per-user parse cache (store/cache.py), or None under ZIBO_NO_CACHE=1."""
+    from zibo_cli.store.cache import cache_for
+
+    return cache_for(state.env.variables)
 
 
 def dump_json(state: State, document: Any) -> None:

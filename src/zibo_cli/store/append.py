@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import os
 import re
+import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import tomli_w
-
-from zibo_cli.core.model import GoalsFile
+from zibo_cli.core.line_index import index_lines
+from zibo_cli.core.model import GoalsFile, Observation
 from zibo_cli.core.schema import OBSERVATION_KEYS, validate_observation
 from zibo_cli.errors import ZiboError
 from zibo_cli.i18n import tr
-from zibo_cli.store.atomic import atomic_write, ensure_writable, write_lock
+from zibo_cli.store.atomic import atomic_write, ensure_writable, real_target, write_lock
 from zibo_cli.store.locate import Location, display_path
-from zibo_cli.store.read import LoadedFile, analyse, load
+from zibo_cli.store.read import LoadedFile, analyse, load, read_bytes
+
+if TYPE_CHECKING:
+    from zibo_cli.store.cache import Cache
 
 # Keys in the order a person reads an observation.
 KEY_ORDER = [
@@ -35,6 +40,30 @@ class AppendResult:
 
 
 _SPACED_DATETIME = re.compile(r"^(recorded = \d{4}-\d{2}-\d{2}) ", re.MULTILINE)
+# A root key that could be a static `observations = [...]` array (or a quoted key with escapes that
+# might spell it): `[[observations]]` cannot be appended after one, so such files are checked whole.
+_STATIC_OBSERVATIONS = re.compile(
+    rb"""^[ \t]*(?:observations|"observations"|'observations'|"[^"\r\n]*\\[^"\r\n]*")[ \t]*=""", re.MULTILINE
+)
+_OBSERVATIONS_KEY = re.compile(rb"""observations["']?[ \t]*=""")
+
+
+def _may_define_static_observations(raw: bytes) -> bool:
+    """`_STATIC_OBSERVATIONS` matches some line; only the few lines that could match are tried (fast on 15 MB)."""
+    starts = [match.start() for match in _OBSERVATIONS_KEY.finditer(raw)]
+    position = raw.find(b"\\")
+    while position != -1:
+        starts.append(position)
+        position = raw.find(b"\\", raw.find(b"\n", position) + 1 or len(raw))
+    for start in starts:
+        line_start = raw.rfind(b"\n", 0, start) + 1
+        line_end = raw.find(b"\n", start)
+        if _STATIC_OBSERVATIONS.match(raw, line_start, len(raw) if line_end == -1 else line_end):
+            return True
+    return False
+
+
+_INVALID = "If the file lists observations = [...] inline, convert them to [[observations]] tables."
 
 
 def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
@@ -43,6 +72,8 @@ def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
     The header is written here: tomli-w inlines a short array of tables (`observations = [{…}]`),
     which cannot follow `[[observations]]` tables already in the file.
     """
+    import tomli_w
+
     blocks = []
     for table in tables:
         # `is`, not `in (None, False)`: 0 == False, and a figure of 0 must keep its value.
@@ -52,13 +83,14 @@ def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(blocks)
 
 
-def _joined(loaded: LoadedFile, addition: str) -> bytes:
+def _separator(loaded: LoadedFile) -> tuple[bytes, str]:
+    """What goes between the file and the addition (a blank line), and the file's newline."""
     newline = "\r\n" if b"\r\n" in loaded.raw[:4096] else "\n"
     raw = loaded.raw
     separator = b"" if raw.endswith(b"\n\n") or not raw else (b"\n" if raw.endswith(b"\n") else b"\n\n")
     if newline == "\r\n":
         separator = separator.replace(b"\n", b"\r\n")
-    return raw + separator + addition.replace("\n", newline).encode("utf-8")
+    return separator, newline
 
 
 def check_appendable(location: Location) -> None:
@@ -74,11 +106,77 @@ def check_appendable(location: Location) -> None:
 Keep = Callable[[GoalsFile, Sequence[Mapping[str, Any]]], Sequence[Mapping[str, Any]]]
 
 
+def _joined(loaded: LoadedFile, addition: str) -> bytes:
+    separator, newline = _separator(loaded)
+    return loaded.raw + separator + addition.replace("\n", newline).encode("utf-8")
+
+
+def _first_line_of_addition(loaded: LoadedFile, separator: bytes) -> int:
+    """The line number, as `index_lines` counts lines (str.splitlines), at which the appended text starts."""
+    lines = loaded.line_count if loaded.line_count is not None else len(loaded.text.splitlines())
+    ends_with_break = loaded.text[-1:] in _BREAKS
+    return lines + separator.count(b"\n") + (1 if ends_with_break else 0)
+
+
+# What str.splitlines() takes for the end of a line.
+_BREAKS = {"\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"}
+
+
+def _appended(
+    loaded: LoadedFile, addition: str, count: int, today: dt.date | None
+) -> tuple[GoalsFile, list[Observation]] | None:
+    """The file after the append, from parsing only the appended text; None when that is not enough.
+
+    A file that parsed as a whole, followed by a blank line and text that parses on its own and
+    holds only [[observations]] tables, parses as the two together: the file cannot end inside a
+    string or an array (it would not have parsed), and a new `[[observations]]` header only adds to
+    that array — unless the file defined `observations` as a static array, which is checked for.
+    Every appended table is validated against the file's goals and sources, as a full load would.
+    """
+    if _may_define_static_observations(loaded.raw):
+        return None
+    try:
+        data = tomllib.loads(addition)
+    except tomllib.TOMLDecodeError:
+        return None
+    tables = data.get("observations")
+    if set(data) != {"observations"} or not isinstance(tables, list) or len(tables) != count:
+        return None
+    separator, _ = _separator(loaded)
+    first = _first_line_of_addition(loaded, separator)
+    lines = index_lines(addition)
+    before = loaded.goals_file
+    added: list[Observation] = []
+    for index, table in enumerate(tables):
+        observation, problems = validate_observation(table, before, today)
+        if problems or observation is None:
+            return None
+        relative = lines.item("observations", index)
+        line = None if relative is None else first + relative - 1
+        added.append(dataclasses.replace(observation, line=line))
+    after = GoalsFile(
+        schema=before.schema,
+        title=before.title,
+        sources=before.sources,
+        goals=before.goals,
+        observations=[*before.observations, *added],
+    )
+    return after, added
+
+
 def append_observations(
-    location: Location, tables: Sequence[Mapping[str, Any]], today: dt.date | None, keep: Keep | None = None
+    location: Location,
+    tables: Sequence[Mapping[str, Any]],
+    today: dt.date | None,
+    cache: Cache | None = None,
+    loaded: LoadedFile | None = None,
+    keep: Keep | None = None,
 ) -> AppendResult:
     """Validate the new entries against the file as it is under the lock, then write it atomically.
 
+    `loaded` is the file as the caller read it before taking the lock: it is reused if the bytes
+    under the lock are still the same. The result is not parsed a second time either: the appended
+    text is parsed and validated on its own (see `_appended`), and a cache entry is extended.
     `keep` picks, under the lock, which entries to append given the file as it is then (import uses
     it to skip figures already there, so concurrent or repeated imports never add one twice). When
     nothing is left, nothing is written.
@@ -86,7 +184,8 @@ def append_observations(
     label = display_path(location.path)
     check_appendable(location)
     with write_lock(location.path):
-        loaded = load(location, today)
+        if loaded is None or read_bytes(location) != loaded.raw:
+            loaded = load(location, today, cache)
         if keep is not None:
             tables = keep(loaded.goals_file, tables)
             if not tables:
@@ -95,13 +194,48 @@ def append_observations(
             _, problems = validate_observation(table, loaded.goals_file, today)
             if problems:
                 raise ZiboError(problems[0].message[0].upper() + problems[0].message[1:], problems[0].hint)
-        new_raw = _joined(loaded, render_observations(tables))
-        _, after, problems = analyse(new_raw, today)
-        if problems or after is None:
-            first = problems[0].located(label) if problems else tr("{label}: could not be read back.", label=label)
-            raise ZiboError(
-                tr("appending would leave an invalid file ({first}); nothing was written.", first=first),
-                tr("If the file lists observations = [...] inline, convert them to [[observations]] tables."),
-            )
+        addition = render_observations(tables)
+        new_raw = _joined(loaded, addition)
+        quick = _appended(loaded, addition, len(tables), today)
+        if quick is None:
+            _, after, problems = analyse(new_raw, today)
+            if problems or after is None:
+                first = problems[0].located(label) if problems else tr("{label}: could not be read back.", label=label)
+                raise ZiboError(
+                    tr("appending would leave an invalid file ({first}); nothing was written.", first=first),
+                    tr(_INVALID),
+                )
+            added = after.observations[len(loaded.goals_file.observations) :]
+        else:
+            after, added = quick
         atomic_write(location.path, new_raw)
+        if cache is not None:
+            separator, _ = _separator(loaded)
+            lines = _first_line_of_addition(loaded, separator) - 1 + len(addition.splitlines())
+            _record(cache, loaded, location, new_raw, after, added, lines)
     return AppendResult(before=loaded.goals_file, after=after, label=label, added=len(tables))
+
+
+def _record(
+    cache: Cache,
+    loaded: LoadedFile,
+    location: Location,
+    new_raw: bytes,
+    after: GoalsFile,
+    added: list[Observation],
+    lines: int,
+) -> None:
+    """Extend the cache entry with the appended figures; a cache that cannot be written is no error."""
+    from zibo_cli.store.cache import Identity
+
+    try:
+        info = os.stat(real_target(location.path))
+    except OSError:
+        return
+    if info.st_size != len(new_raw):
+        return  # replaced in between by something that does not take the lock: read it afresh next time
+    identity = Identity.of(os.path.realpath(location.path), info, new_raw)
+    if loaded.cache_entry is not None:
+        cache.extend(loaded.cache_entry, identity, after, added, lines)
+    else:
+        cache.put(identity, after, lines)

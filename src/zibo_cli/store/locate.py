@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 BUNDLED_RESOURCE = "data/goals.toml"
@@ -28,7 +27,7 @@ def user_data_file(env: Mapping[str, str]) -> Path:
 
 def bundled_file() -> Path:
     """The dataset shipped in the wheel; in a source checkout (editable install) the repository's own goals.toml."""
-    packaged = Path(str(resources.files("zibo_cli").joinpath(BUNDLED_RESOURCE)))
+    packaged = Path(__file__).resolve().parents[1] / BUNDLED_RESOURCE  # the wheel installs it as a plain file
     if packaged.is_file():
         return packaged
     return Path(__file__).resolve().parents[3] / "goals.toml"

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from zibo_cli.cli.common import FileOption, GoalArgument, fail, handles_errors, location_for, state_of
+from zibo_cli.cli.common import FileOption, GoalArgument, cache_of, fail, handles_errors, location_for, state_of
 from zibo_cli.i18n import tr
 
 
@@ -48,7 +48,8 @@ def add(
     env = state.env
     location = location_for(state, file)
     check_appendable(location)  # say "read-only" before any complaint about the value typed
-    loaded = load(location, env.today())
+    cache = cache_of(state)
+    loaded = load(location, env.today(), cache)
     target_goal = resolve_goal(goal, loaded.goals_file)
     try:
         parsed = parse_value(value, target_goal.unit)
@@ -73,7 +74,7 @@ def add(
         "note": note,
         "recorded": env.now(),
     }
-    result = append_observations(location, [table], env.today())
+    result = append_observations(location, [table], env.today(), cache, loaded)
     env.stdout.write(confirmation(result, target_goal.id, parsed.conversion, env.today()) + "\n")
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from zibo_cli.cli.common import FileOption, fail, handles_errors, location_for, state_of
+from zibo_cli.cli.common import FileOption, cache_of, fail, handles_errors, location_for, state_of
 from zibo_cli.environment import Environment
 from zibo_cli.errors import ZiboError
 from zibo_cli.i18n import tr
@@ -41,7 +41,8 @@ def import_observations(
     if not dry_run:
         check_appendable(location)
     name, text = _read_input(env, csv_file)
-    loaded = load(location, env.today())
+    cache = cache_of(state)
+    loaded = load(location, env.today(), cache)
     try:
         plan = plan_import(text, loaded.goals_file, env.today(), env.now())
     except ImportFormatError as error:
@@ -65,7 +66,7 @@ def import_observations(
         fresh = [table["goal"] for table in fresh_tables(loaded.goals_file, tables)]
         env.stdout.write(_summary(True, fresh, len(tables) - len(fresh), loaded.label))
         return
-    result = append_observations(location, tables, env.today(), keep=fresh_tables)
+    result = append_observations(location, tables, env.today(), cache, loaded, keep=fresh_tables)
     added = [o.goal for o in result.after.observations[len(result.before.observations) :]]
     env.stdout.write(_summary(False, added, len(tables) - result.added, result.label))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,8 +18,10 @@ from zibo_cli.cli.common import (
     load_for,
     state_of,
 )
-from zibo_cli.core.model import Status
 from zibo_cli.i18n import tr
+
+if TYPE_CHECKING:
+    from zibo_cli.core.model import Status
 
 
 @handles_errors
@@ -89,6 +91,8 @@ def status(
 
 
 def _statuses(values: list[str] | None) -> set[Status]:
+    from zibo_cli.core.model import Status
+
     chosen: set[Status] = set()
     for value in values or []:
         for part in value.split(","):

@@ -1,0 +1,357 @@
+"""Benchmark zibo against its references, as whole processes, and check the targets of issue 6.
+
+    python benchmarks/run.py                   # bundled, 100k and 1M observations (about 10 minutes)
+    python benchmarks/run.py --sizes bundled,100k
+    python benchmarks/run.py --quick           # a tiny dataset, a few runs: checks the script works
+
+Each case is run repeatedly (median, min, max of the wall time; peak memory is the child's maximum
+resident set size from wait4, as `/usr/bin/time -v` reports it) and paired, in the same run, with its
+reference: the argparse + Rich floor script (benchmarks/floor.py) for start-up, `ledger balance` on an
+equivalent journal for large files. Datasets are generated deterministically (benchmarks/datasets.py)
+into benchmarks/out/ (git-ignored); results go to benchmarks/out/results.json. Prints one table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import datasets  # noqa: E402
+
+NOW = "2026-11-27T10:00:00+08:00"
+SIZES = {"tiny": (20, 5), "100k": (1_000, 100), "1m": (1_000, 1_000)}
+INSTALL_LEDGER = "ledger is not installed: `apt-get install ledger` (Debian, Ubuntu) or `brew install ledger` (macOS)."
+INSTALL_HYPERFINE = (
+    "hyperfine is not installed (optional, to cross-check these timings by hand): "
+    "`apt-get install hyperfine` or `cargo install hyperfine`."
+)
+
+
+@dataclass
+class Measure:
+    name: str
+    command: list[str]
+    seconds: list[float] = field(default_factory=list)
+    peak_kb: list[int] = field(default_factory=list)
+    exit_codes: list[int] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.peak_kb) / 1024
+
+
+@dataclass
+class Target:
+    label: str
+    case: str
+    reference: str
+    limit: float | None  # the ratio must be at most this; None: no ratio, just report
+    ratio: float | None = None
+    met: bool | None = None
+    note: str = ""
+
+
+def zibo_command() -> list[str]:
+    script = Path(sys.executable).parent / "zibo"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "zibo_cli"]
+
+
+def run_once(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int]:
+    """Wall time, peak RSS (KiB) and exit code of one whole process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.stderr is not None:
+        error = process.stderr.read().decode(errors="replace")
+        process.stderr.close()
+        if process.returncode != 0:
+            raise SystemExit(f"benchmark command failed ({process.returncode}): {' '.join(command)}\n{error}")
+    peak = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss // 1024
+    return elapsed, peak, process.returncode
+
+
+def measure(
+    name: str,
+    command: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    runs: int,
+    warmup: int = 1,
+    before_each: Callable[[], None] | None = None,
+) -> Measure:
+    result = Measure(name, command)
+    for number in range(warmup + runs):
+        if before_each is not None:
+            before_each()
+        seconds, peak, code = run_once(command, env, cwd)
+        if number >= warmup:
+            result.seconds.append(seconds)
+            result.peak_kb.append(peak)
+            result.exit_codes.append(code)
+    return result
+
+
+def machine() -> dict[str, str | int]:
+    model = platform.processor() or "unknown"
+    with_cpuinfo = Path("/proc/cpuinfo")
+    if with_cpuinfo.exists():
+        for line in with_cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    versions = {}
+    for tool, flag in (("ledger", "--version"), ("hyperfine", "--version")):
+        path = shutil.which(tool)
+        if path:
+            first = subprocess.run([path, flag], capture_output=True, text=True).stdout.splitlines()
+            versions[tool] = first[0] if first else "?"
+    from importlib.metadata import version
+
+    return {
+        "nproc": os.cpu_count() or 0,
+        "cpu": model,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "zibo": version("zibo-cli"),
+        "typer": version("typer"),
+        "rich": version("rich"),
+        "tomli": version("tomli"),
+        **versions,
+    }
+
+
+def dataset(out: Path, size: str) -> tuple[Path, Path]:
+    """The goals file and the ledger journal for a size, generated once and kept in out/."""
+    goals, per_goal = SIZES[size]
+    toml, journal = out / f"goals-{size}.toml", out / f"goals-{size}.ledger"
+    stamp = out / f"goals-{size}.stamp"
+    version = f"{goals} {per_goal} {Path(datasets.__file__).stat().st_mtime_ns}"
+    if not (toml.exists() and journal.exists() and stamp.exists() and stamp.read_text() == version):
+        print(f"generating {size}: {goals:,} goals × {per_goal:,} figures …", file=sys.stderr)
+        toml.write_text(datasets.goals_toml(goals, per_goal), encoding="utf-8")
+        journal.write_text(datasets.ledger_journal(goals, per_goal), encoding="utf-8")
+        stamp.write_text(version)
+    return toml, journal
+
+
+class Bench:
+    def __init__(self, out: Path, runs: int, large_runs: int) -> None:
+        self.out = out
+        self.runs = runs
+        self.large_runs = large_runs
+        self.work = Path(tempfile.mkdtemp(prefix="zibo-bench-", dir=out))
+        self.cache = self.work / "cache"
+        self.measures: dict[str, Measure] = {}
+        self.targets: list[Target] = []
+        self.zibo = zibo_command()
+        self.ledger = shutil.which("ledger")
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {
+            **os.environ,
+            "ZIBO_NOW": NOW,
+            "COLUMNS": "80",
+            "NO_COLOR": "1",
+            "TERM": "dumb",
+            "XDG_CACHE_HOME": str(self.cache),
+            "ZIBO_FILE": "",
+        }
+        env.pop("ZIBO_NO_CACHE", None)
+        env.update(extra)
+        return env
+
+    def keep(self, measure: Measure) -> Measure:
+        self.measures[measure.name] = measure
+        print(f"  {measure.name:<34} {measure.median:8.3f} s  {measure.peak_mb:7.1f} MB", file=sys.stderr)
+        return measure
+
+    def untimed(self, command: list[str], env: dict[str, str], cwd: Path) -> None:
+        run_once(command, env, cwd)
+
+    def drop_cache(self) -> None:
+        shutil.rmtree(self.cache, ignore_errors=True)
+
+    def status_rows(self, goals_file: Path) -> int:
+        done = subprocess.run(
+            [*self.zibo, "-f", str(goals_file), "status", "--json"], env=self.env(), capture_output=True, check=True
+        )
+        return len(json.loads(done.stdout)["goals"])
+
+    def bundled(self) -> None:
+        print("bundled dataset", file=sys.stderr)
+        folder = self.work / "bundled"
+        folder.mkdir()
+        goals_file = folder / "goals.toml"
+        shutil.copyfile(REPO / "goals.toml", goals_file)
+        env = self.env(ZIBO_FILE=str(goals_file))
+        rows = self.status_rows(goals_file)
+        floor = [sys.executable, str(HERE / "floor.py"), "--rows", str(rows)]
+        self.keep(measure("floor (argparse + Rich)", floor, env, folder, self.runs, warmup=2))
+        self.keep(measure("bundled: zibo --help", [*self.zibo, "--help"], env, folder, self.runs, warmup=2))
+        self.keep(measure("bundled: zibo status", [*self.zibo, "status"], env, folder, self.runs, warmup=2))
+        add = [*self.zibo, "add", "gdp", "5000亿元", "--date", "2025-12-31", "--note", "benchmark"]
+        self.keep(measure("bundled: zibo add", add, env, folder, self.runs, warmup=2))
+        for case in ("bundled: zibo status", "bundled: zibo --help", "bundled: zibo add"):
+            label = f"1. {case.split(': ')[1]} (bundled) vs floor"
+            self.targets.append(Target(label, case, "floor (argparse + Rich)", 1.3))
+
+    def large(self, size: str) -> None:
+        toml, journal = dataset(self.out, size)
+        goals, per_goal = SIZES[size]
+        label = f"{goals * per_goal:,} obs"
+        print(label, file=sys.stderr)
+        folder = self.work / size
+        folder.mkdir()
+        goals_file = folder / "goals.toml"
+        shutil.copyfile(toml, goals_file)
+        env = self.env(ZIBO_FILE=str(goals_file))
+        runs = self.runs if size != "1m" else self.large_runs
+        if self.ledger:
+            balance = [self.ledger, "-f", str(journal), "balance"]
+            self.keep(measure(f"{label}: ledger balance", balance, env, folder, runs))
+        status = [*self.zibo, "status"]
+        self.keep(measure(f"{label}: zibo status, changed file", status, env, folder, runs, 0, self.drop_cache))
+        self.keep(measure(f"{label}: zibo status, unchanged", status, env, folder, runs))
+        show = [*self.zibo, "show", datasets.make_goals(goals, 2026)[0].id]
+        self.keep(measure(f"{label}: zibo show", show, env, folder, runs))
+        if subprocess.run([*self.zibo, "report", "--help"], env=env, capture_output=True).returncode == 0:
+            self.keep(measure(f"{label}: zibo report", [*self.zibo, "report"], env, folder, runs))
+        goal_id = datasets.make_goals(goals, 2026)[1].id
+        add = [*self.zibo, "add", goal_id, "1234.5", "--date", "2026-10-31", "--note", "benchmark"]
+        self.keep(measure(f"{label}: zibo add", add, env, folder, runs, warmup=1))
+        after_add = f"{label}: zibo status after an add"
+        self.keep(measure(after_add, status, env, folder, runs, 0, lambda: self.untimed(add, env, folder)))
+        reference = f"{label}: ledger balance" if self.ledger else ""
+        if size == "1m":
+            for case in self.measures:
+                if case.startswith(label) and "ledger" not in case:
+                    self.targets.append(Target(f"5. {case.split(': ')[1]} (1M) completes", case, reference, None))
+            return
+        changed = f"{label}: zibo status, changed file"
+        self.targets += [
+            Target(f"2. status ({label}), file changed, vs ledger", changed, reference, 1.0),
+            Target(f"2. status ({label}), unchanged, vs ledger", f"{label}: zibo status, unchanged", reference, 0.3),
+            Target(f"2. status ({label}) after an add, vs ledger", after_add, reference, 1.0),
+            Target(f"3. add ({label}) vs add (bundled)", f"{label}: zibo add", "bundled: zibo add", 1.3),
+            Target(f"4. show ({label}) vs status", f"{label}: zibo show", f"{label}: zibo status, unchanged", 1.2),
+        ]
+        report = f"{label}: zibo report"
+        if report in self.measures:
+            unchanged = f"{label}: zibo status, unchanged"
+            self.targets.append(Target(f"4. report ({label}) vs status", report, unchanged, 1.2))
+        else:
+            self.targets.append(Target(f"4. report ({label}) vs status", "", "", 1.2, note="no `zibo report` here"))
+
+    def judge(self) -> None:
+        for target in self.targets:
+            case, reference = self.measures.get(target.case), self.measures.get(target.reference)
+            if case is None:
+                target.note = target.note or "not measured"
+                continue
+            if target.limit is None:
+                target.met = all(code == 0 for code in case.exit_codes)
+                if reference is not None:
+                    target.ratio = case.median / reference.median
+                continue
+            if reference is None:
+                target.note = "no reference (ledger missing?)"
+                continue
+            target.ratio = case.median / reference.median
+            target.met = target.ratio <= target.limit
+            if target.label.startswith("2.") and "status" in target.case:
+                memory_ok = case.peak_mb <= reference.peak_mb
+                target.note = f"peak {case.peak_mb:.0f} MB vs {reference.peak_mb:.0f} MB"
+                target.note += "" if memory_ok else " (memory over)"
+
+
+def table(bench: Bench) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    measures = Table(title="Whole-process times (median of the runs) and peak memory")
+    for header in ("case", "median s", "min s", "max s", "peak MB", "runs"):
+        measures.add_column(header, justify="left" if header == "case" else "right")
+    for m in bench.measures.values():
+        spread = (f"{m.median:.3f}", f"{min(m.seconds):.3f}", f"{max(m.seconds):.3f}")
+        measures.add_row(m.name, *spread, f"{m.peak_mb:.0f}", str(len(m.seconds)))
+    targets = Table(title="Targets (ratios of medians, measured side by side in this run)")
+    for header in ("target", "ratio", "limit", "met", "note"):
+        targets.add_column(header)
+    for t in bench.targets:
+        met = "—" if t.met is None else ("yes" if t.met else "NO")
+        limit = "—" if t.limit is None else f"≤ {t.limit:g}×"
+        targets.add_row(t.label, "—" if t.ratio is None else f"{t.ratio:.2f}×", limit, met, t.note)
+    console = Console(width=140, no_color=True, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(measures)
+    console.print(targets)
+    return console.export_text()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="bundled,100k,1m", help="comma-separated: bundled, tiny, 100k, 1m")
+    parser.add_argument("--runs", type=int, default=10, help="timed runs per case (default 10)")
+    parser.add_argument("--large-runs", type=int, default=2, help="timed runs per case for 1m (default 2)")
+    parser.add_argument("--quick", action="store_true", help="tiny dataset, 2 runs: only checks the script works")
+    parser.add_argument("--out", type=Path, default=HERE / "out", help="datasets and results (default benchmarks/out)")
+    options = parser.parse_args(argv)
+    if options.quick:
+        options.sizes, options.runs, options.large_runs = "bundled,tiny", 2, 1
+    sizes = [size.strip().lower() for size in options.sizes.split(",") if size.strip()]
+    unknown = [size for size in sizes if size != "bundled" and size not in SIZES]
+    if unknown:
+        parser.error(f"unknown size(s): {', '.join(unknown)}")
+    options.out.mkdir(parents=True, exist_ok=True)
+    if not shutil.which("ledger"):
+        print(INSTALL_LEDGER + " The large-file cases run without their reference.", file=sys.stderr)
+    if not shutil.which("hyperfine"):
+        print(INSTALL_HYPERFINE, file=sys.stderr)
+    bench = Bench(options.out, options.runs, options.large_runs)
+    try:
+        if "bundled" in sizes:
+            bench.bundled()
+        for size in sizes:
+            if size != "bundled":
+                bench.large(size)
+        bench.judge()
+    finally:
+        shutil.rmtree(bench.work, ignore_errors=True)
+    text = table(bench)
+    print(text)
+    results = {
+        "when": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "sizes": sizes,
+        "measures": [{**asdict(m), "median": m.median, "peak_mb": m.peak_mb} for m in bench.measures.values()],
+        "targets": [asdict(t) for t in bench.targets],
+    }
+    path = options.out / "results.json"
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"results: {path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,183 @@
+"""The parse cache (store/cache.py): used when it may be, never when it could be stale, never a failure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import BUNDLED, SAMPLE, run
+from zibo_cli.store.cache import MAGIC, Cache, cache_dir, cache_for
+from zibo_cli.store.locate import Location
+from zibo_cli.store.read import FileProblems, analyse, load
+
+TODAY = dt.date(2026, 11, 27)
+CACHE_ON = {"ZIBO_NO_CACHE": ""}
+
+
+@pytest.fixture
+def cache(world: Path) -> Cache:
+    found = cache_for({"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"], "HOME": os.environ["HOME"]})
+    assert found is not None
+    return found
+
+
+def cache_files(world: Path) -> list[Path]:
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "zibo"
+    return sorted(folder.glob("*.cache")) if folder.exists() else []
+
+
+def fresh(path: Path) -> object:
+    """What a full parse without any cache gives."""
+    _, goals_file, problems = analyse(path.read_bytes(), TODAY)
+    assert not problems
+    return goals_file
+
+
+def test_second_load_comes_from_the_cache_and_equals_a_parse(sample: Path, cache: Cache) -> None:
+    location = Location(sample, "--file")
+    first = load(location, TODAY, cache)
+    assert first.cache_entry is None
+    second = load(location, TODAY, cache)
+    assert second.cache_entry is not None
+    assert second.goals_file == first.goals_file == fresh(sample)
+
+
+def test_cache_lives_in_the_xdg_cache_folder_only(sample: Path, cache: Cache) -> None:
+    before = sorted(os.listdir(sample.parent))
+    load(Location(sample, "--file"), TODAY, cache)
+    assert sorted(os.listdir(sample.parent)) == before
+    [entry] = cache_files(sample.parent)
+    assert entry.parent == Path(os.environ["XDG_CACHE_HOME"]) / "zibo"
+    assert entry.parent.stat().st_mode & 0o777 == 0o700
+    assert entry.stat().st_mode & 0o077 == 0
+
+
+def test_cache_dir_falls_back_to_home() -> None:
+    assert cache_dir({"HOME": "/home/someone"}) == Path("/home/someone/.cache/zibo")
+    assert cache_dir({"HOME": "/h", "XDG_CACHE_HOME": "relative"}) == Path("/h/.cache/zibo")
+    assert cache_for({"ZIBO_NO_CACHE": "1"}) is None
+    assert cache_for({"ZIBO_NO_CACHE": "0", "HOME": "/h"}) is not None
+
+
+def test_edit_keeping_size_and_mtime_is_not_served_stale(sample: Path, cache: Cache) -> None:
+    location = Location(sample, "--file")
+    load(location, TODAY, cache)
+    info = sample.stat()
+    text = sample.read_text(encoding="utf-8")
+    assert "value = 4000," in text
+    edited = text.replace("value = 4000,", "value = 4100,", 1)
+    assert len(edited.encode()) == info.st_size
+    with open(sample, "r+b") as handle:  # same inode, same size
+        handle.write(edited.encode())
+    os.utime(sample, ns=(info.st_atime_ns, info.st_mtime_ns))  # same mtime
+    assert sample.stat().st_mtime_ns == info.st_mtime_ns
+    again = load(location, TODAY, cache)
+    assert again.cache_entry is None
+    assert again.goals_file.goals["gdp"].baseline is not None
+    assert again.goals_file.goals["gdp"].baseline.value == 4100
+
+
+def test_replaced_file_is_not_served_stale(sample: Path, cache: Cache) -> None:
+    location = Location(sample, "--file")
+    load(location, TODAY, cache)
+    replacement = sample.parent / "other.toml"
+    shutil.copyfile(BUNDLED, replacement)
+    os.replace(replacement, sample)
+    again = load(location, TODAY, cache)
+    assert again.cache_entry is None
+    assert again.goals_file == fresh(sample)
+    assert "gdp-growth" in again.goals_file.goals
+
+
+def test_corrupt_or_foreign_cache_files_are_ignored(sample: Path, cache: Cache) -> None:
+    location = Location(sample, "--file")
+    load(location, TODAY, cache)
+    [entry] = cache_files(sample.parent)
+    good = entry.read_bytes()
+    for damaged in (b"", b"garbage", MAGIC + b"\x80\x05garbage", good[:-10], good[:-1] + bytes([good[-1] ^ 1])):
+        entry.write_bytes(damaged)
+        result = load(location, TODAY, cache)
+        assert result.cache_entry is None
+        assert result.goals_file == fresh(sample)
+    # Rewritten by the last load: valid again, but not if others could have written it.
+    assert load(location, TODAY, cache).cache_entry is not None
+    entry.chmod(0o666)
+    assert load(location, TODAY, cache).cache_entry is None
+
+
+def test_an_entry_with_figures_after_today_is_not_used(sample: Path, cache: Cache) -> None:
+    location = Location(sample, "--file")
+    load(location, TODAY, cache)
+    assert load(location, TODAY, cache).cache_entry is not None
+    latest = max(o.date for o in fresh(sample).observations)  # type: ignore[attr-defined]
+    with pytest.raises(FileProblems, match="in the future"):  # validated again, not served from the cache
+        load(location, latest - dt.timedelta(days=1), cache)
+
+
+def test_unwritable_cache_never_fails_a_command(sample: Path, world: Path) -> None:
+    blocker = Path(os.environ["XDG_CACHE_HOME"])
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("not a folder")
+    result = run("status", "--as-of", "2025-06-30", env=CACHE_ON)
+    assert result.exit_code == 0, result.stderr
+    assert "GDP" in result.stdout
+
+
+def test_commands_give_the_same_output_with_and_without_the_cache(sample: Path) -> None:
+    for args in (["status", "--as-of", "2025-06-30"], ["show", "gdp", "--as-of", "2025-06-30"], ["goals"]):
+        plain = run(*args)
+        cold = run(*args, env=CACHE_ON)
+        warm = run(*args, env=CACHE_ON)
+        assert plain.exit_code == cold.exit_code == warm.exit_code == 0
+        assert plain.stdout == cold.stdout == warm.stdout
+    assert cache_files(sample.parent)
+
+
+def test_add_extends_the_cache_exactly_as_a_full_parse_would(sample: Path, cache: Cache) -> None:
+    location = Location(sample, "--file")
+    for number, value in enumerate(("4500", "4600亿元", "4700"), start=1):
+        result = run("add", "gdp", value, "--date", f"2025-0{number}", "--note", "多行\u2028说明", env=CACHE_ON)
+        assert result.exit_code == 0, result.stderr
+        loaded = load(location, TODAY, cache)
+        assert loaded.cache_entry is not None, "the add should have left a valid cache entry"
+        assert loaded.goals_file == fresh(sample)
+        assert loaded.goals_file.observations[-1].value == float(value.removesuffix("亿元"))
+    stale = run("status", "--as-of", "2025-06-30", env=CACHE_ON)
+    assert stale.stdout == run("status", "--as-of", "2025-06-30").stdout
+
+
+def test_append_line_numbers_match_a_full_parse_on_crlf_files(world: Path, cache: Cache) -> None:
+    path = world / "goals.toml"
+    path.write_bytes(SAMPLE.read_bytes().replace(b"\n", b"\r\n").rstrip(b"\r\n"))  # no final newline
+    result = run("add", "gdp", "4800", "--date", "2025-05", env=CACHE_ON)
+    assert result.exit_code == 0, result.stderr
+    assert b"\r\n[[observations]]\r\n" in path.read_bytes()
+    loaded = load(Location(path, "--file"), TODAY, cache)
+    assert loaded.goals_file == fresh(path)
+
+
+def test_appending_after_a_static_observations_array_is_refused(world: Path) -> None:
+    path = world / "goals.toml"
+    path.write_text(
+        'schema = 1\nobservations = [{ goal = "g", date = 2024-12-31, value = 1 }]\n\n'
+        '[goals.g]\nname = "G"\nunit = "个"\n',
+        encoding="utf-8",
+    )
+    before = path.read_bytes()
+    for env in (CACHE_ON, {}):
+        result = run("add", "g", "2", "--date", "2025", env=env)
+        assert result.exit_code == 2
+        assert "inline" in result.stderr
+        assert path.read_bytes() == before
+
+
+def test_hand_edit_after_add_is_seen(sample: Path) -> None:
+    assert run("add", "gdp", "4500", "--date", "2025-03", env=CACHE_ON).exit_code == 0
+    text = sample.read_text(encoding="utf-8")
+    sample.write_text(text.replace("value = 4500", "value = 4999"), encoding="utf-8")
+    shown = run("show", "gdp", "--as-of", "2025-06-30", "--json", env=CACHE_ON)
+    assert '"value": 4999' in shown.stdout
