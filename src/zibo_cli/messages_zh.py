@@ -191,12 +191,7 @@ ZH: dict[str, str] = {
     "'{key}' in {where} must be a date like 2025-12-31, not {what}.": "{where}的“{key}”必须是 2025-12-31 这样的日期，而不是{what}。",
     "'{key}' in {where} must be a date like 2026-12-31, not {what}.": "{where}的“{key}”必须是 2026-12-31 这样的日期，而不是{what}。",
     "'sources' must be a table, not {what}.": "“sources”必须是表，而不是{what}。",
-    "{where} must be an inline table like {{ value = 100, by = 2026-12-31 }}.": (
-        "{where}必须是 {{ value = 100, by = 2026-12-31 }} 这样的内联表。"
-    ),
-    "{where} must be an inline table like {{ value = 50, date = 2023-12-31 }}.": (
-        "{where}必须是 {{ value = 50, date = 2023-12-31 }} 这样的内联表。"
-    ),
+    "{where} must be an inline table like {example}.": "{where}必须是 {example} 这样的内联表。",
     "'derived' in {where} must be true or false.": "{where}的“derived”必须是 true 或 false。",
     "the file has no [goals] table.": "文件缺少 [goals] 表。",
     "Add at least one [goals.ID] table.": "请至少添加一个 [goals.ID] 表。",
