@@ -612,10 +612,13 @@ def build_goals_file(
 
 
 def validate_observation(
-    table: Mapping[str, Any], goals_file: GoalsFile, today: dt.date | None
+    table: Mapping[str, Any], goals_file: GoalsFile, today: dt.date | None, where: str | None = None
 ) -> tuple[Observation | None, list[Problem]]:
-    """Validate one observation about to be appended, against an already valid file."""
+    """Validate one observation about to be appended, against an already valid file.
+
+    `where` names it in messages (default "the new observation"; import says "the figure").
+    """
     validator = _Validator(LineIndex(), today)
     validator.known_sources = set(goals_file.sources)
-    observation = validator.observation(table, tr("the new observation"), "", None, goals_file.goals)
+    observation = validator.observation(table, where or tr("the new observation"), "", None, goals_file.goals)
     return observation, validator.problems

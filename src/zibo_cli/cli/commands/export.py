@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from zibo_cli.cli.common import FileOption, fail, handles_errors, load_for, state_of
+from zibo_cli.i18n import tr
 
 FORMATS = ("csv", "json")
 
@@ -48,7 +49,10 @@ def export(
     else:
         chosen = output_format.strip().lower()
         if chosen not in FORMATS:
-            raise fail(f"--format {output_format!r} is not an export format.", f"Use one of: {', '.join(FORMATS)}.")
+            raise fail(
+                tr("--format {value!r} is not an export format.", value=output_format),
+                tr("Use one of: {choices}.", choices=", ".join(FORMATS)),
+            )
     loaded = load_for(state, file)
     records = export_records(loaded.goals_file)
     data = (to_csv(records) if chosen == "csv" else to_json(records)).encode("utf-8")
