@@ -364,13 +364,14 @@ CASES: list[Case] = [
     arg_case("report-fail-on-unknown", r"--fail-on 'bad' is not a status", "report", "--fail-on", "bad"),
     # -- import ---------------------------------------------------------------------------------------------
     arg_case("import-missing-csv", r"nowhere.csv: no such file", "import", "nowhere.csv"),
-    arg_case("import-bad-rows", r"cannot import figures.csv: 3 rows with problems, so nothing was written\.\n"
+    arg_case("import-bad-rows", r"cannot import figures.csv: 3 rows have problems, so nothing was written\.\n"
              r"  row 3: date: '2025-02-30' is not a real date.*\n  row 4: value: 'abc' is not a number\.\n"
              r"  row 5: no goal 'gpd' in the file\. Did you mean 'gdp'\?", "import", "figures.csv",
              setup=csv_file(b"goal,date,value\ngdp,2025,5000\ngdp,2025-02-30,1\nshare,2025,abc\ngpd,2025,3\n")),
     arg_case("import-empty-csv", r"cannot import figures.csv: it is empty", "import", "figures.csv",
              setup=csv_file(b"")),
-    arg_case("import-csv-without-date-column", r"its header has no date column", "import", "figures.csv",
+    arg_case("import-csv-without-date-column", r"its header has no column date \(the header is: goal,value\)",
+             "import", "figures.csv",
              setup=csv_file(b"goal,value\ngdp,5\n")),
     arg_case("import-csv-not-utf8", r"cannot import figures.csv: line 2 is not UTF-8 text", "import", "figures.csv",
              setup=csv_file(b"goal,date,value\ngdp,2025,\xff\xfe\n")),
