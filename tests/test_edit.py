@@ -292,3 +292,19 @@ def test_the_parse_cache_never_serves_the_file_from_before_an_edit(sample: Path,
     env = {**editor.plan({"replace": ['name_en = "Robot industry"', 'name_en = "Robots, renamed by hand"']}), **cache}
     assert run("edit", env=env).exit_code == 0
     assert "Robots, renamed by hand" in run("goals", env=cache).stdout
+
+
+def test_edit_speaks_the_users_language(sample: Path, editor: Editor) -> None:
+    result = run("edit", env={**editor.plan(BREAK_IT), "ZIBO_LANG": "zh"})
+    assert result.exit_code == 2
+    assert "zibo: 你对 goals.toml 的修改有1个问题：" in result.stderr
+    assert "未写入任何内容。你编辑的副本保存在 " in result.stderr
+    assert kept_copy_zh(result).exists()
+    unchanged = run("edit", env={**editor.plan(NO_CHANGE), "ZIBO_LANG": "zh"})
+    assert unchanged.stdout == "没有改动；未写入 goals.toml。\n"
+
+
+def kept_copy_zh(result: Result) -> Path:
+    marker = "你编辑的副本保存在 "
+    line = next(line for line in result.stderr.splitlines() if marker in line)
+    return Path(line.split(marker, 1)[1].strip())

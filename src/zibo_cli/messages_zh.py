@@ -440,4 +440,34 @@ ZH: dict[str, str] = {
     "its header has an unknown column '{name}'.": "表头中有未知的列“{name}”。",
     "Known columns: {columns}.": "可用的列：{columns}。",
     "its header names the column '{name}' twice.": "表头中列“{name}”出现了两次。",
+    # zibo edit
+    "No changes; {label} was not written.": "没有改动；未写入 {label}。",
+    "your edit of {label} has 1 problem:": "你对 {label} 的修改有1个问题：",
+    "your edit of {label} has {count} problems:": "你对 {label} 的修改有{count}个问题：",
+    "nothing was written": "未写入任何内容",
+    "{label} changed on disk while you were editing it.": "{label} 在你编辑期间已在磁盘上被改动。",
+    "{label} changed on disk while you were editing it; nothing was written": (
+        "{label} 在你编辑期间已在磁盘上被改动；未写入任何内容"
+    ),
+    "Compare your copy with the file (diff {copy} {label}), merge, then run `zibo edit` again.": (
+        "请对比你的副本与该文件（diff {copy} {label}），合并后再运行 `zibo edit`。"
+    ),
+    "your edited copy is kept at {copy}": "你编辑的副本保存在 {copy}",
+    "{what}. Your edited copy is kept at {copy}": "{what}。你编辑的副本保存在 {copy}",
+    "Fix it, then copy it over the goals file, or run `zibo edit` again.": (
+        "请修正后用它覆盖目标文件，或再次运行 `zibo edit`。"
+    ),
+    "Wrote {label}: {goals} goals, {observations} observations.": "已写入 {label}：{goals}个目标，{observations}条数据。",
+    "${name} ({value}) cannot be split into a command: {error}.": "${name}（{value}）无法拆分成命令：{error}。",
+    "could not start the editor {editor} ({reason}); nothing was written.": (
+        "无法启动编辑器 {editor}（{reason}）；未写入任何内容。"
+    ),
+    "Set VISUAL or EDITOR to your editor, e.g. EDITOR=nano.": "请把 VISUAL 或 EDITOR 设为你的编辑器，例如 EDITOR=nano。",
+    "the editor exited with status {status}; nothing was written": "编辑器以状态 {status} 退出；未写入任何内容",
+    "{message}.": "{message}。",
+    "the edited copy {copy} is gone; nothing was written.": "编辑的副本 {copy} 已不存在；未写入任何内容。",
+    "What now? (e)dit again, (a)bort: ": "怎么办？(e) 重新编辑，(a) 放弃：",
+    "cannot make a temporary copy to edit ({reason}).": "无法创建用于编辑的临时副本（{reason}）。",
+    "Check that TMPDIR (or /tmp) exists and has room.": "请检查 TMPDIR（或 /tmp）是否存在且有剩余空间。",
+    "Give a goal id; `zibo goals` lists them.": "请给出目标 id；`zibo goals` 会列出全部 id。",
 }

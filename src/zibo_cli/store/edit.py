@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from zibo_cli.errors import ZiboError
+from zibo_cli.i18n import tr
 from zibo_cli.store.atomic import atomic_write, write_lock
 from zibo_cli.store.locate import Location, display_path
 from zibo_cli.store.read import read_bytes
@@ -23,6 +24,10 @@ COPY_PREFIX = "zibo-edit-"
 
 class ChangedMeanwhile(ZiboError):
     """The goals file on disk is no longer the one the edit started from."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(tr("{label} changed on disk while you were editing it.", label=label))
+        self.label = label
 
 
 def make_private_copy(raw: bytes, name: str) -> Path:
@@ -42,8 +47,8 @@ def make_private_copy(raw: bytes, name: str) -> Path:
             os.close(fd)
     except OSError as error:
         raise ZiboError(
-            f"cannot make a temporary copy to edit ({(error.strerror or str(error)).lower()}).",
-            "Check that TMPDIR (or /tmp) exists and has room.",
+            tr("cannot make a temporary copy to edit ({reason}).", reason=(error.strerror or str(error)).lower()),
+            tr("Check that TMPDIR (or /tmp) exists and has room."),
         ) from None
     return copy
 
@@ -61,5 +66,5 @@ def replace_if_unchanged(location: Location, original: bytes, edited: bytes) -> 
     """Under the lock: if the file still holds `original`, replace it atomically with `edited`."""
     with write_lock(location.path):
         if read_bytes(location) != original:
-            raise ChangedMeanwhile(f"{display_path(location.path)} changed on disk while you were editing it.")
+            raise ChangedMeanwhile(display_path(location.path))
         atomic_write(location.path, edited)

@@ -10,6 +10,7 @@ import typer
 from zibo_cli.cli.common import FileOption, handles_errors, location_for, one_line, state_of
 from zibo_cli.environment import Environment
 from zibo_cli.errors import ZiboError
+from zibo_cli.i18n import tr
 
 DEFAULT_EDITOR = "vi"
 
@@ -43,36 +44,49 @@ def edit(ctx: typer.Context, file: FileOption = None) -> None:
             edited = read_copy(copy)
             if edited == original:
                 discard_copy(copy)
-                env.stdout.write(f"No changes; {label} was not written.\n")
+                env.stdout.write(tr("No changes; {label} was not written.", label=label) + "\n")
                 return
             _, goals_file, problems = analyse(edited, env.today())
             if goals_file is not None and not problems:
                 break
-            count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-            env.stderr.write(f"zibo: your edit of {label} has {count}:\n")
+            if len(problems) == 1:
+                heading = tr("your edit of {label} has 1 problem:", label=label)
+            else:
+                heading = tr("your edit of {label} has {count} problems:", label=label, count=len(problems))
+            env.stderr.write(f"zibo: {heading}\n")
             for problem in problems:
                 env.stderr.write(f"  {one_line(problem.located(label))}\n")
             if not ask_to_edit_again(env):
-                raise kept(copy, "nothing was written")
+                raise kept(copy, tr("nothing was written"))
         try:
             replace_if_unchanged(location, original, edited)
         except ChangedMeanwhile as changed:
             raise kept(
                 copy,
-                f"{changed.message[:-1]}; nothing was written",
-                f"Compare your copy with the file (diff {copy} {label}), merge, then run `zibo edit` again.",
+                tr("{label} changed on disk while you were editing it; nothing was written", label=changed.label),
+                tr(
+                    "Compare your copy with the file (diff {copy} {label}), merge, then run `zibo edit` again.",
+                    copy=copy,
+                    label=label,
+                ),
             ) from None
         except ZiboError as failed:  # the disk is full, permission denied…: the edit must not be lost
-            raise kept(copy, failed.message.rstrip("."), failed.hint) from None
+            raise kept(copy, failed.message.rstrip(".。"), failed.hint) from None
     except KeyboardInterrupt:
         if copy.exists() and copy.read_bytes() != original:
-            env.stderr.write(f"zibo: your edited copy is kept at {copy}\n")
+            env.stderr.write("zibo: " + tr("your edited copy is kept at {copy}", copy=copy) + "\n")
         else:
             discard_copy(copy)
         raise
     discard_copy(copy)
     goals_count, observations_count = len(goals_file.goals), len(goals_file.observations)
-    env.stdout.write(f"Wrote {label}: {goals_count} goals, {observations_count} observations.\n")
+    written = tr(
+        "Wrote {label}: {goals} goals, {observations} observations.",
+        label=label,
+        goals=goals_count,
+        observations=observations_count,
+    )
+    env.stdout.write(written + "\n")
 
 
 def editor_command(variables: Mapping[str, str]) -> list[str]:
@@ -86,7 +100,14 @@ def editor_command(variables: Mapping[str, str]) -> list[str]:
         try:
             words = shlex.split(value)
         except ValueError as error:
-            raise ZiboError(f"${name} ({value!r}) cannot be split into a command: {error}.") from None
+            raise ZiboError(
+                tr(
+                    "${name} ({value}) cannot be split into a command: {error}.",
+                    name=name,
+                    value=repr(value),
+                    error=error,
+                )
+            ) from None
         if words:
             return words
     return [DEFAULT_EDITOR]
@@ -99,26 +120,30 @@ def run_editor(command: list[str], copy: Path, env: Environment, original: bytes
     try:
         completed = subprocess.run([*command, str(copy)], env=dict(env.variables), check=False)
     except OSError as error:
+        reason = (error.strerror or str(error)).lower()
         raise ZiboError(
-            f"could not start the editor {command[0]!r} ({(error.strerror or str(error)).lower()}); "
-            "nothing was written.",
-            "Set VISUAL or EDITOR to your editor, e.g. EDITOR=nano.",
+            tr(
+                "could not start the editor {editor} ({reason}); nothing was written.",
+                editor=repr(command[0]),
+                reason=reason,
+            ),
+            tr("Set VISUAL or EDITOR to your editor, e.g. EDITOR=nano."),
         ) from None
     if completed.returncode != 0:
-        reason = f"the editor exited with status {completed.returncode}"
+        failed = tr("the editor exited with status {status}; nothing was written", status=completed.returncode)
         if copy.exists() and copy.read_bytes() != original:
-            raise kept(copy, f"{reason}; nothing was written")
+            raise kept(copy, failed)
         from zibo_cli.store.edit import discard_copy
 
         discard_copy(copy)
-        raise ZiboError(f"{reason}; nothing was written.")
+        raise ZiboError(tr("{message}.", message=failed))
 
 
 def read_copy(copy: Path) -> bytes:
     try:
         return copy.read_bytes()
     except OSError:
-        raise ZiboError(f"the edited copy {copy} is gone; nothing was written.") from None
+        raise ZiboError(tr("the edited copy {copy} is gone; nothing was written.", copy=copy)) from None
 
 
 def ask_to_edit_again(env: Environment) -> bool:
@@ -126,7 +151,7 @@ def ask_to_edit_again(env: Environment) -> bool:
     if not env.stdin_isatty or env.stdin is None:
         return False
     while True:
-        env.stderr.write("What now? (e)dit again, (a)bort: ")
+        env.stderr.write(tr("What now? (e)dit again, (a)bort: "))
         env.stderr.flush()
         answer = env.stdin.readline()
         if not answer:
@@ -142,6 +167,6 @@ def ask_to_edit_again(env: Environment) -> bool:
 def kept(copy: Path, what: str, hint: str | None = None) -> ZiboError:
     """A refusal that keeps the user's work, and says where it is."""
     return ZiboError(
-        f"{what}. Your edited copy is kept at {copy}",
-        hint or "Fix it, then copy it over the goals file, or run `zibo edit` again.",
+        tr("{what}. Your edited copy is kept at {copy}", what=what, copy=copy),
+        hint or tr("Fix it, then copy it over the goals file, or run `zibo edit` again."),
     )
