@@ -78,6 +78,11 @@ class Editor:
         return {"EDITOR": shlex.join([sys.executable, str(self.script)]), "VISUAL": ""}
 
     @property
+    def private_copies(self) -> list[Path]:
+        """What `zibo edit` left in the temp folder (tests point it at tmp_path/tmp)."""
+        return sorted((self.folder.parent / "tmp").iterdir())
+
+    @property
     def calls(self) -> list[dict[str, Any]]:
         log = self.folder / "log.json"
         return json.loads(log.read_text()) if log.exists() else []
@@ -123,6 +128,7 @@ def test_an_unchanged_file_is_not_written(sample: Path, editor: Editor) -> None:
     result = run("edit", env=editor.plan(NO_CHANGE))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "No changes; goals.toml was not written.\n"
+    assert editor.private_copies == []
     after = sample.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert not Path(editor.calls[0]["path"]).parent.exists()
@@ -221,6 +227,7 @@ def test_a_missing_editor_is_reported(sample: Path, editor: Editor) -> None:
     assert "could not start the editor 'no-such-editor-anywhere'" in result.stderr
     assert "Set VISUAL or EDITOR" in result.stderr
     assert sample.read_bytes() == SAMPLE.read_bytes()
+    assert editor.private_copies == [], "the unused copy was left behind"
 
 
 @pytest.mark.parametrize("change", [NO_CHANGE, VALID_CHANGE], ids=["unchanged", "changed"])
@@ -230,6 +237,7 @@ def test_an_editor_that_fails_writes_nothing(change: dict[str, Any], sample: Pat
     assert "the editor exited with status 1; nothing was written" in result.stderr
     assert sample.read_bytes() == SAMPLE.read_bytes()
     assert ("kept at" in result.stderr) == bool(change), "a changed copy is kept, an unchanged one removed"
+    assert len(editor.private_copies) == (1 if change else 0)
 
 
 def test_a_deleted_copy_writes_nothing(sample: Path, editor: Editor) -> None:
@@ -237,6 +245,7 @@ def test_a_deleted_copy_writes_nothing(sample: Path, editor: Editor) -> None:
     assert result.exit_code == 2
     assert "is gone; nothing was written" in result.stderr
     assert sample.read_bytes() == SAMPLE.read_bytes()
+    assert editor.private_copies == []
 
 
 def test_the_editor_is_never_run_by_a_shell(sample: Path, editor: Editor, world: Path) -> None:

@@ -72,6 +72,10 @@ def edit(ctx: typer.Context, file: FileOption = None) -> None:
             ) from None
         except ZiboError as failed:  # the disk is full, permission denied…: the edit must not be lost
             raise kept(copy, failed.message.rstrip(".。"), failed.hint) from None
+    except ZiboError:
+        if not copy.exists() or copy.read_bytes() == original:
+            discard_copy(copy)  # nothing of the user's to keep (the editor did not start, or saved nothing)
+        raise
     except KeyboardInterrupt:
         if copy.exists() and copy.read_bytes() != original:
             env.stderr.write("zibo: " + tr("your edited copy is kept at {copy}", copy=copy) + "\n")
@@ -133,9 +137,6 @@ def run_editor(command: list[str], copy: Path, env: Environment, original: bytes
         failed = tr("the editor exited with status {status}; nothing was written", status=completed.returncode)
         if copy.exists() and copy.read_bytes() != original:
             raise kept(copy, failed)
-        from zibo_cli.store.edit import discard_copy
-
-        discard_copy(copy)
         raise ZiboError(tr("{message}.", message=failed))
 
 
