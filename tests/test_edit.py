@@ -317,3 +317,33 @@ def kept_copy_zh(result: Result) -> Path:
     marker = "你编辑的副本保存在 "
     line = next(line for line in result.stderr.splitlines() if marker in line)
     return Path(line.split(marker, 1)[1].strip())
+
+
+def test_a_real_terminal_is_asked_and_can_edit_again(sample: Path, editor: Editor) -> None:
+    """The installed command with its stdin on a pseudo-terminal: it asks, and "e" edits again."""
+    import subprocess
+
+    from conftest import PINNED_ENV
+
+    env = {**os.environ, **PINNED_ENV, **editor.plan(BREAK_IT, {"replace": ['category = "economy"',
+                                                                 'unit = "亿元"\ncategory = "经济"']})}  # fmt: skip
+    main, secondary = os.openpty()
+    try:
+        os.write(main, b"e\n")  # typed ahead; read when zibo asks
+        completed = subprocess.run(
+            [*zibo_command(), "edit"],
+            stdin=secondary,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=sample.parent,
+            timeout=120,
+        )
+    finally:
+        os.close(main)
+        os.close(secondary)
+    assert completed.returncode == 0, completed.stderr
+    assert "What now? (e)dit again, (a)bort: " in completed.stderr
+    assert completed.stdout.startswith("Wrote goals.toml")
+    assert len(editor.calls) == 2
+    assert 'category = "经济"' in sample.read_text(encoding="utf-8")
