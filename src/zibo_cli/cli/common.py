@@ -37,6 +37,10 @@ GoalArgument = Annotated[
     str,
     typer.Argument(help="Goal id, id prefix, or a unique part of its name.", autocompletion=complete_goal_ids),
 ]
+OutputOption = Annotated[
+    str | None,
+    typer.Option("--output", "-o", metavar="PATH", help="Write to PATH atomically (- or none: stdout)."),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 
 

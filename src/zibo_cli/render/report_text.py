@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from zibo_cli.core.report import ReportData
 from zibo_cli.i18n import tr
 from zibo_cli.render import report_parts as parts
+from zibo_cli.render.console import plain_console
 from zibo_cli.render.text import clean, format_observation, status_label
 
 if TYPE_CHECKING:
@@ -20,29 +21,6 @@ if TYPE_CHECKING:
     from zibo_cli.core.model import Goal
 
 WIDTH = 80
-
-
-def plain_console(width: int = WIDTH) -> Console:
-    """A Console writing to memory: never a terminal, no colour, blind to the environment."""
-    import io
-
-    from rich.console import Console
-
-    return Console(
-        file=io.StringIO(),
-        width=width,
-        force_terminal=False,
-        force_jupyter=False,
-        force_interactive=False,
-        no_color=True,
-        color_system=None,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        legacy_windows=False,
-        soft_wrap=False,
-        _environ={},
-    )
 
 
 def _table(*headers: str, right: tuple[str, ...] = ()) -> Table:
@@ -77,7 +55,7 @@ def render_text(data: ReportData) -> str:
 
     from zibo_cli.render.status_view import status_table
 
-    console = plain_console()
+    console = plain_console(WIDTH)
     nothing = Text(parts.none())
     _underlined(console, clean(parts.title(data)), "=")
     for label, value in (

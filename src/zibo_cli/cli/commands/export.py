@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from zibo_cli.cli.common import FileOption, fail, handles_errors, load_for, state_of
+from zibo_cli.cli.common import FileOption, OutputOption, fail, handles_errors, load_for, state_of
 from zibo_cli.i18n import tr
 
 FORMATS = ("csv", "json")
@@ -24,10 +24,7 @@ def export(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        str | None,
-        typer.Option("--output", "-o", metavar="PATH", help="Write to PATH atomically (- or none: stdout)."),
-    ] = None,
+    output: OutputOption = None,
     file: FileOption = None,
 ) -> None:
     """Example: zibo export --format csv --output figures.csv

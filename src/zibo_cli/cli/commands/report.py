@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from zibo_cli.cli.common import AsOfOption, FileOption, as_of_day, fail, handles_errors, load_for, state_of
+from zibo_cli.cli.common import (
+    AsOfOption,
+    FileOption,
+    OutputOption,
+    as_of_day,
+    fail,
+    handles_errors,
+    load_for,
+    state_of,
+)
 from zibo_cli.core.model import Status
 from zibo_cli.core.window import DEFAULT_HORIZON_DAYS, DEFAULT_SINCE, MAX_HORIZON_DAYS, SINCE_HELP
 from zibo_cli.errors import ExitCode, ZiboError
@@ -43,10 +52,7 @@ def report(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        str | None,
-        typer.Option("--output", "-o", metavar="PATH", help="Write to PATH atomically (- or none: stdout)."),
-    ] = None,
+    output: OutputOption = None,
     fail_on: Annotated[
         str | None,
         typer.Option(
