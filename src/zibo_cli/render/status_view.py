@@ -146,33 +146,84 @@ SECONDARY = [
 _ORDER = ["Goal", "Latest", "Target", "Progress", "Left", "Ratio", "Needed", "Projected", "Status", "Category"]
 
 
-def _build(assessments: Sequence[Assessment], columns: Sequence[Column], color: bool) -> Table:
+def _new_table(color: bool) -> Table:
     from rich import box
     from rich.table import Table
 
-    ordered = sorted(columns, key=lambda column: _ORDER.index(column.header))
-    table = Table(box=box.SIMPLE_HEAD if color else box.SIMPLE, show_edge=False, pad_edge=False, expand=False)
-    for column in ordered:
-        table.add_column(tr(column.header), justify=column.justify, no_wrap=column.no_wrap, overflow=column.overflow)  # type: ignore[arg-type]
-    for assessment in assessments:
-        table.add_row(*(column.cell(assessment) for column in ordered))
-    return table
+    return Table(box=box.SIMPLE_HEAD if color else box.SIMPLE, show_edge=False, pad_edge=False, expand=False)
+
+
+def _ordered(columns: Sequence[Column]) -> list[Column]:
+    return sorted(columns, key=lambda column: _ORDER.index(column.header))
+
+
+def _add_column(table: Table, column: Column, header: str, width: int | None = None) -> None:
+    table.add_column(header, justify=column.justify, no_wrap=column.no_wrap, overflow=column.overflow, width=width)  # type: ignore[arg-type]
+
+
+class _Measured:
+    """Each column's cells, built once, and its natural width (widest cell or header), measured once.
+
+    Choosing columns used to build and measure the whole table once per optional column; with 1,000
+    goals that was most of `status`'s own time. A table's natural width is the sum of its columns'
+    natural widths plus padding and rules, so `natural_width` asks Rich for the width of a one-row
+    table whose cells are exactly as wide as each column's widest: the same number, without the rows.
+    """
+
+    def __init__(self, assessments: Sequence[Assessment], console: Console) -> None:
+        self.assessments = assessments
+        self.console = console
+        self.color = console.is_terminal
+        self.cells: dict[str, list[RenderableType]] = {}
+        self.widths: dict[str, int] = {}
+
+    def width(self, column: Column) -> int:
+        if column.header not in self.widths:
+            from rich.measure import Measurement
+
+            options = self.console.options.update_width(10_000)
+            cells = [column.cell(assessment) for assessment in self.assessments]
+            self.cells[column.header] = cells
+            self.widths[column.header] = max(
+                Measurement.get(self.console, options, renderable).maximum for renderable in (tr(column.header), *cells)
+            )
+        return self.widths[column.header]
+
+    def natural_width(self, columns: Sequence[Column]) -> int:
+        from rich.text import Text
+
+        table = _new_table(self.color)
+        ordered = _ordered(columns)
+        for column in ordered:
+            _add_column(table, column, "")
+        table.add_row(*(Text("x" * self.width(column)) for column in ordered))
+        return natural_width(table, self.console)
+
+    def table(self, columns: Sequence[Column]) -> Table:
+        """The table; columns get their natural width when it fits, so Rich need not measure every cell again."""
+        fits = self.natural_width(columns) <= self.console.width
+        table = _new_table(self.color)
+        ordered = _ordered(columns)
+        for column in ordered:
+            _add_column(table, column, tr(column.header), self.width(column) if fits else None)
+        for row in zip(*(self.cells[column.header] for column in ordered), strict=True):
+            table.add_row(*row)
+        return table
 
 
 def status_table(assessments: Sequence[Assessment], console: Console, wide: bool = False) -> Table:
     """The widest table that fits: secondary columns are added in order while they fit the console."""
+    measured = _Measured(assessments, console)
     if wide:
-        table = _build(assessments, PRIMARY + SECONDARY, console.is_terminal)
         # --wide asks for every column unsqueezed, even past the terminal's edge.
-        console.width = max(console.width, natural_width(table, console))
-        return table
+        console.width = max(console.width, measured.natural_width(PRIMARY + SECONDARY))
+        return measured.table(PRIMARY + SECONDARY)
     chosen: list[Column] = []
     for column in SECONDARY:
-        candidate = _build(assessments, PRIMARY + chosen + [column], console.is_terminal)
-        if natural_width(candidate, console) > console.width:
+        if measured.natural_width(PRIMARY + chosen + [column]) > console.width:
             break
         chosen.append(column)
-    return _build(assessments, PRIMARY + chosen, console.is_terminal)
+    return measured.table(PRIMARY + chosen)
 
 
 def natural_width(table: Table, console: Console) -> int:

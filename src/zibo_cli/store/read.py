@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from zibo_cli.core.model import GoalsFile, Problem
+from zibo_cli.core.model import GoalsFile, Observation, Problem
 from zibo_cli.errors import ZiboError
 from zibo_cli.i18n import tr
 from zibo_cli.store.locate import Location, display_path
@@ -29,7 +29,7 @@ _LONG_NUMBER = re.compile(r"\d[\d_]{4299,}")
 class LoadedFile:
     location: Location
     raw: bytes
-    text: str
+    decoded: str | None  # the text, or None until asked for (a cache hit does not need to decode 15 MB)
     goals_file: GoalsFile
     # Set when a cache was used: what `add` needs to extend the cache entry instead of re-parsing.
     identity: Identity | None = None
@@ -37,8 +37,39 @@ class LoadedFile:
     cache_entry: Entry | None = None
 
     @property
+    def text(self) -> str:
+        if self.decoded is None:
+            object.__setattr__(self, "decoded", decode(self.raw)[0] or "")
+        return self.decoded or ""
+
+    @property
     def label(self) -> str:
         return display_path(self.location.path)
+
+
+@dataclass(frozen=True, slots=True)
+class FileHead:
+    """A valid goals file as `add` needs it: its bytes, goals and sources, and one goal's figures on demand.
+
+    From a cache entry nothing else is built (not 100,000 observations to add one); without one, the
+    file is loaded in full (`loaded`) and the cache filled for the next time.
+    """
+
+    location: Location
+    raw: bytes
+    info: os.stat_result
+    definitions: GoalsFile  # schema, title, sources and goals; its `observations` list is empty
+    identity: Identity | None
+    digest: Any  # the running hashlib.sha256 of `raw`, or None without a cache
+    entry: Entry | None = None
+    loaded: LoadedFile | None = None
+
+    def observations_for(self, goal_id: str) -> list[Observation]:
+        """One goal's figures in file order; raises cache.Damaged when the cache entry is damaged."""
+        if self.loaded is not None:
+            return self.loaded.goals_file.observations_for(goal_id)
+        assert self.entry is not None
+        return self.entry.observations_for(goal_id)
 
 
 class FileProblems(ZiboError):
@@ -209,15 +240,31 @@ def load(location: Location, today: dt.date | None, cache: Cache | None = None) 
     With a cache, a file whose exact bytes were validated before is not parsed again.
     """
     raw, info = read_with_stat(location)
-    identity = None
-    if cache is not None:
-        from zibo_cli.store.cache import Identity
+    return _load(location, raw, info, today, cache)
 
-        identity = Identity.of(os.path.realpath(location.path), info, raw)
-        entry = cache.get(identity, today)
+
+def _load(
+    location: Location,
+    raw: bytes,
+    info: os.stat_result,
+    today: dt.date | None,
+    cache: Cache | None,
+    identity: Identity | None = None,
+    entry: Entry | None = None,
+) -> LoadedFile:
+    if cache is not None:
+        if identity is None:
+            from zibo_cli.store.cache import Identity
+
+            identity = Identity.of(os.path.realpath(location.path), info, raw)
+            entry = cache.get(identity, today)
         if entry is not None:
-            text, _ = decode(raw)
-            return LoadedFile(location, raw, text or "", entry.goals_file, identity, entry.line_count, entry)
+            try:
+                goals_file = entry.goals_file()
+            except Exception:  # a damaged entry: parse, and the entry is rewritten below
+                entry = None
+            else:
+                return LoadedFile(location, raw, None, goals_file, identity, entry.line_count, entry)
     text, goals_file, problems = analyse(raw, today)
     if problems or goals_file is None or text is None:
         raise FileProblems(display_path(location.path), problems)
@@ -226,3 +273,23 @@ def load(location: Location, today: dt.date | None, cache: Cache | None = None) 
         line_count = len(text.splitlines())
         cache.put(identity, goals_file, line_count)
     return LoadedFile(location, raw, text, goals_file, identity, line_count)
+
+
+def load_head(location: Location, today: dt.date | None, cache: Cache | None = None) -> FileHead:
+    """The file's goals and sources, with its figures left in the cache until one goal's are asked for."""
+    raw, info = read_with_stat(location)
+    identity = entry = digest = None
+    if cache is not None:
+        import hashlib
+
+        from zibo_cli.store.cache import Identity
+
+        digest = hashlib.sha256(raw)
+        identity = Identity.hashed(os.path.realpath(location.path), info, digest)
+        entry = cache.get(identity, today)
+        if entry is not None:
+            return FileHead(location, raw, info, entry.definitions, identity, digest, entry)
+    loaded = _load(location, raw, info, today, cache, identity, None)
+    whole = loaded.goals_file
+    definitions = GoalsFile(schema=whole.schema, title=whole.title, sources=whole.sources, goals=whole.goals)
+    return FileHead(location, raw, info, definitions, loaded.identity, digest, None, loaded)
