@@ -206,3 +206,22 @@ def test_entry_reads_each_goal_as_a_parse_gives_it_also_after_compaction(
             assert head.observations_for(goal_id) == expected.observations_for(goal_id)  # type: ignore[attr-defined]
         assert head.entry.goals_file() == expected
     assert len(head.entry.blobs) <= len(goal_ids) + 3
+
+
+def test_a_goal_renamed_keeping_size_and_mtime_is_seen_by_add(sample: Path) -> None:
+    """The entry is prepared from the cache while the file is hashed: a stale one must not decide anything."""
+    assert run("status", env=CACHE_ON).exit_code == 0
+    info = sample.stat()
+    edited = sample.read_bytes().replace(b"[goals.robots]", b"[goals.robotz]")
+    assert len(edited) == info.st_size
+    with open(sample, "r+b") as handle:
+        handle.write(edited)
+    os.utime(sample, ns=(info.st_atime_ns, info.st_mtime_ns))
+    gone = run("add", "robots", "3", "--date", "2025", env=CACHE_ON)
+    assert gone.exit_code == 2
+    assert "no goal 'robots'" in gone.stderr
+    assert sample.read_bytes() == edited
+    added = run("add", "robotz", "3", "--date", "2025", env=CACHE_ON)
+    assert added.exit_code == 0, added.stderr
+    assert "(robotz)" in added.stdout
+    assert load(Location(sample, "--file"), TODAY, cache()).goals_file == fresh(sample)

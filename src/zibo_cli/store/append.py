@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import os
 import re
 import tomllib
@@ -238,7 +239,8 @@ def _append_locked(
     atomic_write(location.path, new_raw)
     if cache is not None:
         lines = first - 1 + len(addition.splitlines())
-        _record(cache, loaded.cache_entry, location, new_raw, None, after, added, lines, static)
+        digest = hashlib.sha256(new_raw)
+        _record(cache, loaded.cache_entry, location, len(new_raw), digest, after, added, lines, static)
     return after, added
 
 
@@ -270,29 +272,52 @@ def append_figure(
     label = display_path(location.path)
     check_appendable(location)
     with write_lock(location.path):
-        head = load_head(location, today, cache)
-        table = entry_for(head)
-        goal = head.definitions.goals.get(table.get("goal"))  # type: ignore[arg-type]
-        if head.entry is not None and goal is not None:
-            done = _append_to_cached(location, head, head.entry, table, goal, today, cache)
-            if done is not None:
-                return done
+        head = load_head(location, today, cache, verify_later=True)
+        try:
+            # With a cache entry, the file's bytes are hashed in a thread meanwhile (see load_head):
+            # the entry is made and checked from the entry's goals, and all of it is used only once
+            # the hash matches; otherwise it is all done again from the file itself.
+            try:
+                table = entry_for(head)
+                prepared = _prepared(head, table, today)
+            except ZiboError:
+                if head.verified():
+                    raise
+                table = None
+            if table is None or not head.verified():
+                head = load_head(location, today, cache)
+                table = entry_for(head)
+                prepared = _prepared(head, table, today)
+            if prepared is not None:
+                return _write_prepared(location, head, prepared, cache)
+        finally:
+            if head.entry is not None:
+                head.entry.close()
         loaded = head.loaded or load(location, today, cache)
         after, added = _append_locked(location, [table], today, cache, loaded)
     new = added[-1]
     return FigureAdded(label, after.goals[new.goal], loaded.goals_file.observations_for(new.goal), new)
 
 
-def _append_to_cached(
-    location: Location,
-    head: FileHead,
-    entry: Entry,
-    table: Mapping[str, Any],
-    goal: Goal,
-    today: dt.date | None,
-    cache: Cache | None,
-) -> FigureAdded | None:
-    """The append without building the file's observations; None when the full path must decide."""
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    goal: Goal
+    addition: str
+    first_line: int
+    added: Observation
+    before: list[Observation]
+
+
+def _prepared(head: FileHead, table: Mapping[str, Any], today: dt.date | None) -> _Prepared | None:
+    """Everything an append from a cache entry needs before writing; None when the full path must decide.
+
+    Nothing of the file's other figures is built: the new figure is validated against the goals,
+    sources and today, the appended text is parsed on its own, and only its goal's figures are read.
+    """
+    entry = head.entry
+    goal = head.definitions.goals.get(table.get("goal"))  # type: ignore[arg-type]
+    if entry is None or goal is None:
+        return None
     static = entry.static_observations
     if static is None:
         static = _may_define_static_observations(head.raw)
@@ -308,22 +333,25 @@ def _append_to_cached(
         before = entry.observations_for(goal.id)
     except Exception:  # a damaged cache entry: the full path parses the file and rewrites it
         return None
-    tail = _tail(head.raw, addition)
-    new_raw = head.raw + tail
-    atomic_write(location.path, new_raw)
-    if cache is not None:
+    return _Prepared(goal, addition, first, added[0], before)
+
+
+def _write_prepared(location: Location, head: FileHead, prepared: _Prepared, cache: Cache | None) -> FigureAdded:
+    tail = _tail(head.raw, prepared.addition)
+    atomic_write(location.path, [head.raw, tail])
+    if cache is not None and head.entry is not None:
         digest = head.digest.copy()
         digest.update(tail)
-        lines = first - 1 + len(addition.splitlines())
-        _record(cache, entry, location, new_raw, digest, None, added, lines, False)
-    return FigureAdded(display_path(location.path), goal, before, added[0])
+        lines = prepared.first_line - 1 + len(prepared.addition.splitlines())
+        _record(cache, head.entry, location, len(head.raw) + len(tail), digest, None, [prepared.added], lines, False)
+    return FigureAdded(display_path(location.path), prepared.goal, prepared.before, prepared.added)
 
 
 def _record(
     cache: Cache,
     entry: Entry | None,
     location: Location,
-    new_raw: bytes,
+    size: int,
     digest: Any,
     after: GoalsFile | None,
     added: list[Observation],
@@ -332,8 +360,8 @@ def _record(
 ) -> None:
     """Extend the cache entry with the appended figures; a cache that cannot be written is no error.
 
-    `digest` is the running SHA-256 of `new_raw` when the caller has it (else it is hashed here);
-    `after` the whole file, needed only when there is no entry to extend.
+    `size` and `digest` (a hashlib.sha256) are those of the bytes written; `after` is the whole file,
+    needed only when there is no entry to extend.
     """
     from zibo_cli.store.cache import Identity
 
@@ -341,10 +369,9 @@ def _record(
         info = os.stat(real_target(location.path))
     except OSError:
         return
-    if info.st_size != len(new_raw):
+    if info.st_size != size:
         return  # replaced in between by something that does not take the lock: read it afresh next time
-    real_path = os.path.realpath(location.path)
-    identity = Identity.of(real_path, info, new_raw) if digest is None else Identity.hashed(real_path, info, digest)
+    identity = Identity.hashed(os.path.realpath(location.path), info, digest)
     if entry is not None:
         cache.extend(entry, identity, added, lines, static)
     elif after is not None:

@@ -36,12 +36,12 @@ import pickle
 import stat
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from zibo_cli import __version__
 from zibo_cli.core.model import Baseline, Goal, GoalsFile, Observation, Source, Target
@@ -96,6 +96,18 @@ class Identity:
     def hashed(cls, real_path: str, info: os.stat_result, digest: Any) -> Identity:
         """From a running hashlib.sha256 of the bytes (`add` extends the old file's instead of hashing 15 MB again)."""
         return cls(real_path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, digest.hexdigest())
+
+
+class _Stat:
+    """The parts of an os.stat_result that an identity records."""
+
+    __slots__ = ("st_dev", "st_ino", "st_mtime_ns", "st_size")
+
+    def __init__(self, identity: Identity) -> None:
+        self.st_dev = identity.device
+        self.st_ino = identity.inode
+        self.st_size = identity.size
+        self.st_mtime_ns = identity.mtime_ns
 
 
 # -- building many frozen dataclass objects fast ----------------------------------------------------
@@ -253,38 +265,63 @@ class Cache:
 
     def get(self, identity: Identity, today: dt.date | None) -> Entry | None:
         """The entry for exactly these bytes, or None; never raises. Observations are read on demand."""
+        entry = self.open(identity.real_path, _Stat(identity), today)
+        if entry is not None and entry.identity != identity:
+            entry.close()
+            return None
+        return entry
+
+    def open(self, real_path: str, info: os.stat_result | _Stat, today: dt.date | None) -> Entry | None:
+        """The entry for the file at this path as it stands (device, inode, size, mtime), or None; never raises.
+
+        Its bytes are NOT checked yet: the caller compares `entry.identity.sha256` with the SHA-256 of
+        the bytes it read before it trusts anything read from the entry.
+        """
         try:
-            return self._get(identity, today)
+            return self._open(real_path, info, today)
         except Exception:
             return None
 
-    def _get(self, identity: Identity, today: dt.date | None) -> Entry | None:
-        path = self.slot(identity.real_path)
-        with open(path, "rb") as handle:
+    def _open(self, real_path: str, info: os.stat_result | _Stat, today: dt.date | None) -> Entry | None:
+        path = self.slot(real_path)
+        handle = open(path, "rb")  # noqa: SIM115 - kept open: figures are read from it when asked for
+        try:
             if not self._trusted(path, os.fstat(handle.fileno())) or handle.read(len(MAGIC)) != MAGIC:
+                handle.close()
                 return None
             header = pickle.load(handle)
-            if header["key"] != (_code_fingerprint(), identity):
-                return None
+            fingerprint, identity = header["key"]
             latest = header["latest"]
-            if today is not None and latest is not None and latest > today:
-                return None  # a figure dated after today: a full validation must report it
-            body = handle.read()
-        length, digest = header["definitions"]
-        if len(body) != header["body"] or hashlib.sha256(body[:length]).digest() != digest:
-            return None
-        return Entry(
-            identity=identity,
-            definitions=_definitions(body[:length]),
-            count=header["count"],
-            latest=latest,
-            line_count=header["line_count"],
-            static_observations=header["static"],
-            blobs=list(header["blobs"]),
-            body=body,
-            definitions_length=length,
-            definitions_digest=digest,
-        )
+            if (
+                fingerprint != _code_fingerprint()
+                or not isinstance(identity, Identity)
+                or (identity.real_path, identity.device, identity.inode, identity.size, identity.mtime_ns)
+                != (real_path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+                or (today is not None and latest is not None and latest > today)  # a full validation must report it
+            ):
+                handle.close()
+                return None
+            body = _Body(handle, handle.tell(), header["body"])
+            length, digest = header["definitions"]
+            if os.fstat(handle.fileno()).st_size != body.start + body.length:
+                handle.close()
+                return None
+            entry = Entry(
+                identity=identity,  # as the header says: the caller checks its SHA-256
+                definitions=_definitions(body.read(0, length, digest)),
+                count=header["count"],
+                latest=latest,
+                line_count=header["line_count"],
+                static_observations=header["static"],
+                blobs=list(header["blobs"]),
+                body=body,
+                definitions_length=length,
+                definitions_digest=digest,
+            )
+        except BaseException:
+            handle.close()
+            raise
+        return entry
 
     # -- writing ------------------------------------------------------------------------------------
 
@@ -315,8 +352,8 @@ class Cache:
         """Record an append: the old body's bytes are copied, the new figures are added as small blobs."""
         with contextlib.suppress(Exception):
             blobs = list(entry.blobs)
-            pieces = [entry.body]
-            offset = len(entry.body)
+            pieces: list[bytes | _Body] = [entry.body]
+            offset = entry.body.length
             for goal_id, blob in _observation_blobs(added, entry.count):
                 blobs.append((goal_id, offset, len(blob), hashlib.sha256(blob).digest()))
                 pieces.append(blob)
@@ -333,11 +370,13 @@ class Cache:
                 "blobs": blobs,
             }
             if len(blobs) > len(entry.definitions.goals) + MAX_EXTRA_BLOBS:
-                header["blobs"], pieces = _compacted(b"".join(pieces), entry.definitions_length, blobs)
+                body = entry.body.whole() + b"".join(piece for piece in pieces[1:] if isinstance(piece, bytes))
+                header["blobs"], pieces = _compacted(body, entry.definitions_length, blobs)
             self._write(identity, header, pieces)
 
-    def _write(self, identity: Identity, header: dict[str, Any], pieces: list[bytes]) -> None:
-        header = {**header, "key": (_code_fingerprint(), identity), "body": sum(map(len, pieces))}
+    def _write(self, identity: Identity, header: dict[str, Any], pieces: Sequence[bytes | _Body]) -> None:
+        lengths = [piece.length if isinstance(piece, _Body) else len(piece) for piece in pieces]
+        header = {**header, "key": (_code_fingerprint(), identity), "body": sum(lengths)}
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         folder = os.stat(self.directory)
         if folder.st_uid != os.geteuid() or folder.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
@@ -347,11 +386,15 @@ class Cache:
         target = self.slot(identity.real_path)
         fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC)
-                pickle.dump(header, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                _write_all(fd, MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL))
                 for piece in pieces:
-                    handle.write(piece)
+                    if isinstance(piece, _Body):
+                        piece.copy_to(fd)
+                    else:
+                        _write_all(fd, piece)
+            finally:
+                os.close(fd)
             os.replace(temp, target)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -359,16 +402,17 @@ class Cache:
             raise
 
 
-def _compacted(body: bytes, definitions_length: int, blobs: Sequence[Blob]) -> tuple[list[Blob], list[bytes]]:
+def _compacted(body: bytes, definitions_length: int, blobs: Sequence[Blob]) -> tuple[list[Blob], list[bytes | _Body]]:
     """The same body with each goal's blobs merged into one (columns concatenated, no objects built)."""
     merged: dict[str, tuple[list[int], list[list[Any]]]] = {}
-    for goal_id, (positions, columns) in zip((blob[0] for blob in blobs), _unpickled(body, blobs), strict=True):
+    unpickled = _unpickled(_sliced(body), blobs)
+    for goal_id, (positions, columns) in zip((blob[0] for blob in blobs), unpickled, strict=True):
         if goal_id not in merged:
             merged[goal_id] = ([], [[] for _ in _STORED])
         merged[goal_id][0].extend(positions)
         for into, column in zip(merged[goal_id][1], columns, strict=True):
             into.extend(column)
-    pieces = [body[:definitions_length]]
+    pieces: list[bytes | _Body] = [body[:definitions_length]]
     result: list[Blob] = []
     offset = definitions_length
     for goal_id, (positions, columns) in merged.items():
@@ -379,15 +423,87 @@ def _compacted(body: bytes, definitions_length: int, blobs: Sequence[Blob]) -> t
     return result, pieces
 
 
-def _unpickled(body: bytes, blobs: Iterable[Blob]) -> Iterable[tuple[list[int], list[list[Any]]]]:
+Reader = Callable[[int, int, bytes], bytes]  # (offset, length, SHA-256) -> the checked bytes
+
+
+def _sliced(body: bytes) -> Reader:
+    def read(offset: int, length: int, digest: bytes) -> bytes:
+        return _checked(body[offset : offset + length], length, digest)
+
+    return read
+
+
+def _checked(blob: bytes, length: int, digest: bytes) -> bytes:
+    if len(blob) != length or hashlib.sha256(blob).digest() != digest:
+        raise Damaged("a blob does not match its hash")
+    return blob
+
+
+def _unpickled(read: Reader, blobs: Iterable[Blob]) -> Iterable[tuple[list[int], list[list[Any]]]]:
     for _, offset, length, digest in blobs:
-        blob = body[offset : offset + length]
-        if len(blob) != length or hashlib.sha256(blob).digest() != digest:
-            raise Damaged("a blob does not match its hash")
-        positions, columns = pickle.loads(blob)
+        positions, columns = pickle.loads(read(offset, length, digest))
         if len(columns) != len(_STORED) or any(len(column) != len(positions) for column in columns):
             raise Damaged("a blob has the wrong shape")
         yield positions, columns
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+class _Body:
+    """The body of a cache file, read from the open file only where needed.
+
+    `add` reads the definitions and one goal's blobs, and copies the rest into the extended entry
+    in the kernel (copy_file_range) without reading it: the descriptor stays open, so the bytes
+    copied are those of the file whose header was checked.
+    """
+
+    def __init__(self, handle: BinaryIO, start: int, length: int) -> None:
+        self.handle = handle
+        self.start = start
+        self.length = length
+        self._whole: bytes | None = None
+
+    def read(self, offset: int, length: int, digest: bytes) -> bytes:
+        if self._whole is not None:
+            return _checked(self._whole[offset : offset + length], length, digest)
+        return _checked(os.pread(self.handle.fileno(), length, self.start + offset), length, digest)
+
+    def whole(self) -> bytes:
+        if self._whole is None:
+            data = os.pread(self.handle.fileno(), self.length, self.start)
+            if len(data) != self.length:
+                raise Damaged("the body is shorter than its header says")
+            self._whole = data
+        return self._whole
+
+    def copy_to(self, fd: int) -> None:
+        if self._whole is not None:
+            _write_all(fd, self._whole)
+            return
+        source, offset, left = self.handle.fileno(), self.start, self.length
+        try:
+            while left:
+                copied = os.copy_file_range(source, fd, left, offset)
+                if copied <= 0:
+                    break
+                offset += copied
+                left -= copied
+        except (AttributeError, OSError):  # no copy_file_range here (not Linux, another file system)
+            pass
+        while left:
+            chunk = os.pread(source, min(left, 1 << 20), offset)
+            if not chunk:
+                raise Damaged("the body is shorter than its header says")
+            _write_all(fd, chunk)
+            offset += len(chunk)
+            left -= len(chunk)
+
+    def close(self) -> None:
+        self.handle.close()
 
 
 @dataclass(slots=True)
@@ -401,16 +517,20 @@ class Entry:
     line_count: int
     static_observations: bool | None  # whether the file may define a static `observations = [...]`
     blobs: list[Blob]
-    body: bytes  # as stored: the definitions blob, then the observation blobs
+    body: _Body  # as stored: the definitions blob, then the observation blobs
     definitions_length: int
     definitions_digest: bytes
+
+    def close(self) -> None:
+        """Close the cache file; what was read stays usable (and `goals_file` reads all of it)."""
+        self.body.close()
 
     def observations_for(self, goal_id: str) -> list[Observation]:
         """One goal's figures in file order, reading only that goal's blobs. Raises Damaged."""
         mine = [blob for blob in self.blobs if blob[0] == goal_id]
         positions: list[int] = []
         columns: list[list[Any]] = [[] for _ in _STORED]
-        for blob_positions, blob_columns in _unpickled(self.body, mine):
+        for blob_positions, blob_columns in _unpickled(self.body.read, mine):
             positions += blob_positions
             for into, column in zip(columns, blob_columns, strict=True):
                 into += column
@@ -427,7 +547,8 @@ class Entry:
         goal_column: list[str] = []
         positions: list[int] = []
         columns: list[list[Any]] = [[] for _ in _STORED]
-        unpickled = _unpickled(self.body, self.blobs)
+        self.body.whole()
+        unpickled = _unpickled(self.body.read, self.blobs)
         for (goal_id, *_), (blob_positions, blob_columns) in zip(self.blobs, unpickled, strict=True):
             goal_column += repeat(goal_id, len(blob_positions))
             positions += blob_positions

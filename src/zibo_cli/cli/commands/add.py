@@ -40,7 +40,6 @@ def add(
     Append a figure to the goals file and say what changed (latest value, progress, status). The file
     is only appended to, never rewritten: comments and layout stay as you wrote them.
     """
-    from zibo_cli.render.add_view import confirmation
     from zibo_cli.store.append import append_figure
 
     state = state_of(ctx)
@@ -50,6 +49,7 @@ def add(
 
     def entry_for(head: FileHead) -> dict[str, Any]:
         """The new table, from the file as it is under the lock (any error here: nothing is written)."""
+        # Imported here: with a cache, this runs while the file is being hashed (see append_figure).
         from zibo_cli.cli.goal_lookup import resolve_goal
         from zibo_cli.core.dates import NATURAL_FORMS_HELP, DateError, ParsedDate, parse_date
         from zibo_cli.core.values import ValueParseError, parse_value
@@ -83,6 +83,8 @@ def add(
 
     # check_appendable runs first inside: "read-only" is said before any complaint about the value typed.
     result = append_figure(location, env.today(), cache_of(state), entry_for)
+    from zibo_cli.render.add_view import confirmation
+
     env.stdout.write(confirmation(result, conversions[-1], env.today()) + "\n")
 
 
