@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import BUNDLED, REPO, SAMPLE, run
 from zibo_cli.store import cache as cache_module
 from zibo_cli.store.cache import Cache, cache_for
 from zibo_cli.store.locate import Location
-from zibo_cli.store.read import analyse, load, load_head
+from zibo_cli.store.read import analyse, count_lines, load, load_head
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import datasets
@@ -225,3 +227,11 @@ def test_a_goal_renamed_keeping_size_and_mtime_is_seen_by_add(sample: Path) -> N
     assert added.exit_code == 0, added.stderr
     assert "(robotz)" in added.stdout
     assert load(Location(sample, "--file"), TODAY, cache()).goals_file == fresh(sample)
+
+
+BREAKING = ["a", "é", "淄", " ", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@given(st.lists(st.sampled_from([*BREAKING, "\r\n"])).map("".join))
+def test_count_lines_counts_as_splitlines_does(text: str) -> None:
+    assert count_lines(text.encode("utf-8")) == len(text.splitlines())

@@ -162,12 +162,14 @@ def _add_column(table: Table, column: Column, header: str, width: int | None = N
 
 
 class _Measured:
-    """Each column's cells, built once, and its natural width (widest cell or header), measured once.
+    """Each column's cells, built once, and measured once (narrowest and widest it can be).
 
-    Choosing columns used to build and measure the whole table once per optional column; with 1,000
-    goals that was most of `status`'s own time. A table's natural width is the sum of its columns'
-    natural widths plus padding and rules, so `natural_width` asks Rich for the width of a one-row
-    table whose cells are exactly as wide as each column's widest: the same number, without the rows.
+    Choosing columns used to build and measure the whole table once per optional column, and Rich
+    measured every cell again to print it; with 1,000 goals that was most of `status`'s own time.
+    How Rich lays out a table depends on its cells only through each column's measurement: the
+    largest of the cells' minimum widths (longest word) and of their maximum widths (longest line).
+    So a one-row "shape" table, whose cells measure exactly that per column, is laid out the same
+    way: it gives the natural width, and the column widths Rich would choose, without the rows.
     """
 
     def __init__(self, assessments: Sequence[Assessment], console: Console) -> None:
@@ -175,40 +177,65 @@ class _Measured:
         self.console = console
         self.color = console.is_terminal
         self.cells: dict[str, list[RenderableType]] = {}
-        self.widths: dict[str, int] = {}
+        self.ranges: dict[str, tuple[int, int]] = {}
 
-    def width(self, column: Column) -> int:
-        if column.header not in self.widths:
+    def measure(self, column: Column) -> tuple[int, int]:
+        if column.header not in self.ranges:
             from rich.measure import Measurement
 
             options = self.console.options.update_width(10_000)
             cells = [column.cell(assessment) for assessment in self.assessments]
             self.cells[column.header] = cells
-            self.widths[column.header] = max(
-                Measurement.get(self.console, options, renderable).maximum for renderable in (tr(column.header), *cells)
-            )
-        return self.widths[column.header]
+            measurements = [Measurement.get(self.console, options, cell) for cell in (tr(column.header), *cells)]
+            self.ranges[column.header] = (max(m.minimum for m in measurements), max(m.maximum for m in measurements))
+        return self.ranges[column.header]
 
-    def natural_width(self, columns: Sequence[Column]) -> int:
+    def shape(self, columns: Sequence[Column]) -> Table:
+        """A one-row table measured and laid out exactly as the real one."""
         from rich.text import Text
 
         table = _new_table(self.color)
         ordered = _ordered(columns)
         for column in ordered:
             _add_column(table, column, "")
-        table.add_row(*(Text("x" * self.width(column)) for column in ordered))
-        return natural_width(table, self.console)
+        table.add_row(*(Text(_shaped(*self.measure(column))) for column in ordered))
+        return table
+
+    def natural_width(self, columns: Sequence[Column]) -> int:
+        return natural_width(self.shape(columns), self.console)
 
     def table(self, columns: Sequence[Column]) -> Table:
-        """The table; columns get their natural width when it fits, so Rich need not measure every cell again."""
-        fits = self.natural_width(columns) <= self.console.width
+        """The table, its columns given the widths Rich would choose, so it need not measure every cell again."""
+        widths = self._column_widths(columns)
         table = _new_table(self.color)
         ordered = _ordered(columns)
-        for column in ordered:
-            _add_column(table, column, tr(column.header), self.width(column) if fits else None)
+        for index, column in enumerate(ordered):
+            _add_column(table, column, tr(column.header), None if widths is None else widths[index])
         for row in zip(*(self.cells[column.header] for column in ordered), strict=True):
             table.add_row(*row)
         return table
+
+    def _column_widths(self, columns: Sequence[Column]) -> list[int] | None:
+        """Rich's own column widths for the shape table (padding taken off), or None to let Rich measure."""
+        shape = self.shape(columns)
+        try:
+            extra = shape._extra_width
+            options = self.console.options.update_width(self.console.width - extra)
+            widths = shape._calculate_column_widths(self.console, options)
+            content = [width - shape._get_padding_width(index) for index, width in enumerate(widths)]
+        except Exception:  # another Rich: it measures the cells itself, which is only slower
+            return None
+        if sum(widths) + extra > self.console.width or min(content, default=0) < 0:
+            return None
+        return content
+
+
+def _shaped(minimum: int, maximum: int) -> str:
+    """Text that Rich measures as (minimum, maximum): words of `minimum` cells on a line of `maximum`."""
+    if maximum <= 0:
+        return ""
+    word = "x" * max(minimum, 1) + " "
+    return (word * (maximum // len(word) + 1))[:maximum]
 
 
 def status_table(assessments: Sequence[Assessment], console: Console, wide: bool = False) -> Table:

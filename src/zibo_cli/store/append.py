@@ -19,7 +19,7 @@ from zibo_cli.errors import ZiboError
 from zibo_cli.i18n import tr
 from zibo_cli.store.atomic import atomic_write, ensure_writable, real_target, write_lock
 from zibo_cli.store.locate import Location, display_path
-from zibo_cli.store.read import FileHead, LoadedFile, analyse, load, load_head, read_bytes
+from zibo_cli.store.read import BOM, FileHead, LoadedFile, analyse, count_lines, load, load_head, read_bytes
 
 if TYPE_CHECKING:
     from zibo_cli.store.cache import Cache, Entry
@@ -125,7 +125,7 @@ def _first_line_of_addition(raw: bytes, line_count: int) -> int:
 
 
 def _line_count(loaded: LoadedFile) -> int:
-    return loaded.line_count if loaded.line_count is not None else len(loaded.text.splitlines())
+    return loaded.line_count if loaded.line_count is not None else count_lines(loaded.raw.removeprefix(BOM.encode()))
 
 
 # What str.splitlines() takes for the end of a line.

@@ -151,20 +151,25 @@ def _columns(objects: Sequence[Any], names: Sequence[str]) -> list[list[Any]]:
 def _shared(column: list[Any]) -> list[Any]:
     """Equal values as one object: pickle then writes a back-reference, and loading shares them too.
 
-    Only where equal means identical: strings, dates, booleans, and date-times with the same offset
-    and zone name (equal instants with other offsets stay apart); never floats (0.0 == -0.0).
+    Only where equal means identical: strings, dates, and date-times with the same offset and zone
+    name (equal instants with other offsets stay apart); never numbers (1 == 1.0, 0.0 == -0.0).
+    Booleans and None are shared already.
     """
-    seen: dict[Any, Any] = {}
-    shared = []
-    for value in column:
-        if isinstance(value, dt.datetime):
-            key: Any = (dt.datetime, value, value.utcoffset(), value.tzname(), value.fold)
-        elif value is None or isinstance(value, (str, bool, dt.date)):
-            key = (type(value), value)
-        else:
-            return column
-        shared.append(seen.setdefault(key, value))
-    return shared
+    kinds = set(map(type, column))
+    if kinds <= _SHAREABLE_BY_VALUE or kinds <= _SHAREABLE_BY_VALUE_TOO:
+        seen: dict[Any, Any] = {}
+        return list(map(seen.setdefault, column, column))
+    if kinds <= {dt.datetime, type(None)}:
+        by_key: dict[Any, Any] = {}
+        return [
+            value if value is None else by_key.setdefault((value, value.utcoffset(), value.tzname(), value.fold), value)
+            for value in column
+        ]
+    return column
+
+
+_SHAREABLE_BY_VALUE = {str, type(None)}
+_SHAREABLE_BY_VALUE_TOO = {dt.date, type(None)}
 
 
 # -- the definitions blob: sources and goals ------------------------------------------------------

@@ -112,6 +112,29 @@ class FileProblems(ZiboError):
         self.problems = problems
 
 
+# What str.splitlines() ends a line at, as UTF-8 (each sequence can only be that character in UTF-8).
+_LINE_BREAKS = (
+    b"\n",
+    b"\r",
+    b"\x0b",
+    b"\x0c",
+    b"\x1c",
+    b"\x1d",
+    b"\x1e",
+    b"\xc2\x85",
+    b"\xe2\x80\xa8",
+    b"\xe2\x80\xa9",
+)
+
+
+def count_lines(data: bytes) -> int:
+    """len(text.splitlines()) for the UTF-8 text `data`, without splitting 15 MB into a million strings."""
+    if not data:
+        return 0
+    breaks = sum(data.count(brk) for brk in _LINE_BREAKS) - data.count(b"\r\n")
+    return breaks + (0 if data.endswith(_LINE_BREAKS) else 1)
+
+
 def read_bytes(location: Location) -> bytes:
     return read_with_stat(location)[0]
 
@@ -329,7 +352,7 @@ def _load(
         raise FileProblems(display_path(location.path), problems)
     line_count = None
     if cache is not None and identity is not None:
-        line_count = len(text.splitlines())
+        line_count = count_lines(raw.removeprefix(BOM.encode()))
         cache.put(identity, goals_file, line_count)
     return LoadedFile(location, raw, text, goals_file, identity, line_count)
 
