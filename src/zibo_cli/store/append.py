@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import os
 import re
 import tomllib
@@ -238,8 +237,10 @@ def _append_locked(
         )
     atomic_write(location.path, new_raw)
     if cache is not None:
+        from zibo_cli.store.cache import sha256_for
+
         lines = first - 1 + len(addition.splitlines())
-        digest = hashlib.sha256(new_raw)
+        digest = sha256_for(len(new_raw))(new_raw)
         _record(cache, loaded.cache_entry, location, len(new_raw), digest, after, added, lines, static)
     return after, added
 
@@ -360,7 +361,7 @@ def _record(
 ) -> None:
     """Extend the cache entry with the appended figures; a cache that cannot be written is no error.
 
-    `size` and `digest` (a hashlib.sha256) are those of the bytes written; `after` is the whole file,
+    `size` and `digest` (a running SHA-256) are those of the bytes written; `after` is the whole file,
     needed only when there is no entry to extend.
     """
     from zibo_cli.store.cache import Identity

@@ -19,10 +19,11 @@ if TYPE_CHECKING:
     from zibo_cli.store.cache import Cache, Entry, Identity
 
 BOM = "\ufeff"
-_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-_END_OF_DOCUMENT = re.compile(r"\s*\(at end of document\)$")
-_DECLARED_TWICE = re.compile(r"^cannot declare \((.*)\) twice$")
-_LONG_NUMBER = re.compile(r"\d[\d_]{4299,}")
+# Only needed to explain a broken file: compiled (and cached by `re`) when first used.
+_POSITION = r"\s*\(at line (\d+), column (\d+)\)$"
+_END_OF_DOCUMENT = r"\s*\(at end of document\)$"
+_DECLARED_TWICE = r"^cannot declare \((.*)\) twice$"
+_LONG_NUMBER = r"\d[\d_]{4299,}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ class FileHead:
 
     @property
     def digest(self) -> Any:
-        """The running hashlib.sha256 of `raw` (to extend with what is appended), or None without a cache."""
+        """The running SHA-256 of `raw` (to extend with what is appended), or None without a cache."""
         return None if self.hashing is None else self.hashing.digest()
 
     def verified(self) -> bool:
@@ -204,13 +205,13 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         line = column = None
-        position = _POSITION.search(message)
+        position = re.search(_POSITION, message)
         if position:
             line, column = int(position.group(1)), int(position.group(2))
             message = message[: position.start()]
-        elif _END_OF_DOCUMENT.search(message):
+        elif re.search(_END_OF_DOCUMENT, message):
             line = text.count("\n") + 1
-            message = _END_OF_DOCUMENT.sub("", message)
+            message = re.sub(_END_OF_DOCUMENT, "", message)
         return None, Problem(
             tr("TOML syntax error: {message}.", message=_explained(message[0].lower() + message[1:])),
             line,
@@ -225,7 +226,7 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
         )
     except ValueError:
         # An integer beyond Python's digit limit for int(str) escapes tomllib as a plain ValueError.
-        long_number = _LONG_NUMBER.search(text)
+        long_number = re.search(_LONG_NUMBER, text)
         line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
         return None, Problem(
             tr("TOML value error: a number has too many digits to read."),
@@ -245,7 +246,7 @@ def _explained(message: str) -> str:
         return tr("a string is never closed ({message})", message=message)
     if message == "cannot overwrite a value":
         return tr("a key is given a value twice (cannot overwrite a value)")
-    declared = _DECLARED_TWICE.match(message)
+    declared = re.match(_DECLARED_TWICE, message)
     if declared:
         parts = re.findall(r"'((?:[^'\\]|\\.)*)'", declared.group(1))
         return tr("the table [{name}] is declared twice", name=".".join(parts))
@@ -297,9 +298,9 @@ class _Hashing:
     THREADED_FROM = 1 << 20  # below a megabyte a thread costs more than it saves
 
     def __init__(self, raw: bytes) -> None:
-        import hashlib
+        from zibo_cli.store.cache import sha256_for
 
-        self._digest = hashlib.sha256()
+        self._digest = sha256_for(len(raw))()
         self._thread = None
         if len(raw) < self.THREADED_FROM:
             self._digest.update(raw)
