@@ -253,8 +253,14 @@ def _explained(message: str) -> str:
     return message
 
 
-def analyse(raw: bytes, today: dt.date | None) -> tuple[str | None, GoalsFile | None, list[Problem]]:
-    """Everything `check` reports, without raising."""
+def analyse(
+    raw: bytes, today: dt.date | None, keep_text: bool = True
+) -> tuple[str | None, GoalsFile | None, list[Problem]]:
+    """Everything `check` reports, without raising.
+
+    The text comes back too, unless `keep_text` is false: then it is let go as soon as it is parsed
+    (on 15 MB of Chinese text, 30 MB less at the peak) and decoded again only to locate problems.
+    """
     if not raw.strip():
         return (
             "",
@@ -270,11 +276,15 @@ def analyse(raw: bytes, today: dt.date | None) -> tuple[str | None, GoalsFile | 
     from zibo_cli.core.line_index import index_headers, index_lines
     from zibo_cli.core.schema import build_goals_file
 
+    if not keep_text:
+        text = None
     headers = index_headers(raw.removeprefix(BOM.encode()))
     if headers is not None:
         goals_file, problems = build_goals_file(data, headers, today)
         if not problems:
             return text, goals_file, problems
+    if text is None:
+        text = decode(raw)[0] or ""
     goals_file, problems = build_goals_file(data, index_lines(text), today)  # key lines, to locate problems
     return text, goals_file, problems
 
@@ -348,8 +358,8 @@ def _load(
                 return LoadedFile(location, raw, None, goals_file, identity, entry.line_count, entry)
         else:
             identity = Identity.hashed(real_path, info, digest)
-    text, goals_file, problems = analyse(raw, today)
-    if problems or goals_file is None or text is None:
+    text, goals_file, problems = analyse(raw, today, keep_text=False)
+    if problems or goals_file is None:
         raise FileProblems(display_path(location.path), problems)
     line_count = None
     if cache is not None and identity is not None:
