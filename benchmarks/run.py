@@ -246,6 +246,10 @@ class Bench:
         if self.ledger:
             balance = [self.ledger, "-f", str(journal), "balance"]
             self.keep(measure(f"{label}: ledger balance", balance, env, folder, runs))
+        rows = self.status_rows(goals_file)
+        if size != "1m":  # the same table as on 100k: 1,000 goals
+            floor = [sys.executable, str(HERE / "floor.py"), "--rows", str(rows)]
+            self.keep(measure(f"{label}: floor, {rows} rows (Rich alone)", floor, env, folder, runs))
         status = [*self.zibo, "status"]
         self.keep(measure(f"{label}: zibo status, changed file", status, env, folder, runs, 0, self.drop_cache))
         self.keep(measure(f"{label}: zibo status, unchanged", status, env, folder, runs))
@@ -265,7 +269,9 @@ class Bench:
                     self.targets.append(Target(f"5. {case.split(': ')[1]} (1M) completes", case, reference, None))
             return
         changed = f"{label}: zibo status, changed file"
+        floor_case = f"{label}: floor, {rows} rows (Rich alone)"
         self.targets += [
+            Target(f"2. (for reference) floor with {rows} rows vs ledger", floor_case, reference, None),
             Target(f"2. status ({label}), file changed, vs ledger", changed, reference, 1.0),
             Target(f"2. status ({label}), unchanged, vs ledger", f"{label}: zibo status, unchanged", reference, 0.3),
             Target(f"2. status ({label}) after an add, vs ledger", after_add, reference, 1.0),
