@@ -13,12 +13,14 @@ from zibo_cli.i18n import tr
 
 DAYS_PER_YEAR = 365.25
 
+# Patterns are kept as text and compiled (and cached by `re`) on first use: `zibo status` imports this
+# module for its date arithmetic and would otherwise compile all of them for nothing.
 _ISO_FORMS = [
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), "day"),
-    (re.compile(r"^(\d{4})-(\d{1,2})$"), "month"),
-    (re.compile(r"^(\d{4})-?[Qq]([1-4])$"), "quarter"),
-    (re.compile(r"^(\d{4})-?[Hh]([12])$"), "half"),
-    (re.compile(r"^(\d{4})$"), "year"),
+    (r"^(\d{4})-(\d{1,2})-(\d{1,2})$", "day"),
+    (r"^(\d{4})-(\d{1,2})$", "month"),
+    (r"^(\d{4})-?[Qq]([1-4])$", "quarter"),
+    (r"^(\d{4})-?[Hh]([12])$", "half"),
+    (r"^(\d{4})$", "year"),
 ]
 
 ISO_FORMS_HELP = "2025-12-31, 2025-12, 2025-Q4, 2025-H2 or 2025"
@@ -67,7 +69,7 @@ def parse_iso_date(text: str) -> tuple[dt.date, Precision]:
     """Parse the ISO-like forms `zibo add --date` accepts; a month, quarter, half or year means its last day."""
     cleaned = text.strip()
     for pattern, precision in _ISO_FORMS:
-        match = pattern.match(cleaned)
+        match = re.match(pattern, cleaned)
         if not match:
             continue
         numbers = [int(group) for group in match.groups()]
@@ -135,18 +137,18 @@ def _cn_number(text: str) -> int:
 
 _NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,2})"
 _YEAR = r"(?:截至|截止|到)?(\d{4})\s*年?"
-_NATURAL: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"^{_YEAR}(?:年底|年末|底|末)$"), "year_end"),
-    (re.compile(rf"^{_YEAR}(?:第)?{_NUM}季度$"), "quarter"),
-    (re.compile(r"^(\d{4})\s*年?\s*[Qq]([1-4])$"), "quarter"),
-    (re.compile(rf"^{_YEAR}(上|下)半年$"), "half"),
-    (re.compile(rf"^{_YEAR}{_NUM}\s*(?:至|到|-|–|—|~)\s*{_NUM}\s*月(?:份)?$"), "months"),
-    (re.compile(rf"^{_YEAR}{_NUM}\s*月(?:份)?(?:底|末)?$"), "month"),
-    (re.compile(rf"^{_YEAR}{_NUM}\s*月\s*(\d{{1,2}})\s*[日号]$"), "day"),
-    (re.compile(r"^(\d{4})\s*年$"), "year"),
+_NATURAL: list[tuple[str, str]] = [
+    (rf"^{_YEAR}(?:年底|年末|底|末)$", "year_end"),
+    (rf"^{_YEAR}(?:第)?{_NUM}季度$", "quarter"),
+    (r"^(\d{4})\s*年?\s*[Qq]([1-4])$", "quarter"),
+    (rf"^{_YEAR}(上|下)半年$", "half"),
+    (rf"^{_YEAR}{_NUM}\s*(?:至|到|-|–|—|~)\s*{_NUM}\s*月(?:份)?$", "months"),
+    (rf"^{_YEAR}{_NUM}\s*月(?:份)?(?:底|末)?$", "month"),
+    (rf"^{_YEAR}{_NUM}\s*月\s*(\d{{1,2}})\s*[日号]$", "day"),
+    (r"^(\d{4})\s*年$", "year"),
 ]
-_RANGE_ONLY = re.compile(rf"^{_NUM}\s*(?:至|到|-|–|—|~)\s*{_NUM}\s*月(?:份)?$")
-_AMBIGUOUS = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$")
+_RANGE_ONLY = rf"^{_NUM}\s*(?:至|到|-|–|—|~)\s*{_NUM}\s*月(?:份)?$"
+_AMBIGUOUS = r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$"
 
 
 def _months_period(year: int, first: int, last: int) -> ParsedDate:
@@ -189,11 +191,11 @@ def parse_date(text: str, today: dt.date, year: int | None = None) -> ParsedDate
     except DateError:
         pass
     compact = cleaned.replace(" ", "")
-    range_only = _RANGE_ONLY.match(compact)
+    range_only = re.match(_RANGE_ONLY, compact)
     if range_only:
         return _months_period(year or today.year, _cn_number(range_only.group(1)), _cn_number(range_only.group(2)))
     for pattern, kind in _NATURAL:
-        match = pattern.match(compact)
+        match = re.match(pattern, compact)
         if match:
             return _natural(kind, match.groups(), cleaned)
     english = _english_forms(cleaned)
@@ -227,20 +229,20 @@ def _natural(kind: str, groups: tuple[str, ...], original: str) -> ParsedDate:
 
 
 _MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-_EN_PART = re.compile(r"^([QqHh])([1-4])\s+(\d{4})$")
-_EN_MONTHS = re.compile(r"^([A-Za-z]{3})[a-z]*\s*[-–—]\s*([A-Za-z]{3})[a-z]*\s+(\d{4})$")
+_EN_PART = r"^([QqHh])([1-4])\s+(\d{4})$"
+_EN_MONTHS = r"^([A-Za-z]{3})[a-z]*\s*[-–—]\s*([A-Za-z]{3})[a-z]*\s+(\d{4})$"
 
 
 def _english_forms(text: str) -> ParsedDate | None:
     """The forms zibo itself shows in English: Q3 2024, H1 2024, Jan–Nov 2024."""
-    part = _EN_PART.match(text)
+    part = re.match(_EN_PART, text)
     if part:
         kind, number, year = part.group(1).upper(), int(part.group(2)), int(part.group(3))
         if kind == "H" and number > 2:
             raise ImpossibleDate(tr("'{text}': a year has two halves", text=text))
         precision: Precision = "quarter" if kind == "Q" else "half"
         return ParsedDate(period_end(year, precision, number), precision)
-    months = _EN_MONTHS.match(text)
+    months = re.match(_EN_MONTHS, text)
     if months and months.group(1).lower() in _MONTH_NAMES and months.group(2).lower() in _MONTH_NAMES:
         first = _MONTH_NAMES.index(months.group(1).lower()) + 1
         last = _MONTH_NAMES.index(months.group(2).lower()) + 1
@@ -250,7 +252,7 @@ def _english_forms(text: str) -> ParsedDate | None:
 
 def _free_form(text: str) -> ParsedDate:
     """Whatever python-dateutil reads with certainty; day/month orders it would have to guess are refused."""
-    ambiguous = _AMBIGUOUS.match(text)
+    ambiguous = re.match(_AMBIGUOUS, text)
     if ambiguous and ambiguous.group(1) != ambiguous.group(2) and max(map(int, ambiguous.groups()[:2])) <= 12:
         raise DateError(tr("'{text}' is ambiguous (day/month or month/day?); use 2024-11-30", text=text))
     if not any(character.isdigit() for character in text):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from zibo_cli.core.model import GoalsFile, Observation
+from zibo_cli.core.model import Goal, Observation
 from zibo_cli.core.progress import Assessment, assess
 from zibo_cli.i18n import tr
 from zibo_cli.render.text import display_name, format_observation, format_percent, observation_date, status_label
-from zibo_cli.store.append import AppendResult
+from zibo_cli.store.append import FigureAdded
 
 
 def _latest(assessment: Assessment) -> str:
@@ -18,11 +19,10 @@ def _latest(assessment: Assessment) -> str:
     return f"{format_observation(latest, assessment.goal.unit)} ({observation_date(latest)})"
 
 
-def change_lines(before: GoalsFile, after: GoalsFile, goal_id: str, as_of: dt.date) -> list[str]:
-    """Latest figure, progress and status of one goal, before → after."""
-    goal = after.goals[goal_id]
-    old = assess(goal, before.observations_for(goal_id), as_of)
-    new = assess(goal, after.observations_for(goal_id), as_of)
+def change_lines(goal: Goal, before: Sequence[Observation], after: Sequence[Observation], as_of: dt.date) -> list[str]:
+    """Latest figure, progress and status of one goal, before → after (its figures in file order)."""
+    old = assess(goal, before, as_of)
+    new = assess(goal, after, as_of)
     lines = [tr("  latest:   {old} → {new}", old=_latest(old), new=_latest(new))]
     if new.stage is not None:
         old_progress = format_percent(old.stage.progress) if old.stage else "—"
@@ -31,9 +31,9 @@ def change_lines(before: GoalsFile, after: GoalsFile, goal_id: str, as_of: dt.da
     return lines
 
 
-def confirmation(result: AppendResult, goal_id: str, conversion: str | None, today: dt.date) -> str:
-    goal = result.after.goals[goal_id]
-    added: Observation = result.after.observations[-1]
+def confirmation(result: FigureAdded, conversion: str | None, today: dt.date) -> str:
+    goal = result.goal
+    added = result.added
     lines = [
         tr(
             "Added to {file}: {name} ({id}) = {value} for {date}.",
@@ -46,8 +46,8 @@ def confirmation(result: AppendResult, goal_id: str, conversion: str | None, tod
     ]
     if conversion:
         lines.append(tr("  read as {conversion}", conversion=conversion))
-    lines += change_lines(result.before, result.after, goal_id, max(today, added.date))
-    if any(o.date == added.date for o in result.before.observations_for(goal_id)):
+    lines += change_lines(goal, result.before, [*result.before, added], max(today, added.date))
+    if any(o.date == added.date for o in result.before):
         lines.append(
             tr(
                 "  (this supersedes the earlier figure for {date}; both stay in the file)",

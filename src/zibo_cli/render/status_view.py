@@ -146,33 +146,111 @@ SECONDARY = [
 _ORDER = ["Goal", "Latest", "Target", "Progress", "Left", "Ratio", "Needed", "Projected", "Status", "Category"]
 
 
-def _build(assessments: Sequence[Assessment], columns: Sequence[Column], color: bool) -> Table:
+def _new_table(color: bool) -> Table:
     from rich import box
     from rich.table import Table
 
-    ordered = sorted(columns, key=lambda column: _ORDER.index(column.header))
-    table = Table(box=box.SIMPLE_HEAD if color else box.SIMPLE, show_edge=False, pad_edge=False, expand=False)
-    for column in ordered:
-        table.add_column(tr(column.header), justify=column.justify, no_wrap=column.no_wrap, overflow=column.overflow)  # type: ignore[arg-type]
-    for assessment in assessments:
-        table.add_row(*(column.cell(assessment) for column in ordered))
-    return table
+    return Table(box=box.SIMPLE_HEAD if color else box.SIMPLE, show_edge=False, pad_edge=False, expand=False)
+
+
+def _ordered(columns: Sequence[Column]) -> list[Column]:
+    return sorted(columns, key=lambda column: _ORDER.index(column.header))
+
+
+def _add_column(table: Table, column: Column, header: str, width: int | None = None) -> None:
+    table.add_column(header, justify=column.justify, no_wrap=column.no_wrap, overflow=column.overflow, width=width)  # type: ignore[arg-type]
+
+
+class _Measured:
+    """Each column's cells, built once, and measured once (narrowest and widest it can be).
+
+    Choosing columns used to build and measure the whole table once per optional column, and Rich
+    measured every cell again to print it; with 1,000 goals that was most of `status`'s own time.
+    How Rich lays out a table depends on its cells only through each column's measurement: the
+    largest of the cells' minimum widths (longest word) and of their maximum widths (longest line).
+    So a one-row "shape" table, whose cells measure exactly that per column, is laid out the same
+    way: it gives the natural width, and the column widths Rich would choose, without the rows.
+    """
+
+    def __init__(self, assessments: Sequence[Assessment], console: Console) -> None:
+        self.assessments = assessments
+        self.console = console
+        self.color = console.is_terminal
+        self.cells: dict[str, list[RenderableType]] = {}
+        self.ranges: dict[str, tuple[int, int]] = {}
+
+    def measure(self, column: Column) -> tuple[int, int]:
+        if column.header not in self.ranges:
+            from rich.measure import Measurement
+
+            options = self.console.options.update_width(10_000)
+            cells = [column.cell(assessment) for assessment in self.assessments]
+            self.cells[column.header] = cells
+            measurements = [Measurement.get(self.console, options, cell) for cell in (tr(column.header), *cells)]
+            self.ranges[column.header] = (max(m.minimum for m in measurements), max(m.maximum for m in measurements))
+        return self.ranges[column.header]
+
+    def shape(self, columns: Sequence[Column]) -> Table:
+        """A one-row table measured and laid out exactly as the real one."""
+        from rich.text import Text
+
+        table = _new_table(self.color)
+        ordered = _ordered(columns)
+        for column in ordered:
+            _add_column(table, column, "")
+        table.add_row(*(Text(_shaped(*self.measure(column))) for column in ordered))
+        return table
+
+    def natural_width(self, columns: Sequence[Column]) -> int:
+        return natural_width(self.shape(columns), self.console)
+
+    def table(self, columns: Sequence[Column]) -> Table:
+        """The table, its columns given the widths Rich would choose, so it need not measure every cell again."""
+        widths = self._column_widths(columns)
+        table = _new_table(self.color)
+        ordered = _ordered(columns)
+        for index, column in enumerate(ordered):
+            _add_column(table, column, tr(column.header), None if widths is None else widths[index])
+        for row in zip(*(self.cells[column.header] for column in ordered), strict=True):
+            table.add_row(*row)
+        return table
+
+    def _column_widths(self, columns: Sequence[Column]) -> list[int] | None:
+        """Rich's own column widths for the shape table (padding taken off), or None to let Rich measure."""
+        shape = self.shape(columns)
+        try:
+            extra = shape._extra_width
+            options = self.console.options.update_width(self.console.width - extra)
+            widths = shape._calculate_column_widths(self.console, options)
+            content = [width - shape._get_padding_width(index) for index, width in enumerate(widths)]
+        except Exception:  # another Rich: it measures the cells itself, which is only slower
+            return None
+        if sum(widths) + extra > self.console.width or min(content, default=0) < 0:
+            return None
+        return content
+
+
+def _shaped(minimum: int, maximum: int) -> str:
+    """Text that Rich measures as (minimum, maximum): words of `minimum` cells on a line of `maximum`."""
+    if maximum <= 0:
+        return ""
+    word = "x" * max(minimum, 1) + " "
+    return (word * (maximum // len(word) + 1))[:maximum]
 
 
 def status_table(assessments: Sequence[Assessment], console: Console, wide: bool = False) -> Table:
     """The widest table that fits: secondary columns are added in order while they fit the console."""
+    measured = _Measured(assessments, console)
     if wide:
-        table = _build(assessments, PRIMARY + SECONDARY, console.is_terminal)
         # --wide asks for every column unsqueezed, even past the terminal's edge.
-        console.width = max(console.width, natural_width(table, console))
-        return table
+        console.width = max(console.width, measured.natural_width(PRIMARY + SECONDARY))
+        return measured.table(PRIMARY + SECONDARY)
     chosen: list[Column] = []
     for column in SECONDARY:
-        candidate = _build(assessments, PRIMARY + chosen + [column], console.is_terminal)
-        if natural_width(candidate, console) > console.width:
+        if measured.natural_width(PRIMARY + chosen + [column]) > console.width:
             break
         chosen.append(column)
-    return _build(assessments, PRIMARY + chosen, console.is_terminal)
+    return measured.table(PRIMARY + chosen)
 
 
 def natural_width(table: Table, console: Console) -> int:

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from zibo_cli.core.line_index import index_lines
-from zibo_cli.core.model import GoalsFile, Observation
+from zibo_cli.core.model import Goal, GoalsFile, Observation
 from zibo_cli.core.schema import OBSERVATION_KEYS, validate_observation
 from zibo_cli.errors import ZiboError
 from zibo_cli.i18n import tr
 from zibo_cli.store.atomic import atomic_write, ensure_writable, real_target, write_lock
 from zibo_cli.store.locate import Location, display_path
-from zibo_cli.store.read import LoadedFile, analyse, load, read_bytes
+from zibo_cli.store.read import BOM, FileHead, LoadedFile, analyse, count_lines, load, load_head, read_bytes
 
 if TYPE_CHECKING:
-    from zibo_cli.store.cache import Cache
+    from zibo_cli.store.cache import Cache, Entry
 
 # Keys in the order a person reads an observation.
 KEY_ORDER = [
@@ -84,10 +84,9 @@ def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(blocks)
 
 
-def _separator(loaded: LoadedFile) -> tuple[bytes, str]:
+def _separator(raw: bytes) -> tuple[bytes, str]:
     """What goes between the file and the addition (a blank line), and the file's newline."""
-    newline = "\r\n" if b"\r\n" in loaded.raw[:4096] else "\n"
-    raw = loaded.raw
+    newline = "\r\n" if b"\r\n" in raw[:4096] else "\n"
     separator = b"" if raw.endswith(b"\n\n") or not raw else (b"\n" if raw.endswith(b"\n") else b"\n\n")
     if newline == "\r\n":
         separator = separator.replace(b"\n", b"\r\n")
@@ -107,35 +106,44 @@ def check_appendable(location: Location) -> None:
 Keep = Callable[[GoalsFile, Sequence[Mapping[str, Any]]], Sequence[Mapping[str, Any]]]
 
 
-def _joined(loaded: LoadedFile, addition: str) -> bytes:
-    separator, newline = _separator(loaded)
-    return loaded.raw + separator + addition.replace("\n", newline).encode("utf-8")
+def _tail(raw: bytes, addition: str) -> bytes:
+    """The bytes appended to the file: a separator, then the addition with the file's newlines."""
+    separator, newline = _separator(raw)
+    return separator + addition.replace("\n", newline).encode("utf-8")
 
 
-def _first_line_of_addition(loaded: LoadedFile, separator: bytes) -> int:
+def _last_character(raw: bytes) -> str:
+    """The last character of the file's text, without decoding all of it (the bytes are valid UTF-8)."""
+    return raw[-4:].decode("utf-8", errors="ignore")[-1:]
+
+
+def _first_line_of_addition(raw: bytes, line_count: int) -> int:
     """The line number, as `index_lines` counts lines (str.splitlines), at which the appended text starts."""
-    lines = loaded.line_count if loaded.line_count is not None else len(loaded.text.splitlines())
-    ends_with_break = loaded.text[-1:] in _BREAKS
-    return lines + separator.count(b"\n") + (1 if ends_with_break else 0)
+    separator, _ = _separator(raw)
+    ends_with_break = _last_character(raw) in _BREAKS
+    return line_count + separator.count(b"\n") + (1 if ends_with_break else 0)
+
+
+def _line_count(loaded: LoadedFile) -> int:
+    return loaded.line_count if loaded.line_count is not None else count_lines(loaded.raw.removeprefix(BOM.encode()))
 
 
 # What str.splitlines() takes for the end of a line.
 _BREAKS = {"\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"}
 
 
-def _appended(
-    loaded: LoadedFile, addition: str, count: int, today: dt.date | None
-) -> tuple[GoalsFile, list[Observation]] | None:
-    """The file after the append, from parsing only the appended text; None when that is not enough.
+def _parsed_addition(
+    addition: str, count: int, definitions: GoalsFile, first: int, today: dt.date | None
+) -> list[Observation] | None:
+    """The appended figures, from parsing only the appended text; None when that is not enough.
 
     A file that parsed as a whole, followed by a blank line and text that parses on its own and
     holds only [[observations]] tables, parses as the two together: the file cannot end inside a
     string or an array (it would not have parsed), and a new `[[observations]]` header only adds to
-    that array — unless the file defined `observations` as a static array, which is checked for.
-    Every appended table is validated against the file's goals and sources, as a full load would.
+    that array — unless the file defined `observations` as a static array, which the caller checks.
+    Every appended table is validated against the file's goals and sources, as a full load would,
+    and gets the line a full parse gives it (`first` is the line the appended text starts on).
     """
-    if _may_define_static_observations(loaded.raw):
-        return None
     try:
         data = tomllib.loads(addition)
     except tomllib.TOMLDecodeError:
@@ -143,26 +151,24 @@ def _appended(
     tables = data.get("observations")
     if set(data) != {"observations"} or not isinstance(tables, list) or len(tables) != count:
         return None
-    separator, _ = _separator(loaded)
-    first = _first_line_of_addition(loaded, separator)
     lines = index_lines(addition)
-    before = loaded.goals_file
     added: list[Observation] = []
     for index, table in enumerate(tables):
-        observation, problems = validate_observation(table, before, today)
+        observation, problems = validate_observation(table, definitions, today)
         if problems or observation is None:
             return None
         relative = lines.item("observations", index)
         line = None if relative is None else first + relative - 1
         added.append(dataclasses.replace(observation, line=line))
-    after = GoalsFile(
-        schema=before.schema,
-        title=before.title,
-        sources=before.sources,
-        goals=before.goals,
-        observations=[*before.observations, *added],
-    )
-    return after, added
+    return added
+
+
+def _check_new(tables: Sequence[Mapping[str, Any]], definitions: GoalsFile, today: dt.date | None) -> None:
+    """Each entry, validated against the file's goals and sources before anything is written."""
+    for table in tables:
+        _, problems = validate_observation(table, definitions, today)
+        if problems:
+            raise ZiboError(problems[0].message[0].upper() + problems[0].message[1:], problems[0].hint)
 
 
 def append_observations(
@@ -177,7 +183,7 @@ def append_observations(
 
     `loaded` is the file as the caller read it before taking the lock: it is reused if the bytes
     under the lock are still the same. The result is not parsed a second time either: the appended
-    text is parsed and validated on its own (see `_appended`), and a cache entry is extended.
+    text is parsed and validated on its own (see `_parsed_addition`), and a cache entry is extended.
     `keep` picks, under the lock, which entries to append given the file as it is then (import uses
     it to skip figures already there, so concurrent or repeated imports never add one twice). When
     nothing is left, nothing is written.
@@ -191,52 +197,184 @@ def append_observations(
             tables = keep(loaded.goals_file, tables)
             if not tables:
                 return AppendResult(before=loaded.goals_file, after=loaded.goals_file, label=label, added=0)
-        for table in tables:
-            _, problems = validate_observation(table, loaded.goals_file, today)
-            if problems:
-                raise ZiboError(problems[0].message[0].upper() + problems[0].message[1:], problems[0].hint)
-        addition = render_observations(tables)
-        new_raw = _joined(loaded, addition)
-        quick = _appended(loaded, addition, len(tables), today)
-        if quick is None:
-            _, after, problems = analyse(new_raw, today)
-            if problems or after is None:
-                first = problems[0].located(label) if problems else tr("{label}: could not be read back.", label=label)
-                raise ZiboError(
-                    tr("appending would leave an invalid file ({first}); nothing was written.", first=first),
-                    tr(_INVALID),
-                )
-            added = after.observations[len(loaded.goals_file.observations) :]
-        else:
-            after, added = quick
-        atomic_write(location.path, new_raw)
-        if cache is not None:
-            separator, _ = _separator(loaded)
-            lines = _first_line_of_addition(loaded, separator) - 1 + len(addition.splitlines())
-            _record(cache, loaded, location, new_raw, after, added, lines)
+        after, _ = _append_locked(location, tables, today, cache, loaded)
     return AppendResult(before=loaded.goals_file, after=after, label=label, added=len(tables))
+
+
+def _append_locked(
+    location: Location,
+    tables: Sequence[Mapping[str, Any]],
+    today: dt.date | None,
+    cache: Cache | None,
+    loaded: LoadedFile,
+) -> tuple[GoalsFile, list[Observation]]:
+    """Append to the file as `loaded` holds it (the caller holds the lock): the file after, and the added figures."""
+    label = display_path(location.path)
+    before = loaded.goals_file
+    _check_new(tables, before, today)
+    addition = render_observations(tables)
+    tail = _tail(loaded.raw, addition)
+    new_raw = loaded.raw + tail
+    first = _first_line_of_addition(loaded.raw, _line_count(loaded))
+    static = _may_define_static_observations(loaded.raw)
+    quick = None if static else _parsed_addition(addition, len(tables), before, first, today)
+    if quick is None:
+        _, after, problems = analyse(new_raw, today)
+        if problems or after is None:
+            located = problems[0].located(label) if problems else tr("{label}: could not be read back.", label=label)
+            raise ZiboError(
+                tr("appending would leave an invalid file ({first}); nothing was written.", first=located),
+                tr(_INVALID),
+            )
+        added = after.observations[len(before.observations) :]
+    else:
+        added = quick
+        after = GoalsFile(
+            schema=before.schema,
+            title=before.title,
+            sources=before.sources,
+            goals=before.goals,
+            observations=[*before.observations, *added],
+        )
+    atomic_write(location.path, new_raw)
+    if cache is not None:
+        from zibo_cli.store.cache import sha256_for
+
+        lines = first - 1 + len(addition.splitlines())
+        digest = sha256_for(len(new_raw))(new_raw)
+        _record(cache, loaded.cache_entry, location, len(new_raw), digest, after, added, lines, static)
+    return after, added
+
+
+@dataclass(frozen=True, slots=True)
+class FigureAdded:
+    """What `zibo add` reports: the goal, its figures before the append (file order), and the new one."""
+
+    label: str
+    goal: Goal
+    before: list[Observation]
+    added: Observation
+
+
+def append_figure(
+    location: Location,
+    today: dt.date | None,
+    cache: Cache | None,
+    entry_for: Callable[[FileHead], Mapping[str, Any]],
+) -> FigureAdded:
+    """Append one figure: read the file under the lock, let `entry_for` make the entry, validate, write.
+
+    `entry_for` gets the file's goals and sources (it resolves the goal and reads the value in its
+    unit) and may raise a ZiboError: nothing is written then. The file is read once, under the lock.
+    With a cache entry for these exact bytes nothing of the file's 100,000 figures is built: the new
+    figure is validated against the goals, sources and today, the appended text is parsed on its own
+    and checked as above, and only the target goal's figures are read (for the confirmation). The
+    write is the same atomic rewrite of the whole file as any other append.
+    """
+    label = display_path(location.path)
+    check_appendable(location)
+    with write_lock(location.path):
+        head = load_head(location, today, cache, verify_later=True)
+        try:
+            # With a cache entry, the file's bytes are hashed in a thread meanwhile (see load_head):
+            # the entry is made and checked from the entry's goals, and all of it is used only once
+            # the hash matches; otherwise it is all done again from the file itself.
+            try:
+                table = entry_for(head)
+                prepared = _prepared(head, table, today)
+            except ZiboError:
+                if head.verified():
+                    raise
+                table = None
+            if table is None or not head.verified():
+                head = load_head(location, today, cache)
+                table = entry_for(head)
+                prepared = _prepared(head, table, today)
+            if prepared is not None:
+                return _write_prepared(location, head, prepared, cache)
+        finally:
+            if head.entry is not None:
+                head.entry.close()
+        loaded = head.loaded or load(location, today, cache)
+        after, added = _append_locked(location, [table], today, cache, loaded)
+    new = added[-1]
+    return FigureAdded(label, after.goals[new.goal], loaded.goals_file.observations_for(new.goal), new)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    goal: Goal
+    addition: str
+    first_line: int
+    added: Observation
+    before: list[Observation]
+
+
+def _prepared(head: FileHead, table: Mapping[str, Any], today: dt.date | None) -> _Prepared | None:
+    """Everything an append from a cache entry needs before writing; None when the full path must decide.
+
+    Nothing of the file's other figures is built: the new figure is validated against the goals,
+    sources and today, the appended text is parsed on its own, and only its goal's figures are read.
+    """
+    entry = head.entry
+    goal = head.definitions.goals.get(table.get("goal"))  # type: ignore[arg-type]
+    if entry is None or goal is None:
+        return None
+    static = entry.static_observations
+    if static is None:
+        static = _may_define_static_observations(head.raw)
+    if static:
+        return None
+    _check_new([table], head.definitions, today)
+    addition = render_observations([table])
+    first = _first_line_of_addition(head.raw, entry.line_count)
+    added = _parsed_addition(addition, 1, head.definitions, first, today)
+    if added is None:
+        return None
+    try:
+        before = entry.observations_for(goal.id)
+    except Exception:  # a damaged cache entry: the full path parses the file and rewrites it
+        return None
+    return _Prepared(goal, addition, first, added[0], before)
+
+
+def _write_prepared(location: Location, head: FileHead, prepared: _Prepared, cache: Cache | None) -> FigureAdded:
+    tail = _tail(head.raw, prepared.addition)
+    atomic_write(location.path, [head.raw, tail])
+    if cache is not None and head.entry is not None:
+        digest = head.digest.copy()
+        digest.update(tail)
+        lines = prepared.first_line - 1 + len(prepared.addition.splitlines())
+        _record(cache, head.entry, location, len(head.raw) + len(tail), digest, None, [prepared.added], lines, False)
+    return FigureAdded(display_path(location.path), prepared.goal, prepared.before, prepared.added)
 
 
 def _record(
     cache: Cache,
-    loaded: LoadedFile,
+    entry: Entry | None,
     location: Location,
-    new_raw: bytes,
-    after: GoalsFile,
+    size: int,
+    digest: Any,
+    after: GoalsFile | None,
     added: list[Observation],
     lines: int,
+    static: bool | None,
 ) -> None:
-    """Extend the cache entry with the appended figures; a cache that cannot be written is no error."""
+    """Extend the cache entry with the appended figures; a cache that cannot be written is no error.
+
+    `size` and `digest` (a running SHA-256) are those of the bytes written; `after` is the whole file,
+    needed only when there is no entry to extend.
+    """
     from zibo_cli.store.cache import Identity
 
     try:
         info = os.stat(real_target(location.path))
     except OSError:
         return
-    if info.st_size != len(new_raw):
+    if info.st_size != size:
         return  # replaced in between by something that does not take the lock: read it afresh next time
-    identity = Identity.of(os.path.realpath(location.path), info, new_raw)
-    if loaded.cache_entry is not None:
-        cache.extend(loaded.cache_entry, identity, after, added, lines)
-    else:
-        cache.put(identity, after, lines)
+    identity = Identity.hashed(os.path.realpath(location.path), info, digest)
+    if entry is not None:
+        cache.extend(entry, identity, added, lines, static)
+    elif after is not None:
+        cache.put(identity, after, lines, static)

@@ -9,7 +9,7 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from zibo_cli.errors import ZiboError
@@ -99,8 +99,11 @@ def ensure_writable(path: Path) -> None:
         )
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace the file's content: temp file, fsync, same mode and owner, rename, fsync the folder."""
+def atomic_write(path: Path, data: bytes | Sequence[bytes]) -> None:
+    """Replace the file's content: temp file, fsync, same mode and owner, rename, fsync the folder.
+
+    `data` may come in pieces (an append writes the old 15 MB and the new text without joining them).
+    """
     target = real_target(path)
     try:
         info: os.stat_result | None = target.stat()
@@ -110,10 +113,11 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=TEMP_SUFFIX, dir=target.parent)
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            for piece in [data] if isinstance(data, bytes) else data:
+                view = memoryview(piece)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
             if info is not None:
                 os.fchmod(fd, stat.S_IMODE(info.st_mode))
                 if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):

@@ -10,14 +10,17 @@ Python version, the field layout of the model and a fingerprint of the modules t
 validation also depends on "today" (no figure may be dated in the future), so an entry whose latest
 figure is after today is not used either.
 
-Format: a magic line, a pickled header (key, sources, goals and the list of observation segments
-with their SHA-256), then the segments, each a pickle of the observations' fields column by column.
+Format: a magic line, a pickled header (the key, counts, and where each blob of the body is, with its
+SHA-256), then the body: one blob with the file's definitions (sources and goals), then blobs of
+observations, each holding one goal's figures column by column with their positions in the file.
+Keeping each goal's figures apart lets `zibo add` read only the goal it adds to (its confirmation shows
+that goal's latest figure, progress and status) instead of building every observation of the file.
 Pickle is safe here because only this user can write the folder: a cache folder or file owned by
-someone else, or writable by group or others, is not read. A damaged file (bad magic, a segment whose
+someone else, or writable by group or others, is not read. A damaged file (bad magic, a blob whose
 hash does not match, anything that fails to unpickle) is ignored and replaced.
 
-Since `zibo add` only appends, extending an entry writes a new header, copies the old segments'
-bytes and adds one small segment: no re-parse and no re-pickling of what was there.
+Since `zibo add` only appends, extending an entry writes a new header, copies the old body's bytes and
+adds one small blob: no re-parse and no re-pickling of what was there.
 
 Writes go to a temp file in the cache folder and are renamed into place; any failure to write the
 cache is swallowed: the cache may make a command faster, never make it fail.
@@ -27,22 +30,60 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import pickle
 import stat
 import sys
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TypeVar
 
 from zibo_cli import __version__
-from zibo_cli.core.model import GoalsFile, Observation
+from zibo_cli.core.model import Baseline, Goal, GoalsFile, Observation, Source, Target
 
-MAGIC = b"zibo-cache 1\n"
-MAX_SEGMENTS = 200  # past this, an extension re-writes the observations as one segment
+MAGIC = b"zibo-cache 2\n"
+FREEZE_FROM = 20_000  # observations: past this, what was built is moved out of the collector's sight
+# Past this many blobs beyond one per goal, an extension merges each goal's blobs back into one.
+MAX_EXTRA_BLOBS = 500
 _FIELDS = tuple(f.name for f in fields(Observation))
+_STORED = tuple(name for name in _FIELDS if name != "goal")  # a blob is one goal's: its id is the key
+_GOAL_FIELDS = tuple(f.name for f in fields(Goal) if f.name not in ("baseline", "targets"))
+_BASELINE_FIELDS = tuple(f.name for f in fields(Baseline))
+_TARGET_FIELDS = tuple(f.name for f in fields(Target))
+_SOURCE_FIELDS = tuple(f.name for f in fields(Source))
+
+T = TypeVar("T")
+
+
+OPENSSL_FROM = 1 << 20  # bytes
+
+
+def sha256_for(size: int) -> Callable[..., Any]:
+    """A SHA-256 constructor for hashing about `size` bytes in all (every one gives the same digests).
+
+    hashlib's comes from OpenSSL: 3.5 times faster on 15 MB, but loading it costs ~2.5 ms, more than
+    hashing the bundled file takes with the interpreter's own, which is used below a megabyte.
+    """
+    if size < OPENSSL_FROM:
+        try:
+            from _sha256 import sha256  # Python 3.11
+        except ImportError:
+            try:
+                from _sha2 import sha256  # Python 3.12 and later
+            except ImportError:
+                from hashlib import sha256
+        return sha256
+    from hashlib import sha256
+
+    return sha256
+
+
+class Damaged(Exception):
+    """The cache file does not hold what its header says: it is ignored and rewritten."""
 
 
 def cache_dir(env: Mapping[str, str]) -> Path:
@@ -72,66 +113,161 @@ class Identity:
 
     @classmethod
     def of(cls, real_path: str, info: os.stat_result, raw: bytes) -> Identity:
-        return cls(real_path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, hashlib.sha256(raw).hexdigest())
+        return cls.hashed(real_path, info, sha256_for(len(raw))(raw))
+
+    @classmethod
+    def hashed(cls, real_path: str, info: os.stat_result, digest: Any) -> Identity:
+        """From a running SHA-256 of the bytes (`add` extends the old file's instead of hashing 15 MB again)."""
+        return cls(real_path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, digest.hexdigest())
 
 
-@dataclass(slots=True)
-class Entry:
-    """A cache hit: the validated file, and what is needed to extend the entry after an append."""
+class _Stat:
+    """The parts of an os.stat_result that an identity records."""
 
-    goals_file: GoalsFile
-    identity: Identity
-    line_count: int
-    segments: list[tuple[int, str]]
-    segment_bytes: bytes
+    __slots__ = ("st_dev", "st_ino", "st_mtime_ns", "st_size")
 
-
-def _code_fingerprint() -> tuple[Any, ...]:
-    """Changes whenever the code that validates changes, even in an editable install without a version bump."""
-    package = Path(__file__).resolve().parents[1]
-    parts: list[Any] = [__version__, sys.version, _FIELDS]
-    for module in ("core/model.py", "core/schema.py", "core/line_index.py", "store/read.py", "store/cache.py"):
-        try:
-            info = os.stat(package / module)
-            parts.append((info.st_size, info.st_mtime_ns))
-        except OSError:
-            parts.append(None)
-    return tuple(parts)
+    def __init__(self, identity: Identity) -> None:
+        self.st_dev = identity.device
+        self.st_ino = identity.inode
+        self.st_size = identity.size
+        self.st_mtime_ns = identity.mtime_ns
 
 
-def _latest_date(observations: Sequence[Observation]) -> dt.date | None:
-    return max((o.date for o in observations), default=None)
+# -- building many frozen dataclass objects fast ----------------------------------------------------
+
+
+def _fast_build_possible(cls: type) -> bool:
+    """Slots set one by one are exactly what the generated __init__ sets, if there is nothing more to run."""
+    names = [f.name for f in fields(cls)]
+    return not hasattr(cls, "__post_init__") and all(
+        type(cls.__dict__.get(name)).__name__ == "member_descriptor" for name in names
+    )
+
+
+_FAST = {cls: _fast_build_possible(cls) for cls in (Observation, Goal, Baseline, Target, Source)}
+
+
+def build(cls: type[T], names: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[T]:
+    """Objects of a frozen, slotted dataclass from its fields column by column.
+
+    Equal to `[cls(*row) for row in zip(*columns)]` (every field is given), but the frozen
+    dataclass's __init__ sets each field through object.__setattr__ in Python: ~3 µs per
+    observation. Setting the slots column by column through their descriptors runs in C (~0.5 µs).
+    """
+    if len(names) != len(fields(cls)) or len(columns) != len(names):  # type: ignore[arg-type]
+        raise Damaged("wrong columns")
+    count = len(columns[0]) if columns else 0
+    if any(len(column) != count for column in columns):
+        raise Damaged("columns of different lengths")
+    if not _FAST.get(cls, False):
+        return [cls(**dict(zip(names, row, strict=True))) for row in zip(*columns, strict=True)]
+    objects = list(map(object.__new__, repeat(cls, count)))
+    for name, column in zip(names, columns, strict=True):
+        deque(map(cls.__dict__[name].__set__, objects, column), maxlen=0)
+    return objects
+
+
+def _columns(objects: Sequence[Any], names: Sequence[str]) -> list[list[Any]]:
+    return [_shared(list(map(attrgetter(name), objects))) for name in names]
 
 
 def _shared(column: list[Any]) -> list[Any]:
     """Equal values as one object: pickle then writes a back-reference, and loading shares them too.
 
-    Only where equal means identical: strings, dates, booleans, and date-times with the same offset
-    and zone name (equal instants with other offsets stay apart); never floats (0.0 == -0.0).
+    Only where equal means identical: strings, dates, and date-times with the same tzinfo (equal
+    instants with other offsets stay apart); never numbers (1 == 1.0, 0.0 == -0.0).
+    Booleans and None are shared already.
     """
-    seen: dict[Any, Any] = {}
-    shared = []
-    for value in column:
-        if isinstance(value, dt.datetime):
-            key: Any = (dt.datetime, value, value.utcoffset(), value.tzname(), value.fold)
-        elif value is None or isinstance(value, (str, bool, dt.date)):
-            key = (type(value), value)
-        else:
-            return column
-        shared.append(seen.setdefault(key, value))
-    return shared
+    kinds = set(map(type, column))
+    if kinds <= _SHAREABLE_BY_VALUE or kinds <= _SHAREABLE_BY_VALUE_TOO:
+        seen: dict[Any, Any] = {}
+        return list(map(seen.setdefault, column, column))
+    if kinds <= {dt.datetime, type(None)}:
+        # Equal instants with the same tzinfo object and fold have the same fields, offset and name.
+        by_key: dict[Any, Any] = {}
+        return [
+            value if value is None else by_key.setdefault((value, id(value.tzinfo), value.fold), value)
+            for value in column
+        ]
+    return column
 
 
-def _segment(observations: Sequence[Observation]) -> bytes:
-    columns = [_shared([getattr(o, name) for o in observations]) for name in _FIELDS]
-    return pickle.dumps(columns, protocol=pickle.HIGHEST_PROTOCOL)
+_SHAREABLE_BY_VALUE = {str, type(None)}
+_SHAREABLE_BY_VALUE_TOO = {dt.date, type(None)}
 
 
-def _observations(segment: bytes) -> list[Observation]:
-    columns = pickle.loads(segment)
-    if len(columns) != len(_FIELDS):
-        raise ValueError("segment has the wrong columns")
-    return list(map(Observation, *columns))
+# -- the definitions blob: sources and goals ------------------------------------------------------
+
+
+def _definitions_blob(goals_file: GoalsFile) -> bytes:
+    goals = list(goals_file.goals.values())
+    baselines = [goal.baseline for goal in goals if goal.baseline is not None]
+    targets = [target for goal in goals for target in goal.targets]
+    sources = list(goals_file.sources.values())
+    document = (
+        goals_file.schema,
+        goals_file.title,
+        list(goals_file.sources),
+        _columns(sources, _SOURCE_FIELDS),
+        list(goals_file.goals),
+        _columns(goals, _GOAL_FIELDS),
+        [goal.baseline is not None for goal in goals],
+        _columns(baselines, _BASELINE_FIELDS),
+        [len(goal.targets) for goal in goals],
+        _columns(targets, _TARGET_FIELDS),
+    )
+    return pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _definitions(blob: bytes) -> GoalsFile:
+    """The file without its observations (schema, title, sources, goals)."""
+    document = pickle.loads(blob)
+    schema, title, source_ids, source_columns, goal_ids, goal_columns = document[:6]
+    has_baseline, baseline_columns, target_counts, target_columns = document[6:]
+    sources = build(Source, _SOURCE_FIELDS, source_columns)
+    baselines = iter(build(Baseline, _BASELINE_FIELDS, baseline_columns))
+    targets = build(Target, _TARGET_FIELDS, target_columns)
+    if len(source_ids) != len(sources) or len(goal_ids) != len(has_baseline) or len(goal_ids) != len(target_counts):
+        raise Damaged("definitions do not add up")
+    start = 0
+    baseline_column, targets_column = [], []
+    for present, count in zip(has_baseline, target_counts, strict=True):
+        baseline_column.append(next(baselines) if present else None)
+        targets_column.append(tuple(targets[start : start + count]))
+        start += count
+    if start != len(targets) or next(baselines, None) is not None:
+        raise Damaged("definitions do not add up")
+    names = [*_GOAL_FIELDS, "baseline", "targets"]
+    goals = build(Goal, names, [*goal_columns, baseline_column, targets_column])
+    return GoalsFile(
+        schema=schema,
+        title=title,
+        sources=dict(zip(source_ids, sources, strict=True)),
+        goals=dict(zip(goal_ids, goals, strict=True)),
+        observations=[],
+    )
+
+
+# -- observation blobs: one goal's figures ----------------------------------------------------------
+
+Blob = tuple[str, int, int, bytes]  # goal id, offset in the body, length, SHA-256
+
+
+def _observation_blobs(observations: Sequence[Observation], first_position: int) -> list[tuple[str, bytes]]:
+    """Each goal's figures as (goal id, pickle of (positions, columns)), goals in order of first figure."""
+    by_goal: dict[str, list[int]] = {}
+    for index, observation in enumerate(observations):
+        by_goal.setdefault(observation.goal, []).append(index)
+    blobs = []
+    for goal_id, indexes in by_goal.items():
+        mine = [observations[index] for index in indexes]
+        positions = [first_position + index for index in indexes]
+        blobs.append((goal_id, _pickled(positions, _columns(mine, _STORED))))
+    return blobs
+
+
+def _pickled(positions: list[int], columns: list[list[Any]]) -> bytes:
+    return pickle.dumps((positions, columns), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class Cache:
@@ -139,7 +275,7 @@ class Cache:
         self.directory = directory
 
     def slot(self, real_path: str) -> Path:
-        name = hashlib.sha256(os.fsencode(real_path)).hexdigest()[:32]
+        name = sha256_for(0)(os.fsencode(real_path)).hexdigest()[:32]
         return self.directory / f"{name}.cache"
 
     # -- reading ------------------------------------------------------------------------------------
@@ -157,70 +293,123 @@ class Cache:
         return stat.S_ISREG(info.st_mode)
 
     def get(self, identity: Identity, today: dt.date | None) -> Entry | None:
-        """The validated file for exactly these bytes, or None; never raises."""
+        """The entry for exactly these bytes, or None; never raises. Observations are read on demand."""
+        entry = self.open(identity.real_path, _Stat(identity), today)
+        if entry is not None and entry.identity != identity:
+            entry.close()
+            return None
+        return entry
+
+    def open(self, real_path: str, info: os.stat_result | _Stat, today: dt.date | None) -> Entry | None:
+        """The entry for the file at this path as it stands (device, inode, size, mtime), or None; never raises.
+
+        Its bytes are NOT checked yet: the caller compares `entry.identity.sha256` with the SHA-256 of
+        the bytes it read before it trusts anything read from the entry.
+        """
         try:
-            return self._get(identity, today)
+            return self._open(real_path, info, today)
         except Exception:
             return None
 
-    def _get(self, identity: Identity, today: dt.date | None) -> Entry | None:
-        path = self.slot(identity.real_path)
-        with open(path, "rb") as handle:
+    def _open(self, real_path: str, info: os.stat_result | _Stat, today: dt.date | None) -> Entry | None:
+        path = self.slot(real_path)
+        handle = open(path, "rb")  # noqa: SIM115 - kept open: figures are read from it when asked for
+        try:
             if not self._trusted(path, os.fstat(handle.fileno())) or handle.read(len(MAGIC)) != MAGIC:
+                handle.close()
                 return None
             header = pickle.load(handle)
-            if header["key"] != (_code_fingerprint(), identity):
-                return None
+            fingerprint, identity = header["key"]
             latest = header["latest"]
-            if today is not None and latest is not None and latest > today:
-                return None  # a figure dated after today: a full validation must report it
-            rest = handle.read()
-        observations: list[Observation] = []
-        offset = 0
-        for length, digest in header["segments"]:
-            segment = rest[offset : offset + length]
-            if len(segment) != length or hashlib.sha256(segment).hexdigest() != digest:
+            if (
+                fingerprint != _code_fingerprint()
+                or not isinstance(identity, Identity)
+                or (identity.real_path, identity.device, identity.inode, identity.size, identity.mtime_ns)
+                != (real_path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+                or (today is not None and latest is not None and latest > today)  # a full validation must report it
+            ):
+                handle.close()
                 return None
-            observations.extend(_observations(segment))
-            offset += length
-        if offset != len(rest) or len(observations) != header["count"]:
-            return None
-        schema, title, sources, goals = header["head"]
-        goals_file = GoalsFile(schema=schema, title=title, sources=sources, goals=goals, observations=observations)
-        return Entry(goals_file, identity, header["line_count"], list(header["segments"]), rest)
+            body = _Body(handle, handle.tell(), header["body"])
+            length, digest = header["definitions"]
+            if os.fstat(handle.fileno()).st_size != body.start + body.length:
+                handle.close()
+                return None
+            entry = Entry(
+                identity=identity,  # as the header says: the caller checks its SHA-256
+                definitions=_definitions(body.read(0, length, digest)),
+                count=header["count"],
+                latest=latest,
+                line_count=header["line_count"],
+                static_observations=header["static"],
+                blobs=list(header["blobs"]),
+                body=body,
+                definitions_length=length,
+                definitions_digest=digest,
+            )
+        except BaseException:
+            handle.close()
+            raise
+        return entry
 
     # -- writing ------------------------------------------------------------------------------------
 
-    def put(self, identity: Identity, goals_file: GoalsFile, line_count: int) -> None:
+    def put(self, identity: Identity, goals_file: GoalsFile, line_count: int, static: bool | None = None) -> None:
         """Store a freshly validated file; never raises."""
-        with contextlib.suppress(Exception):
-            segment = _segment(goals_file.observations)
-            segments = [(len(segment), hashlib.sha256(segment).hexdigest())]
-            self._write(identity, goals_file, line_count, segments, [segment])
+        from zibo_cli.store.read import collector_paused
+
+        with contextlib.suppress(Exception), collector_paused():
+            definitions = _definitions_blob(goals_file)
+            observations = _observation_blobs(goals_file.observations, 0)
+            sha256 = sha256_for(len(definitions) + sum(len(blob) for _, blob in observations))
+            pieces = [definitions]
+            blobs: list[Blob] = []
+            offset = len(definitions)
+            for goal_id, blob in observations:
+                blobs.append((goal_id, offset, len(blob), sha256(blob).digest()))
+                pieces.append(blob)
+                offset += len(blob)
+            header = {
+                "definitions": (len(definitions), sha256(definitions).digest()),
+                "count": len(goals_file.observations),
+                "latest": max((o.date for o in goals_file.observations), default=None),
+                "line_count": line_count,
+                "static": static,
+                "blobs": blobs,
+            }
+            self._write(identity, header, pieces)
 
     def extend(
-        self, entry: Entry, identity: Identity, after: GoalsFile, added: Sequence[Observation], lines: int
+        self, entry: Entry, identity: Identity, added: Sequence[Observation], lines: int, static: bool | None
     ) -> None:
-        """Record an append: the old segments' bytes are copied, the new figures form one more segment."""
+        """Record an append: the old body's bytes are copied, the new figures are added as small blobs."""
         with contextlib.suppress(Exception):
-            if len(entry.segments) >= MAX_SEGMENTS:
-                self.put(identity, after, lines)
-                return
-            segment = _segment(added)
-            segments = [*entry.segments, (len(segment), hashlib.sha256(segment).hexdigest())]
-            self._write(identity, after, lines, segments, [entry.segment_bytes, segment])
+            blobs = list(entry.blobs)
+            pieces: list[bytes | _Body] = [entry.body]
+            offset = entry.body.length
+            for goal_id, blob in _observation_blobs(added, entry.count):
+                blobs.append((goal_id, offset, len(blob), entry.body.sha256(blob).digest()))
+                pieces.append(blob)
+                offset += len(blob)
+            dates = [o.date for o in added]
+            if entry.latest is not None:
+                dates.append(entry.latest)
+            header = {
+                "definitions": (entry.definitions_length, entry.definitions_digest),
+                "count": entry.count + len(added),
+                "latest": max(dates, default=None),
+                "line_count": lines,
+                "static": static,
+                "blobs": blobs,
+            }
+            if len(blobs) > len(entry.definitions.goals) + MAX_EXTRA_BLOBS:
+                body = entry.body.whole() + b"".join(piece for piece in pieces[1:] if isinstance(piece, bytes))
+                header["blobs"], pieces = _compacted(body, entry.definitions_length, blobs)
+            self._write(identity, header, pieces)
 
-    def _write(
-        self, identity: Identity, goals_file: GoalsFile, lines: int, segments: list[tuple[int, str]], blobs: list[bytes]
-    ) -> None:
-        header = {
-            "key": (_code_fingerprint(), identity),
-            "latest": _latest_date(goals_file.observations),
-            "line_count": lines,
-            "count": len(goals_file.observations),
-            "segments": segments,
-            "head": (goals_file.schema, goals_file.title, goals_file.sources, goals_file.goals),
-        }
+    def _write(self, identity: Identity, header: dict[str, Any], pieces: Sequence[bytes | _Body]) -> None:
+        lengths = [piece.length if isinstance(piece, _Body) else len(piece) for piece in pieces]
+        header = {**header, "key": (_code_fingerprint(), identity), "body": sum(lengths)}
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         folder = os.stat(self.directory)
         if folder.st_uid != os.geteuid() or folder.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
@@ -230,13 +419,211 @@ class Cache:
         target = self.slot(identity.real_path)
         fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC)
-                pickle.dump(header, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                for blob in blobs:
-                    handle.write(blob)
+            try:
+                _write_all(fd, MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL))
+                for piece in pieces:
+                    if isinstance(piece, _Body):
+                        piece.copy_to(fd)
+                    else:
+                        _write_all(fd, piece)
+            finally:
+                os.close(fd)
             os.replace(temp, target)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
+
+
+def _compacted(body: bytes, definitions_length: int, blobs: Sequence[Blob]) -> tuple[list[Blob], list[bytes | _Body]]:
+    """The same body with each goal's blobs merged into one (columns concatenated, no objects built)."""
+    merged: dict[str, tuple[list[int], list[list[Any]]]] = {}
+    sha256 = sha256_for(len(body))
+    unpickled = _unpickled(_sliced(body, sha256), blobs)
+    for goal_id, (positions, columns) in zip((blob[0] for blob in blobs), unpickled, strict=True):
+        if goal_id not in merged:
+            merged[goal_id] = ([], [[] for _ in _STORED])
+        merged[goal_id][0].extend(positions)
+        for into, column in zip(merged[goal_id][1], columns, strict=True):
+            into.extend(column)
+    pieces: list[bytes | _Body] = [body[:definitions_length]]
+    result: list[Blob] = []
+    offset = definitions_length
+    for goal_id, (positions, columns) in merged.items():
+        blob = _pickled(positions, [_shared(column) for column in columns])
+        result.append((goal_id, offset, len(blob), sha256(blob).digest()))
+        pieces.append(blob)
+        offset += len(blob)
+    return result, pieces
+
+
+Reader = Callable[[int, int, bytes], bytes]  # (offset, length, SHA-256) -> the checked bytes
+
+
+def _sliced(body: bytes, sha256: Callable[..., Any]) -> Reader:
+    def read(offset: int, length: int, digest: bytes) -> bytes:
+        return _checked(body[offset : offset + length], length, digest, sha256)
+
+    return read
+
+
+def _checked(blob: bytes, length: int, digest: bytes, sha256: Callable[..., Any]) -> bytes:
+    if len(blob) != length or sha256(blob).digest() != digest:
+        raise Damaged("a blob does not match its hash")
+    return blob
+
+
+def _unpickled(read: Reader, blobs: Iterable[Blob]) -> Iterable[tuple[list[int], list[list[Any]]]]:
+    for _, offset, length, digest in blobs:
+        positions, columns = pickle.loads(read(offset, length, digest))
+        if len(columns) != len(_STORED) or any(len(column) != len(positions) for column in columns):
+            raise Damaged("a blob has the wrong shape")
+        yield positions, columns
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+class _Body:
+    """The body of a cache file, read from the open file only where needed.
+
+    `add` reads the definitions and one goal's blobs, and copies the rest into the extended entry
+    in the kernel (copy_file_range) without reading it: the descriptor stays open, so the bytes
+    copied are those of the file whose header was checked.
+    """
+
+    def __init__(self, handle: BinaryIO, start: int, length: int) -> None:
+        self.handle = handle
+        self.start = start
+        self.length = length
+        self.sha256 = sha256_for(length)
+        self._whole: bytes | None = None
+
+    def read(self, offset: int, length: int, digest: bytes) -> bytes:
+        if self._whole is not None:
+            return _checked(self._whole[offset : offset + length], length, digest, self.sha256)
+        return _checked(os.pread(self.handle.fileno(), length, self.start + offset), length, digest, self.sha256)
+
+    def whole(self) -> bytes:
+        if self._whole is None:
+            data = os.pread(self.handle.fileno(), self.length, self.start)
+            if len(data) != self.length:
+                raise Damaged("the body is shorter than its header says")
+            self._whole = data
+        return self._whole
+
+    def copy_to(self, fd: int) -> None:
+        if self._whole is not None:
+            _write_all(fd, self._whole)
+            return
+        source, offset, left = self.handle.fileno(), self.start, self.length
+        try:
+            while left:
+                copied = os.copy_file_range(source, fd, left, offset)
+                if copied <= 0:
+                    break
+                offset += copied
+                left -= copied
+        except (AttributeError, OSError):  # no copy_file_range here (not Linux, another file system)
+            pass
+        while left:
+            chunk = os.pread(source, min(left, 1 << 20), offset)
+            if not chunk:
+                raise Damaged("the body is shorter than its header says")
+            _write_all(fd, chunk)
+            offset += len(chunk)
+            left -= len(chunk)
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+@dataclass(slots=True)
+class Entry:
+    """A cache hit: the file's definitions at once, its observations when asked (all, or one goal's)."""
+
+    identity: Identity
+    definitions: GoalsFile  # schema, title, sources and goals; `observations` is empty, see below
+    count: int
+    latest: dt.date | None
+    line_count: int
+    static_observations: bool | None  # whether the file may define a static `observations = [...]`
+    blobs: list[Blob]
+    body: _Body  # as stored: the definitions blob, then the observation blobs
+    definitions_length: int
+    definitions_digest: bytes
+
+    def close(self) -> None:
+        """Close the cache file; what was read stays usable (and `goals_file` reads all of it)."""
+        self.body.close()
+
+    def observations_for(self, goal_id: str) -> list[Observation]:
+        """One goal's figures in file order, reading only that goal's blobs. Raises Damaged."""
+        mine = [blob for blob in self.blobs if blob[0] == goal_id]
+        positions: list[int] = []
+        columns: list[list[Any]] = [[] for _ in _STORED]
+        for blob_positions, blob_columns in _unpickled(self.body.read, mine):
+            positions += blob_positions
+            for into, column in zip(columns, blob_columns, strict=True):
+                into += column
+        if positions != sorted(positions):
+            raise Damaged("positions out of order")
+        return build(Observation, _FIELDS, [[goal_id] * len(positions), *columns])
+
+    def goals_file(self) -> GoalsFile:
+        """The whole validated file, every observation in file order. Raises Damaged."""
+        from zibo_cli.store.read import collector_paused
+
+        with collector_paused(freeze=self.count >= FREEZE_FROM):
+            return self._goals_file()
+
+    def _goals_file(self) -> GoalsFile:
+        goal_column: list[str] = []
+        positions: list[int] = []
+        columns: list[list[Any]] = [[] for _ in _STORED]
+        self.body.whole()
+        unpickled = _unpickled(self.body.read, self.blobs)
+        for (goal_id, *_), (blob_positions, blob_columns) in zip(self.blobs, unpickled, strict=True):
+            goal_column += repeat(goal_id, len(blob_positions))
+            positions += blob_positions
+            for into, column in zip(columns, blob_columns, strict=True):
+                into += column
+        if len(positions) != self.count:
+            raise Damaged("wrong number of observations")
+        built = build(Observation, _FIELDS, [goal_column, *columns])
+        observations: list[Any] = [None] * self.count
+        for position, observation in zip(positions, built, strict=True):
+            if position < 0 or observations[position] is not None:
+                raise Damaged("positions overlap")
+            observations[position] = observation
+        definitions = self.definitions
+        return GoalsFile(
+            schema=definitions.schema,
+            title=definitions.title,
+            sources=definitions.sources,
+            goals=definitions.goals,
+            observations=observations,
+        )
+
+
+def _code_fingerprint() -> tuple[Any, ...]:
+    """Changes whenever the code that validates changes, even in an editable install without a version bump."""
+    package = Path(__file__).resolve().parents[1]
+    parts: list[Any] = [__version__, sys.version, _FIELDS]
+    for module in (
+        "core/model.py",
+        "core/schema.py",
+        "core/line_index.py",
+        "store/read.py",
+        "store/cache.py",
+        "store/append.py",
+    ):
+        try:
+            info = os.stat(package / module)
+            parts.append((info.st_size, info.st_mtime_ns))
+        except OSError:
+            parts.append(None)
+    return tuple(parts)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from zibo_cli.cli.common import FileOption, GoalArgument, cache_of, fail, handles_errors, location_for, state_of
 from zibo_cli.i18n import tr
+
+if TYPE_CHECKING:
+    from zibo_cli.store.read import FileHead
 
 
 @handles_errors
@@ -37,45 +40,52 @@ def add(
     Append a figure to the goals file and say what changed (latest value, progress, status). The file
     is only appended to, never rewritten: comments and layout stay as you wrote them.
     """
-    from zibo_cli.cli.goal_lookup import resolve_goal
-    from zibo_cli.core.dates import NATURAL_FORMS_HELP, DateError, ParsedDate, parse_date
-    from zibo_cli.core.values import ValueParseError, parse_value
-    from zibo_cli.render.add_view import confirmation
-    from zibo_cli.store.append import append_observations, check_appendable
-    from zibo_cli.store.read import load
+    from zibo_cli.store.append import append_figure
 
     state = state_of(ctx)
     env = state.env
     location = location_for(state, file)
-    check_appendable(location)  # say "read-only" before any complaint about the value typed
-    cache = cache_of(state)
-    loaded = load(location, env.today(), cache)
-    target_goal = resolve_goal(goal, loaded.goals_file)
-    try:
-        parsed = parse_value(value, target_goal.unit)
-    except ValueParseError as error:
-        raise fail(
-            str(error), tr("Give the value in {unit}, the unit of '{id}'.", unit=target_goal.unit, id=target_goal.id)
-        ) from None
-    try:
-        # An empty --date is refused (parse_date says so) rather than read as today.
-        when = parse_date(date, env.today(), year) if date is not None else ParsedDate(env.today(), "day")
-    except DateError as error:
-        raise fail(f"--date: {error}.", tr("Accepted forms: {forms}.", forms=NATURAL_FORMS_HELP)) from None
-    table: dict[str, Any] = {
-        "goal": target_goal.id,
-        "date": when.date,
-        "value": _plain_number(parsed.value),
-        "precision": None if when.precision == "day" else when.precision,
-        "period": when.period,
-        "qualifier": parsed.qualifier,
-        "source": source,
-        "quote": quote,
-        "note": note,
-        "recorded": env.now(),
-    }
-    result = append_observations(location, [table], env.today(), cache, loaded)
-    env.stdout.write(confirmation(result, target_goal.id, parsed.conversion, env.today()) + "\n")
+    conversions: list[str | None] = []
+
+    def entry_for(head: FileHead) -> dict[str, Any]:
+        """The new table, from the file as it is under the lock (any error here: nothing is written)."""
+        # Imported here: with a cache, this runs while the file is being hashed (see append_figure).
+        from zibo_cli.cli.goal_lookup import resolve_goal
+        from zibo_cli.core.dates import NATURAL_FORMS_HELP, DateError, ParsedDate, parse_date
+        from zibo_cli.core.values import ValueParseError, parse_value
+
+        target_goal = resolve_goal(goal, head.definitions)
+        try:
+            parsed = parse_value(value, target_goal.unit)
+        except ValueParseError as error:
+            raise fail(
+                str(error),
+                tr("Give the value in {unit}, the unit of '{id}'.", unit=target_goal.unit, id=target_goal.id),
+            ) from None
+        try:
+            # An empty --date is refused (parse_date says so) rather than read as today.
+            when = parse_date(date, env.today(), year) if date is not None else ParsedDate(env.today(), "day")
+        except DateError as error:
+            raise fail(f"--date: {error}.", tr("Accepted forms: {forms}.", forms=NATURAL_FORMS_HELP)) from None
+        conversions.append(parsed.conversion)
+        return {
+            "goal": target_goal.id,
+            "date": when.date,
+            "value": _plain_number(parsed.value),
+            "precision": None if when.precision == "day" else when.precision,
+            "period": when.period,
+            "qualifier": parsed.qualifier,
+            "source": source,
+            "quote": quote,
+            "note": note,
+            "recorded": env.now(),
+        }
+
+    # check_appendable runs first inside: "read-only" is said before any complaint about the value typed.
+    result = append_figure(location, env.today(), cache_of(state), entry_for)
+    from zibo_cli.render.add_view import confirmation
+
+    env.stdout.write(confirmation(result, conversions[-1], env.today()) + "\n")
 
 
 def _plain_number(value: float) -> int | float:

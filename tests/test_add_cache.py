@@ -1,0 +1,257 @@
+"""`zibo add` with a warm cache reads only what it needs, and gives exactly what it gives without one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import BUNDLED, REPO, SAMPLE, run
+from zibo_cli.store import cache as cache_module
+from zibo_cli.store.cache import Cache, cache_for
+from zibo_cli.store.locate import Location
+from zibo_cli.store.read import analyse, count_lines, load, load_head
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import datasets
+
+TODAY = dt.date(2026, 11, 27)
+CACHE_ON = {"ZIBO_NO_CACHE": ""}
+
+# Each add: goal, value, --date, and more options; together they cover a superseded figure, a
+# converted value, a note with a line separator, a quote, a source id and a negative figure.
+ADDS = [
+    ("gdp", "4500", "2025-03", ["--note", "多行\u2028说明"]),
+    ("gdp", "5000亿元", "2025-12-31", ["--source", "淄博日报 2026-01-20"]),
+    ("gdp", "5001", "2025-12-31", ["--quote", "全年 5001 亿元"]),
+    ("robots", "约90", "2025", []),
+    ("share", "-2.5", "2025-06-30", ["--note", 'a "quoted" note']),
+    ("water", "88", "2025-Q2", []),
+]
+
+
+def cache() -> Cache:
+    found = cache_for({"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"], "HOME": os.environ["HOME"]})
+    assert found is not None
+    return found
+
+
+def cache_files() -> list[Path]:
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "zibo"
+    return sorted(folder.glob("*.cache")) if folder.exists() else []
+
+
+def fresh(path: Path) -> object:
+    _, goals_file, problems = analyse(path.read_bytes(), TODAY)
+    assert not problems
+    return goals_file
+
+
+BUNDLED_IDS = {"robots": "robot-industry", "share": "four-strong-share", "water": "water-quality-index"}
+
+
+def add_all(path: Path, env: dict[str, str], lang: str = "en", ids: dict[str, str] | None = None) -> list[str]:
+    os.chdir(path.parent)  # the confirmation names the file as given: the same name in both folders
+    outputs = []
+    for goal, value, date, more in ADDS:
+        goal_id = (ids or {}).get(goal, goal)
+        result = run("--lang", lang, "-f", path.name, "add", goal_id, value, "--date", date, *more, env=env)
+        assert result.exit_code == 0, result.stderr
+        outputs.append(result.stdout)
+    return outputs
+
+
+def twin_files(world: Path, content: bytes) -> tuple[Path, Path]:
+    plain, cached = world / "plain" / "goals.toml", world / "cached" / "goals.toml"
+    for path in (plain, cached):
+        path.parent.mkdir()
+        path.write_bytes(content)
+    return plain, cached
+
+
+def add_in(path: Path, *args: str, env: dict[str, str] | None = None) -> object:
+    os.chdir(path.parent)
+    return run("-f", path.name, "add", *args, env=env)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["sample", "crlf, no final newline", "bundled", "zh"],
+)
+def test_add_with_a_warm_cache_writes_and_says_exactly_what_it_does_without(
+    world: Path, variant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = BUNDLED.read_bytes() if variant == "bundled" else SAMPLE.read_bytes()
+    if variant.startswith("crlf"):
+        content = content.replace(b"\n", b"\r\n").rstrip(b"\r\n")
+    plain, cached = twin_files(world, content)
+    lang = "zh" if variant == "zh" else "en"
+    assert run("-f", str(cached), "status", env=CACHE_ON).exit_code == 0  # warm the cache
+    assert cache_files()
+    ids = BUNDLED_IDS if variant == "bundled" else None
+    without = add_all(plain, {}, lang, ids)
+    full_loads: list[object] = []
+    real_goals_file = cache_module.Entry.goals_file
+    monkeypatch.setattr(cache_module.Entry, "goals_file", lambda self: full_loads.append(self) or real_goals_file(self))
+    with_cache = add_all(cached, CACHE_ON, lang, ids)
+    assert not full_loads, "each add should have read only its goal's figures from the cache"
+    monkeypatch.setattr(cache_module.Entry, "goals_file", real_goals_file)
+    assert with_cache == without
+    assert cached.read_bytes() == plain.read_bytes()
+    loaded = load(Location(cached, "--file"), TODAY, cache())
+    assert loaded.cache_entry is not None, "each add should have extended the cache entry"
+    assert loaded.goals_file == fresh(plain)
+
+
+def test_a_warm_add_builds_no_observation_but_its_goals(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The point of the per-goal blobs: the whole file's figures are never built by `add`."""
+    assert run("status", env=CACHE_ON).exit_code == 0
+
+    def refuse(self: object) -> None:
+        raise AssertionError("add built every observation")
+
+    monkeypatch.setattr(cache_module.Entry, "goals_file", refuse)
+    built: list[int] = []
+    real_build = cache_module.build
+
+    def counting(cls: type, names: object, columns: list[list[object]]) -> list[object]:
+        if cls is cache_module.Observation:
+            built.append(len(columns[0]))
+        return real_build(cls, names, columns)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache_module, "build", counting)
+    result = run("add", "gdp", "4700", "--date", "2025-06", env=CACHE_ON)
+    assert result.exit_code == 0, result.stderr
+    assert "488.41 bn yuan (2024)" in result.stdout  # the goal's figures were read: its latest one is shown
+    gdp_figures = sum(1 for o in fresh(sample).observations if o.goal == "gdp")  # type: ignore[attr-defined]
+    assert built == [gdp_figures - 1]  # that goal's figures before the add, nothing more
+
+
+def test_an_edit_keeping_size_and_mtime_is_seen_by_add(world: Path) -> None:
+    plain, cached = twin_files(world, SAMPLE.read_bytes())
+    assert run("-f", str(cached), "status", env=CACHE_ON).exit_code == 0
+    for path in (plain, cached):
+        info = path.stat()
+        edited = path.read_bytes().replace(b"value = 4884.1", b"value = 4884.9")
+        assert len(edited) == info.st_size
+        with open(path, "r+b") as handle:
+            handle.write(edited)
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    without = add_in(plain, "gdp", "4950", "--date", "2025-06")
+    with_cache = add_in(cached, "gdp", "4950", "--date", "2025-06", env=CACHE_ON)
+    assert "488.49 bn yuan" in without.stdout  # type: ignore[attr-defined]
+    assert with_cache.stdout == without.stdout
+    assert cached.read_bytes() == plain.read_bytes()
+
+
+def test_a_foreign_or_damaged_cache_is_not_used_by_add(world: Path) -> None:
+    plain, cached = twin_files(world, SAMPLE.read_bytes())
+    other = world / "other.toml"
+    shutil.copyfile(BUNDLED, other)
+    assert run("-f", str(cached), "status", env=CACHE_ON).exit_code == 0
+    assert run("-f", str(other), "status", env=CACHE_ON).exit_code == 0
+    mine, theirs = (cache().slot(os.path.realpath(path)) for path in (cached, other))
+    good = mine.read_bytes()
+    cases = [
+        ("another file's entry", theirs.read_bytes(), 0o600),
+        ("writable by others", good, 0o666),
+        ("a flipped byte", good[:-1] + bytes([good[-1] ^ 1]), 0o600),
+        ("truncated", good[: len(good) // 2], 0o600),
+    ]
+    for number, (what, content, mode) in enumerate(cases):
+        mine.write_bytes(content)
+        mine.chmod(mode)
+        date = f"2025-0{number + 1}"
+        without = add_in(plain, "gdp", str(4600 + number), "--date", date)
+        with_cache = add_in(cached, "gdp", str(4600 + number), "--date", date, env=CACHE_ON)
+        assert with_cache.exit_code == without.exit_code == 0, (what, with_cache.stderr)
+        assert with_cache.stdout == without.stdout, what
+        assert cached.read_bytes() == plain.read_bytes(), what
+    mine.chmod(0o600)
+    assert load(Location(cached, "--file"), TODAY, cache()).goals_file == fresh(plain)
+
+
+def test_a_refused_add_with_a_warm_cache_writes_nothing(sample: Path) -> None:
+    assert run("status", env=CACHE_ON).exit_code == 0
+    before = sample.read_bytes()
+    for args in (["gdp", "4700", "--date", "2099-01-01"], ["gdp", "many"], ["nope", "1"], ["gdp", "1", "-d", ""]):
+        plain = run("add", *args)
+        warm = run("add", *args, env=CACHE_ON)
+        assert warm.exit_code == plain.exit_code != 0, args
+        assert warm.stderr == plain.stderr
+        assert sample.read_bytes() == before
+
+
+def test_entry_reads_each_goal_as_a_parse_gives_it_also_after_compaction(
+    world: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = world / "goals.toml"
+    path.write_text(datasets.goals_toml(12, 5), encoding="utf-8")
+    monkeypatch.setattr(cache_module, "MAX_EXTRA_BLOBS", 3)  # compact after a few adds
+    assert run("-f", str(path), "status", env=CACHE_ON).exit_code == 0
+    goal_ids = list(fresh(path).goals)  # type: ignore[attr-defined]
+    # Interleave goals, so positions in the file are not grouped by goal.
+    for number in range(8):
+        goal_id = goal_ids[(number * 5) % len(goal_ids)]
+        result = run("-f", str(path), "add", goal_id, str(100 + number), "--date", "2026-10-31", env=CACHE_ON)
+        assert result.exit_code == 0, result.stderr
+        head = load_head(Location(path, "--file"), TODAY, cache())
+        assert head.entry is not None
+        expected = fresh(path)
+        for goal_id in goal_ids:
+            assert head.observations_for(goal_id) == expected.observations_for(goal_id)  # type: ignore[attr-defined]
+        assert head.entry.goals_file() == expected
+    assert len(head.entry.blobs) <= len(goal_ids) + 3
+
+
+def test_a_goal_renamed_keeping_size_and_mtime_is_seen_by_add(sample: Path) -> None:
+    """The entry is prepared from the cache while the file is hashed: a stale one must not decide anything."""
+    assert run("status", env=CACHE_ON).exit_code == 0
+    info = sample.stat()
+    edited = sample.read_bytes().replace(b"[goals.robots]", b"[goals.robotz]")
+    assert len(edited) == info.st_size
+    with open(sample, "r+b") as handle:
+        handle.write(edited)
+    os.utime(sample, ns=(info.st_atime_ns, info.st_mtime_ns))
+    gone = run("add", "robots", "3", "--date", "2025", env=CACHE_ON)
+    assert gone.exit_code == 2
+    assert "no goal 'robots'" in gone.stderr
+    assert sample.read_bytes() == edited
+    added = run("add", "robotz", "3", "--date", "2025", env=CACHE_ON)
+    assert added.exit_code == 0, added.stderr
+    assert "(robotz)" in added.stdout
+    assert load(Location(sample, "--file"), TODAY, cache()).goals_file == fresh(sample)
+
+
+BREAKING = ["a", "é", "淄", " ", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@given(st.lists(st.sampled_from([*BREAKING, "\r\n"])).map("".join))
+def test_count_lines_counts_as_splitlines_does(text: str) -> None:
+    assert count_lines(text.encode("utf-8")) == len(text.splitlines())
+
+
+def test_shared_values_are_only_ever_identical_ones() -> None:
+    """The cache stores equal values once; never where equal values differ (offsets, 1 and 1.0, -0.0)."""
+    east = dt.timezone(dt.timedelta(hours=8))
+    a = dt.datetime(2025, 1, 1, 8, tzinfo=east)
+    b = dt.datetime(2025, 1, 1, 0, tzinfo=dt.UTC)
+    assert a == b
+    same = dt.datetime(2025, 1, 1, 8, tzinfo=east)
+    shared = cache_module._shared([a, b, same, None])
+    assert shared[0] is shared[2]
+    assert shared[1] is b
+    assert shared[1].utcoffset() == dt.timedelta(0)
+    assert shared[3] is None
+    words = cache_module._shared(["".join(["g", "dp"]), "gdp", None])
+    assert words[0] is words[1]
+    for numbers in ([1, 1.0, True], [0.0, -0.0]):
+        assert cache_module._shared(numbers) is numbers
+    days = cache_module._shared([dt.date(2025, 1, 1), dt.date(2025, 1, 1)])
+    assert days[0] is days[1]
