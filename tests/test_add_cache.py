@@ -255,3 +255,22 @@ def test_shared_values_are_only_ever_identical_ones() -> None:
         assert cache_module._shared(numbers) is numbers
     days = cache_module._shared([dt.date(2025, 1, 1), dt.date(2025, 1, 1)])
     assert days[0] is days[1]
+
+
+def test_a_static_observations_array_is_refused_with_a_warm_cache(world: Path) -> None:
+    path = world / "goals.toml"
+    path.write_text(
+        'schema = 1\nobservations = [{ goal = "g", date = 2024-12-31, value = 1 }]\n\n'
+        '[goals.g]\nname = "G"\nunit = "个"\n',
+        encoding="utf-8",
+    )
+    before = path.read_bytes()
+    assert run("status", "--all", env=CACHE_ON).exit_code == 0
+    head = load_head(Location(path, "--file"), TODAY, cache())
+    assert head.entry is not None
+    assert head.entry.static_observations is True
+    head.entry.close()
+    result = run("add", "g", "2", "--date", "2025", env=CACHE_ON)
+    assert result.exit_code == 2
+    assert "inline" in result.stderr
+    assert path.read_bytes() == before
