@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import BUNDLED, REPO, SAMPLE, run
+from zibo_cli.store import atomic
 from zibo_cli.store import cache as cache_module
 from zibo_cli.store.cache import Cache, cache_for
 from zibo_cli.store.locate import Location
@@ -255,3 +258,54 @@ def test_shared_values_are_only_ever_identical_ones() -> None:
         assert cache_module._shared(numbers) is numbers
     days = cache_module._shared([dt.date(2025, 1, 1), dt.date(2025, 1, 1)])
     assert days[0] is days[1]
+
+
+def test_a_static_observations_array_is_refused_with_a_warm_cache(world: Path) -> None:
+    path = world / "goals.toml"
+    path.write_text(
+        'schema = 1\nobservations = [{ goal = "g", date = 2024-12-31, value = 1 }]\n\n'
+        '[goals.g]\nname = "G"\nunit = "个"\n',
+        encoding="utf-8",
+    )
+    before = path.read_bytes()
+    assert run("status", "--all", env=CACHE_ON).exit_code == 0
+    head = load_head(Location(path, "--file"), TODAY, cache())
+    assert head.entry is not None
+    assert head.entry.static_observations is True
+    head.entry.close()
+    result = run("add", "g", "2", "--date", "2025", env=CACHE_ON)
+    assert result.exit_code == 2
+    assert "inline" in result.stderr
+    assert path.read_bytes() == before
+
+
+def _failing(name: str, code: int) -> Callable[..., object]:
+    real = getattr(atomic.os, name)
+
+    def fail(*args: object, **kwargs: object) -> object:
+        raise OSError(code, os.strerror(code))
+
+    assert callable(real)
+    return fail
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "reason"),
+    [("fsync", errno.EIO, "input/output error"), ("replace", errno.EACCES, "permission denied")],
+)
+def test_a_failed_write_with_a_warm_cache_says_so_and_leaves_all_as_it_was(
+    sample: Path, monkeypatch: pytest.MonkeyPatch, name: str, code: int, reason: str
+) -> None:
+    """The quick path writes as any other: its failures read the same, nothing is left behind."""
+    assert run("status", env=CACHE_ON).exit_code == 0
+    before = sample.read_bytes()
+    listing = sorted(os.listdir(sample.parent))
+    entry_before = cache_files()[0].read_bytes()
+    monkeypatch.setattr(atomic.os, name, _failing(name, code))
+    result = run("add", "gdp", "5000", "--date", "2025", env=CACHE_ON)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"zibo: could not write goals.toml: {reason}. The file was not changed.\n")
+    assert sample.read_bytes() == before
+    assert sorted(os.listdir(sample.parent)) == listing, "the temp file was left behind"
+    assert cache_files()[0].read_bytes() == entry_before

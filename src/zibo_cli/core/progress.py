@@ -191,8 +191,9 @@ def _trajectory(
         ratio = _safe_ratio(cagr_actual, cagr_required)
         projected = x * _compound(1 + cagr_actual, years_left)
         projected_date = None
-        if cagr_actual > -1 and cagr_actual != 0:
-            projected_date = _date_after(latest.date, math.log(goal_value / x) / math.log(1 + cagr_actual))
+        growth = 1 + cagr_actual
+        if growth > 0 and growth != 1 and goal_value / x > 0:
+            projected_date = _date_after(latest.date, math.log(goal_value / x) / math.log(growth))
     else:
         slope = (x - x0) / elapsed
         elapsed_share = elapsed / span

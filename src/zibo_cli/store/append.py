@@ -18,7 +18,17 @@ from zibo_cli.errors import ZiboError
 from zibo_cli.i18n import tr
 from zibo_cli.store.atomic import atomic_write, ensure_writable, real_target, write_lock
 from zibo_cli.store.locate import Location, display_path
-from zibo_cli.store.read import BOM, FileHead, LoadedFile, analyse, count_lines, load, load_head, read_bytes
+from zibo_cli.store.read import (
+    BOM,
+    FileHead,
+    LoadedFile,
+    analyse,
+    count_lines,
+    load,
+    load_head,
+    may_define_static_observations,
+    read_bytes,
+)
 
 if TYPE_CHECKING:
     from zibo_cli.store.cache import Cache, Entry
@@ -40,30 +50,6 @@ class AppendResult:
 
 
 _SPACED_DATETIME = re.compile(r"^(recorded = \d{4}-\d{2}-\d{2}) ", re.MULTILINE)
-# A root key that could be a static `observations = [...]` array (or a quoted key with escapes that
-# might spell it): `[[observations]]` cannot be appended after one, so such files are checked whole.
-_STATIC_OBSERVATIONS = re.compile(
-    rb"""^(?:\xef\xbb\xbf)?[ \t]*(?:observations|"observations"|'observations'|"[^"\r\n]*\\[^"\r\n]*")[ \t]*=""",
-    re.MULTILINE,  # the optional BOM: the first line of a file saved by a Windows editor starts with one
-)
-_OBSERVATIONS_KEY = re.compile(rb"""observations["']?[ \t]*=""")
-
-
-def _may_define_static_observations(raw: bytes) -> bool:
-    """`_STATIC_OBSERVATIONS` matches some line; only the few lines that could match are tried (fast on 15 MB)."""
-    starts = [match.start() for match in _OBSERVATIONS_KEY.finditer(raw)]
-    position = raw.find(b"\\")
-    while position != -1:
-        starts.append(position)
-        position = raw.find(b"\\", raw.find(b"\n", position) + 1 or len(raw))
-    for start in starts:
-        line_start = raw.rfind(b"\n", 0, start) + 1
-        line_end = raw.find(b"\n", start)
-        if _STATIC_OBSERVATIONS.match(raw, line_start, len(raw) if line_end == -1 else line_end):
-            return True
-    return False
-
-
 _INVALID = "If the file lists observations = [...] inline, convert them to [[observations]] tables."
 
 
@@ -216,7 +202,7 @@ def _append_locked(
     tail = _tail(loaded.raw, addition)
     new_raw = loaded.raw + tail
     first = _first_line_of_addition(loaded.raw, _line_count(loaded))
-    static = _may_define_static_observations(loaded.raw)
+    static = may_define_static_observations(loaded.raw)
     quick = None if static else _parsed_addition(addition, len(tables), before, first, today)
     if quick is None:
         _, after, problems = analyse(new_raw, today)
@@ -322,7 +308,7 @@ def _prepared(head: FileHead, table: Mapping[str, Any], today: dt.date | None) -
         return None
     static = entry.static_observations
     if static is None:
-        static = _may_define_static_observations(head.raw)
+        static = may_define_static_observations(head.raw)
     if static:
         return None
     _check_new([table], head.definitions, today)

@@ -161,6 +161,32 @@ def collector_paused(freeze: bool = False) -> Iterator[None]:
             gc.enable()
 
 
+# A root key that could be a static `observations = [...]` array (or a quoted key with escapes that
+# might spell it): `[[observations]]` cannot be appended after one, so `add` checks such files whole.
+# Compiled (and cached by `re`) on first use.
+# The optional BOM: the first line of a file saved by a Windows editor starts with one.
+_STATIC_OBSERVATIONS = (
+    rb"""^(?:\xef\xbb\xbf)?[ \t]*(?:observations|"observations"|'observations'|"[^"\r\n]*\\[^"\r\n]*")[ \t]*="""
+)
+_OBSERVATIONS_KEY = rb"""observations["']?[ \t]*="""
+
+
+def may_define_static_observations(raw: bytes) -> bool:
+    """`_STATIC_OBSERVATIONS` matches some line; only the few lines that could match are tried (11 ms on 15 MB)."""
+    static = re.compile(_STATIC_OBSERVATIONS, re.MULTILINE)
+    starts = [match.start() for match in re.finditer(_OBSERVATIONS_KEY, raw)]
+    position = raw.find(b"\\")
+    while position != -1:
+        starts.append(position)
+        position = raw.find(b"\\", raw.find(b"\n", position) + 1 or len(raw))
+    for start in starts:
+        line_start = raw.rfind(b"\n", 0, start) + 1
+        line_end = raw.find(b"\n", start)
+        if static.match(raw, line_start, len(raw) if line_end == -1 else line_end):
+            return True
+    return False
+
+
 def read_bytes(location: Location) -> bytes:
     return read_with_stat(location)[0]
 
@@ -390,7 +416,7 @@ def _load(
     line_count = None
     if cache is not None and identity is not None:
         line_count = count_lines(raw.removeprefix(BOM.encode()))
-        cache.put(identity, goals_file, line_count)
+        cache.put(identity, goals_file, line_count, may_define_static_observations(raw))
     return LoadedFile(location, raw, text, goals_file, identity, line_count)
 
 
