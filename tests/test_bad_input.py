@@ -125,6 +125,19 @@ def remove_goals_file(world: Path, _: pytest.MonkeyPatch) -> None:
     (world / "goals.toml").unlink()
 
 
+def csv_file(content: bytes) -> Setup:
+    """A figures.csv for `zibo import` beside the goals file."""
+
+    def write(world: Path, _: pytest.MonkeyPatch) -> None:
+        (world / "figures.csv").write_bytes(content)
+
+    return write
+
+
+def link_to_goals_file(world: Path, _: pytest.MonkeyPatch) -> None:
+    (world / "latest.md").symlink_to(world / "goals.toml")
+
+
 DEEP = "x = " + "[" * 5000 + "]" * 5000
 
 # fmt: off
@@ -321,6 +334,51 @@ CASES: list[Case] = [
              "2099-12-31"),
     arg_case("source-id-unknown", r"cites source 'plna', which is not in \[sources\].\n  Did you mean 'plan'\?",
              "add", "gdp", "5000", "--date", "2025", "--source", "plna"),
+    # -- a valid file that cannot be appended to -----------------------------------------------------------
+    Case("static-observations-after-a-bom",
+         b"\xef\xbb\xbf" + toml("observations = []", "schema = 1", "[goals.a]", 'name = "a"', 'unit = "x"'),
+         r"appending would leave an invalid file \(goals.toml:7:15: TOML syntax error: cannot mutate.*nothing "
+         r"was written\.\n  If the file lists observations = \[\.\.\.\] inline",
+         args=("add", "a", "5", "--date", "2025")),
+    Case("static-observations-with-an-escaped-key",
+         toml("schema = 1", '"\\u006fbservations" = []', "[goals.a]", 'name = "a"', 'unit = "x"'),
+         r"appending would leave an invalid file \(goals.toml:\d+:\d+: TOML syntax error: cannot mutate",
+         args=("add", "a", "5", "--date", "2025")),
+    # -- report and export -------------------------------------------------------------------------------
+    arg_case("report-unknown-format", r"--format 'pdf' is not a report format\.\n  Use one of: text, md, html, json",
+             "report", "--format", "pdf"),
+    arg_case("export-unknown-format", r"--format 'xml' is not an export format\.\n  Use one of: csv, json",
+             "export", "--format", "xml"),
+    arg_case("report-output-into-missing-folder", r"--output nowhere/week.md: the folder nowhere does not exist; "
+             r"nothing was written", "report", "--output", "nowhere/week.md"),
+    arg_case("export-output-into-missing-folder", r"--output nowhere/all.csv: the folder nowhere does not exist",
+             "export", "--output", "nowhere/all.csv"),
+    arg_case("report-output-is-a-folder", r"--output folder.toml is a folder, not a file", "report", "--output",
+             "folder.toml", setup=make_directory),
+    arg_case("report-output-over-the-goals-file", r"--output goals.toml is the goals file itself; writing there "
+             r"would destroy it", "report", "--output", "goals.toml"),
+    arg_case("export-output-through-a-link-to-the-goals-file", r"--output latest.md is the goals file itself",
+             "export", "--output", "latest.md", setup=link_to_goals_file),
+    arg_case("report-since-garbage", r"--since 'last week' is neither a duration nor a date", "report", "--since",
+             "last week"),
+    arg_case("report-fail-on-unknown", r"--fail-on 'bad' is not a status", "report", "--fail-on", "bad"),
+    # -- import ---------------------------------------------------------------------------------------------
+    arg_case("import-missing-csv", r"nowhere.csv: no such file", "import", "nowhere.csv"),
+    arg_case("import-bad-rows", r"cannot import figures.csv: 3 rows have problems, so nothing was written\.\n"
+             r"  row 3: date: '2025-02-30' is not a real date.*\n  row 4: value: 'abc' is not a number\.\n"
+             r"  row 5: no goal 'gpd' in the file\. Did you mean 'gdp'\?", "import", "figures.csv",
+             setup=csv_file(b"goal,date,value\ngdp,2025,5000\ngdp,2025-02-30,1\nshare,2025,abc\ngpd,2025,3\n")),
+    arg_case("import-empty-csv", r"cannot import figures.csv: it is empty", "import", "figures.csv",
+             setup=csv_file(b"")),
+    arg_case("import-csv-without-date-column", r"its header has no column date \(the header is: goal,value\)",
+             "import", "figures.csv",
+             setup=csv_file(b"goal,value\ngdp,5\n")),
+    arg_case("import-csv-not-utf8", r"cannot import figures.csv: line 2 is not UTF-8 text", "import", "figures.csv",
+             setup=csv_file(b"goal,date,value\ngdp,2025,\xff\xfe\n")),
+    arg_case("import-csv-unclosed-quote", r"not readable as CSV near line 2", "import", "figures.csv",
+             setup=csv_file(b'goal,date,value\n"gdp,2025,5\n')),
+    arg_case("import-into-bundled-dataset", r"bundled dataset, which is read-only", "import", "figures.csv",
+             setup=lambda world, mp: (remove_goals_file(world, mp), csv_file(b"goal,date,value\n")(world, mp))),
 ]
 # fmt: on
 
@@ -349,10 +407,11 @@ def assert_clean(result: Result) -> None:
 
 
 def located(text: str, where: str | None) -> None:
+    """`where` starts the message, or a `(file:line…)` inside it names the place."""
     if where is not None:
-        assert re.search(rf"(^|zibo: ){re.escape(where)}(: | is | already )", text, re.MULTILINE), (
-            f"expected {where} in:\n{text}"
-        )
+        place = re.escape(where)
+        pattern = rf"(^|zibo: ){place}(: | is | already )|\({place}:\d"
+        assert re.search(pattern, text, re.MULTILINE), f"expected {where} in:\n{text}"
 
 
 def test_the_catalogue_is_big_enough() -> None:

@@ -2,7 +2,8 @@
 
 Each writer is its own Python process running zibo's command line 25 times (a driver script, so
 the 400 adds do not pay 400 interpreter start-ups); all start together on a signal. Readers poll
-the file meanwhile and must never see a half-written one.
+the file meanwhile and must never see a half-written one. The second run adds importers: each
+imports its own CSV of 25 rows, then imports it again, which must add nothing and skip all 25.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from zibo_cli.store.read import analyse
 WRITERS = 16
 ADDS_PER_WRITER = 25
 READERS = 2
+IMPORTERS = 4
+ROWS_PER_IMPORT = 25
 
 WRITER = textwrap.dedent(
     """
@@ -41,6 +44,22 @@ WRITER = textwrap.dedent(
                 failed.append((number, done.code))
     print("FAILED", failed, file=sys.stderr) if failed else None
     sys.exit(1 if failed else 0)
+    """
+)
+
+IMPORTER = textwrap.dedent(
+    """
+    import sys
+    from zibo_cli.cli.app import app
+
+    path, csv = sys.argv[1], sys.argv[2]
+    sys.stdin.readline()
+    for attempt in (1, 2):  # the second run is a cron job re-running the same import
+        try:
+            app(["import", "-f", path, csv], prog_name="zibo")
+        except SystemExit as done:
+            if done.code:
+                sys.exit(f"import {attempt} failed with {done.code}")
     """
 )
 
@@ -70,13 +89,20 @@ READER = textwrap.dedent(
 def spawn(script: Path, logs: Path, name: str, *args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """Output goes to files: pipes left unread could fill up and stall a writer."""
     with (logs / f"{name}.out").open("wb") as out, (logs / f"{name}.err").open("wb") as err:
-        return subprocess.Popen(
-            [sys.executable, str(script), *args], stdin=subprocess.PIPE, stdout=out, stderr=err, env=env
-        )
+        command = [sys.executable, str(script), *args]
+        return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=out, stderr=err, env=env)
+
+
+def import_csv(importer: int) -> str:
+    """Values far from the adds' (w * 1000 + n), since an import skips a figure already in the file."""
+    rows = [f"parks,2025-06-30,{100_000 + importer * 1000 + row},import {importer} row {row:02d}"
+            for row in range(ROWS_PER_IMPORT)]  # fmt: skip
+    return "goal,date,value,note\n" + "\n".join(rows) + "\n"
 
 
 @pytest.mark.slow
-def test_sixteen_writers_lose_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("importers", [0, IMPORTERS], ids=["adds", "adds-and-imports"])
+def test_sixteen_writers_lose_nothing(importers: int, tmp_path: Path) -> None:
     folder = tmp_path / "data"
     logs = tmp_path / "logs"
     folder.mkdir()
@@ -84,40 +110,50 @@ def test_sixteen_writers_lose_nothing(tmp_path: Path) -> None:
     goals = folder / "goals.toml"
     goals.write_bytes(SAMPLE.read_bytes())
     original = goals.read_bytes()
-    writer_script = tmp_path / "writer.py"
-    writer_script.write_text(WRITER)
-    reader_script = tmp_path / "reader.py"
-    reader_script.write_text(READER)
+    scripts = {name: tmp_path / f"{name}.py" for name in ("writer", "reader", "importer")}
+    for name, text in (("writer", WRITER), ("reader", READER), ("importer", IMPORTER)):
+        scripts[name].write_text(text)
     stop = tmp_path / "stop"
     env = {**os.environ, **PINNED_ENV}
 
-    writers = [
-        spawn(writer_script, logs, f"writer{n}", str(goals), str(n), str(ADDS_PER_WRITER), env=env)
+    processes = {
+        f"writer{n}": spawn(scripts["writer"], logs, f"writer{n}", str(goals), str(n), str(ADDS_PER_WRITER), env=env)
         for n in range(WRITERS)
-    ]
-    readers = [spawn(reader_script, logs, f"reader{n}", str(goals), str(stop), env=env) for n in range(READERS)]
-    for process in writers + readers:
+    }
+    for n in range(importers):
+        csv = tmp_path / f"import{n}.csv"
+        csv.write_text(import_csv(n), encoding="utf-8")
+        processes[f"importer{n}"] = spawn(scripts["importer"], logs, f"importer{n}", str(goals), str(csv), env=env)
+    readers = {f"reader{n}": spawn(scripts["reader"], logs, f"reader{n}", str(goals), str(stop), env=env)
+               for n in range(READERS)}  # fmt: skip
+    for process in [*processes.values(), *readers.values()]:
         assert process.stdin is not None
         process.stdin.write(b"go\n")
         process.stdin.close()
-    for number, process in enumerate(writers):
+    for name, process in processes.items():
         process.wait(timeout=600)
-        err = (logs / f"writer{number}.err").read_text()
+        err = (logs / f"{name}.err").read_text()
         assert process.returncode == 0, err
         assert err == ""
     stop.touch()
-    for number, process in enumerate(readers):
+    for name, process in readers.items():
         process.wait(timeout=120)
-        assert process.returncode == 0, (logs / f"reader{number}.err").read_text()
-        assert int((logs / f"reader{number}.out").read_text()) > 0
+        assert process.returncode == 0, (logs / f"{name}.err").read_text()
+        assert int((logs / f"{name}.out").read_text()) > 0
+    for n in range(importers):
+        first, second = (logs / f"importer{n}.out").read_text().splitlines()
+        assert first.startswith(f"Imported {ROWS_PER_IMPORT} figures into")
+        assert second.startswith("Nothing new to import")
+        assert f"Skipped {ROWS_PER_IMPORT} figures already in the file" in second
 
     data = goals.read_bytes()
     assert data.startswith(original), "a writer rewrote what was already there"
     _, goals_file, problems = analyse(data, None)
     assert not problems
     assert goals_file is not None
-    notes = Counter(o.note for o in goals_file.observations if o.note and o.note.startswith("writer "))
+    notes = Counter(o.note for o in goals_file.observations if o.note and o.note.startswith(("writer ", "import ")))
     expected = {f"writer {w:02d} add {n:02d}" for w in range(WRITERS) for n in range(ADDS_PER_WRITER)}
+    expected |= {f"import {i} row {r:02d}" for i in range(importers) for r in range(ROWS_PER_IMPORT)}
     assert set(notes) == expected, f"missing: {sorted(expected - set(notes))[:5]}"
     assert all(count == 1 for count in notes.values()), [note for note, count in notes.items() if count > 1]
     values = {o.note: o.value for o in goals_file.observations if o.note in expected}

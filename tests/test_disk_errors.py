@@ -142,6 +142,51 @@ def test_a_failed_init_creates_nothing(world: Path, monkeypatch: pytest.MonkeyPa
     assert list(world.iterdir()) == []
 
 
+EDITOR_SCRIPT = "import sys; p = sys.argv[-1]; open(p, 'a').write('# edited\\n')"
+
+# Every command that writes a file, each over an existing file it must leave intact.
+WRITERS = {
+    "add": ("add", "gdp", "5000", "--date", "2025"),
+    "import": ("import", "figures.csv"),
+    "report-output": ("report", "--as-of", "2025-06-30", "--format", "md", "--output", "week.md"),
+    "export-output": ("export", "--output", "all.csv"),
+    "edit": ("edit",),
+}
+
+
+@pytest.mark.parametrize("command", WRITERS)
+@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EACCES], ids=["disk-full", "permission-denied"])
+def test_every_writer_fails_plainly_and_changes_nothing(
+    command: str, error: int, sample: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import shlex
+    import sys
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where edit keeps its copy
+
+    folder = sample.parent
+    (folder / "figures.csv").write_text("goal,date,value\ngdp,2025-06-30,5100\n", encoding="utf-8")
+    (folder / "week.md").write_text("last week's report\n", encoding="utf-8")
+    (folder / "all.csv").write_text("last export\n", encoding="utf-8")
+    (folder / "edit.py").write_text(EDITOR_SCRIPT, encoding="utf-8")
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    if error == errno.ENOSPC:
+        fail_write(error, after_bytes=50)(monkeypatch)
+    else:
+        fail_replace(error)(monkeypatch)
+    editor = {"EDITOR": shlex.join([sys.executable, str(folder / "edit.py")]), "VISUAL": ""}
+    result = run(*WRITERS[command], env=editor)
+    assert result.exit_code == 2, result.stdout
+    assert "Traceback" not in result.stderr
+    reason = "the disk is full" if error == errno.ENOSPC else "permission denied"
+    assert f"{reason}. The file was not changed." in result.stderr
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+    if command == "edit":
+        kept = Path(result.stderr.split("Your edited copy is kept at ", 1)[1].split("\n", 1)[0])
+        assert kept.read_bytes().endswith(b"# edited\n"), "the user's edit was lost"
+
+
 @pytest.mark.parametrize("mode", [0o600, 0o640, 0o664, 0o644, 0o660])
 def test_the_mode_survives_a_write(mode: int, sample: Path) -> None:
     sample.chmod(mode)

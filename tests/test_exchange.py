@@ -298,11 +298,11 @@ def test_reimport_is_skipped_and_leaves_the_file_unchanged(goals: Path) -> None:
     first = run("import", "new.csv")
     assert first.exit_code == 0
     assert "Imported 2 figures" in first.stdout
-    assert "Skipped 1 already in the file" in first.stdout
+    assert "Skipped 1 figure already in the file" in first.stdout
     snapshot = goals.read_bytes()
     second = run("import", "new.csv")
     assert second.exit_code == 0
-    assert "Imported 0 figures" in second.stdout
+    assert "Nothing new to import into goals.toml" in second.stdout
     assert "Skipped 3" in second.stdout
     assert goals.read_bytes() == snapshot
 
@@ -371,16 +371,16 @@ BAD_CSVS = {
     "too many cells": ("goal,date,value\nrobots,2025,1,extra\n", ["row 2: it has 4 cells"]),
     "several bad rows": (
         "goal,date,value\nrobots,2025,1\nnope,2025,1\nrobots,2025,1\nrobots,soon,1\n",
-        ["2 rows with problems", "row 3: no goal 'nope'", "row 5: date:"],
+        ["2 rows have problems", "row 3: no goal 'nope'", "row 5: date:"],
     ),
     "row numbers count a multi-line cell once": (
         'goal,date,value,note\nrobots,2025,1,"two\nlines"\nrobots,2025,x,\n',
         ["row 3: value: 'x'"],
     ),
-    "missing column": ("goal,date,amount\nrobots,2025,1\n", ["header has no value column"]),
+    "missing column": ("goal,date,amount\nrobots,2025,1\n", ["header has no column value"]),
     "unknown column": ("goal,date,value,sorce\nrobots,2025,1,plan\n", ["unknown column 'sorce'", "'source'"]),
     "duplicate column": ("goal,date,value,note,note\nrobots,2025,1,a,b\n", ["names the column 'note' twice"]),
-    "no header": ("robots,2025,1\n", ["header has no goal, date, value columns"]),
+    "no header": ("robots,2025,1\n", ["header has no column goal, date, value"]),
     "empty file": ("", ["it is empty"]),
     "blank file": ("\n\n", ["it is empty"]),
     "unclosed quote": ('goal,date,value,note\nrobots,2025,1,"never closed\n', ["not readable as CSV"]),
@@ -410,7 +410,7 @@ def test_many_bad_rows_are_listed_up_to_a_limit(goals: Path) -> None:
     (goals.parent / "bad.csv").write_text("goal,date,value\n" + rows, encoding="utf-8")
     result = run("import", "bad.csv")
     assert result.exit_code == 2
-    assert "30 rows with problems" in result.stderr
+    assert "30 rows have problems" in result.stderr
     assert result.stderr.count("row ") == 20
     assert "… and 10 more." in result.stderr
 
@@ -450,3 +450,14 @@ def test_import_into_a_read_only_file(goals: Path) -> None:
     assert result.exit_code == 2
     assert "read-only" in result.stderr
     assert goals.read_bytes() == before
+
+
+def test_messages_follow_the_language(goals: Path) -> None:
+    (goals.parent / "bad.csv").write_text("goal,date,value\nrobots,2025,lots\n", encoding="utf-8")
+    result = run("--lang", "zh", "import", "bad.csv")
+    assert result.exit_code == 2
+    assert "无法导入 bad.csv：有1行存在问题" in result.stderr
+    assert "第2行：数值：" in result.stderr
+    (goals.parent / "new.csv").write_text("goal,date,value\nrobots,2026-06,97\n", encoding="utf-8")
+    result = run("--lang", "zh", "import", "new.csv")
+    assert result.stdout == "已将1条数据导入 goals.toml（1个目标）。\n"

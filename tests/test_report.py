@@ -32,8 +32,8 @@ def report_file(world: Path) -> Path:
     return path
 
 
-def report(*args: str) -> str:
-    result = run("report", "--as-of", AS_OF, *args)
+def report(*args: str, lang: str = "en") -> str:
+    result = run("--lang", lang, "report", "--as-of", AS_OF, *args)
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     return result.stdout
@@ -42,22 +42,16 @@ def report(*args: str) -> str:
 # --- goldens --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("fmt", "golden"), [("text", "report.txt"), ("md", "report.md"), ("html", "report.html"),
-                                             ("json", "report.json")])  # fmt: skip
-def test_report_golden(report_file: Path, fmt: str, golden: str) -> None:
-    text = report("--format", fmt)
-    assert_golden(golden, text)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("fmt", "suffix"), [("text", "txt"), ("md", "md"), ("html", "html"), ("json", "json")])
+def test_report_golden(report_file: Path, fmt: str, suffix: str, lang: str) -> None:
+    text = report("--format", fmt, lang=lang)
+    # English is report.*, Chinese report-zh.*; JSON is the same in every language.
+    assert_golden("report.json" if fmt == "json" else f"report{'' if lang == 'en' else '-' + lang}.{suffix}", text)
     if fmt == "md":
         assert_tables_are_rectangular(text)
-
-
-@pytest.mark.parametrize(("fmt", "golden"), [("text", "report-zh.txt"), ("md", "report-zh.md")])
-def test_report_golden_in_chinese(report_file: Path, fmt: str, golden: str) -> None:
-    result = run("--lang", "zh", "report", "--as-of", AS_OF, "--format", fmt)
-    assert result.exit_code == 0, result.stderr
-    assert_golden(golden, result.stdout)
     if fmt == "text":
-        assert all(cell_len(line) <= 80 for line in result.stdout.splitlines())
+        assert all(cell_len(line) <= 80 for line in text.splitlines())
 
 
 def test_text_is_the_default_and_fits_80_columns_without_escape_codes(report_file: Path) -> None:
@@ -360,6 +354,33 @@ def test_html_structure(report_file: Path) -> None:
     assert links == ["https://example.org/plan"]
     circles = [attrs for tag, attrs in parser.tags if tag == "circle" and "obs" in (attrs.get("class") or "")]
     assert len(circles) == 8  # gdp 3, firms 2, robots 1, share 2 (its figure recorded later is not yet known)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_html_chart_marks_lie_inside_the_plot(report_file: Path, lang: str) -> None:
+    """Every figure, target and path point is drawn inside the plotting area, whatever unit is shown."""
+    from zibo_cli.render.report_html import (
+        CHART_HEIGHT,
+        CHART_WIDTH,
+        MARGIN_BOTTOM,
+        MARGIN_LEFT,
+        MARGIN_RIGHT,
+        MARGIN_TOP,
+    )
+
+    parser = parse_html(report("--format", "html", lang=lang))
+    left, right = MARGIN_LEFT, CHART_WIDTH - MARGIN_RIGHT
+    top, bottom = MARGIN_TOP, CHART_HEIGHT - MARGIN_BOTTOM
+    points: list[tuple[float, float]] = []
+    for tag, attrs in parser.tags:
+        if tag == "circle":
+            points.append((float(attrs["cx"] or "nan"), float(attrs["cy"] or "nan")))
+        if tag == "polyline":
+            points += [tuple(map(float, pair.split(","))) for pair in (attrs["points"] or "").split()]  # type: ignore[misc]
+    assert len(points) > 8
+    for cx, cy in points:
+        assert left <= cx <= right
+        assert top <= cy <= bottom
 
 
 NASTY = {

@@ -14,11 +14,18 @@ class ExitCode(IntEnum):
 class ZiboError(Exception):
     """A refusal to show the user: what is wrong (with file:line), and how to fix it."""
 
-    def __init__(self, message: str, hint: str | None = None, exit_code: ExitCode = ExitCode.REFUSED) -> None:
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        exit_code: ExitCode = ExitCode.REFUSED,
+        details: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.exit_code = exit_code
+        self.details = details  # one line each, between the message and the hint (import's "row N: …")
 
     def lines(self) -> list[str]:
-        return [self.message] + ([self.hint] if self.hint else [])
+        return [self.message, *self.details] + ([self.hint] if self.hint else [])

@@ -58,6 +58,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": ("report", "report", "A report for cron: statuses, what changed, deadlines, sources."),
     "export": ("export", "export", "Every observation as CSV or JSON, for spreadsheets and pandas."),
     "import": ("import_", "import_observations", "Append figures from a CSV file, validated all or nothing."),
+    "edit": ("edit", "edit", "Edit the goals file in your editor: validated, atomic, never over a change."),
 }
 # Negative figures (-2.1) are values, not unknown options.
 SETTINGS: dict[str, dict[str, Any]] = {"add": {"ignore_unknown_options": True}}

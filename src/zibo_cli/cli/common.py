@@ -37,6 +37,10 @@ GoalArgument = Annotated[
     str,
     typer.Argument(help="Goal id, id prefix, or a unique part of its name.", autocompletion=complete_goal_ids),
 ]
+OutputOption = Annotated[
+    str | None,
+    typer.Option("--output", "-o", metavar="PATH", help="Write to PATH atomically (- or none: stdout)."),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 
 
@@ -57,17 +61,24 @@ def state_of(ctx: typer.Context) -> State:
 
 
 def one_line(text: str) -> str:
-    """A message line safe for a terminal: messages quote keys and ids from the file, which may hold escapes."""
+    """A problem as one line (`check` prints one per line), safe for a terminal: problems quote keys
+    and ids from the file, which may hold escapes and newlines."""
     from zibo_cli.render.text import clean
 
     return clean(text).replace("\n", "\\n").replace("\t", " ")
 
 
 def report_error(env: Environment, error: ZiboError) -> None:
+    """The message, then its hint indented; text quoted from the file is cleaned of escapes.
+
+    A message may span lines on purpose (an import lists its bad rows), so newlines are kept.
+    """
+    from zibo_cli.render.text import clean
+
     lines = error.lines()
-    env.stderr.write(f"zibo: {one_line(lines[0])}\n")
+    env.stderr.write(f"zibo: {clean(lines[0])}\n")
     for line in lines[1:]:
-        env.stderr.write(f"  {one_line(line)}\n")
+        env.stderr.write(f"  {clean(line)}\n")
     env.stderr.flush()
 
 

@@ -10,7 +10,7 @@ from zibo_cli.i18n import tr
 
 def resolve_goal(query: str, goals_file: GoalsFile) -> Goal:
     if not query.strip():
-        raise ZiboError("the goal is empty.", "Give a goal id; `zibo goals` lists them.")
+        raise ZiboError(tr("the goal is empty."), tr("Give a goal id; `zibo goals` lists them."))
     try:
         return find_goal(query, goals_file.goals)
     except GoalNotFound as missing:

@@ -7,10 +7,20 @@ from pathlib import Path
 
 from zibo_cli.environment import Environment
 from zibo_cli.errors import ZiboError
+from zibo_cli.i18n import tr
 
 
 def write_stdout(env: Environment, data: bytes) -> None:
-    """Reports and exports are UTF-8 whatever the locale (cron's is often C): bytes straight to the stream."""
+    """Reports and exports are UTF-8 whatever the locale (cron's is often C): bytes straight to the stream.
+
+    On a terminal a person reads them, so control characters from the file (an ESC in a note) are
+    made visible rather than obeyed, as `ls` does; piped or redirected output stays byte-exact.
+    """
+    if env.stdout_isatty:
+        from zibo_cli.render.text import clean
+
+        lines = data.decode("utf-8").split("\r\n")  # CSV's own line ends stay
+        data = "\r\n".join(clean(line) for line in lines).encode("utf-8")
     stream = env.stdout
     buffer = getattr(stream, "buffer", None)
     if buffer is not None:
@@ -32,19 +42,23 @@ def write_output(env: Environment, output: str, data: bytes, protect: Path | Non
         path = env.cwd / path
     label = display_path(path, env.cwd)
     if not output.strip():
-        raise ZiboError("--output is empty.", "Give a file name, e.g. --output report.md.")
+        raise ZiboError(tr("--output is empty."), tr("Give a file name, e.g. --output report.md."))
     if path.is_dir():
-        raise ZiboError(f"--output {label} is a folder, not a file.", "Give a file name inside it.")
+        raise ZiboError(tr("--output {path} is a folder, not a file.", path=label), tr("Give a file name inside it."))
     folder = Path(os.path.realpath(path)).parent
     if not folder.is_dir():
         raise ZiboError(
-            f"--output {label}: the folder {display_path(folder, env.cwd)} does not exist; nothing was written.",
-            "Create the folder first, or choose another path.",
+            tr(
+                "--output {path}: the folder {folder} does not exist; nothing was written.",
+                path=label,
+                folder=display_path(folder, env.cwd),
+            ),
+            tr("Create the folder first, or choose another path."),
         )
     if protect is not None and _same_file(path, protect):
         raise ZiboError(
-            f"--output {label} is the goals file itself; writing there would destroy it.",
-            "Choose another file name.",
+            tr("--output {path} is the goals file itself; writing there would destroy it.", path=label),
+            tr("Choose another file name."),
         )
     with write_lock(path):
         atomic_write(path, data)

@@ -21,6 +21,7 @@ from zibo_cli.core.dates import DateError, parse_iso_date
 from zibo_cli.core.model import GoalsFile
 from zibo_cli.core.schema import PRECISIONS, QUALIFIERS, validate_observation
 from zibo_cli.core.values import ValueParseError, parse_value
+from zibo_cli.i18n import tr
 
 EXPORT_COLUMNS = (
     "goal", "name", "unit", "date", "value", "precision", "period", "qualifier", "preliminary", "derived",
@@ -170,13 +171,15 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header (lower-cased, trimmed) and each record with its spreadsheet row number."""
     text = text.removeprefix(CSV_BOM)
     if not text.strip():
-        raise ImportFormatError("it is empty; a CSV with a header row goal,date,value is needed.")
+        raise ImportFormatError(tr("it is empty; a CSV with a header row goal,date,value is needed."))
     first_line = text.splitlines()[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line), strict=True)
     try:
         records = list(reader)
     except csv.Error as error:
-        raise ImportFormatError(f"it is not readable as CSV near line {reader.line_num}: {error}.") from None
+        raise ImportFormatError(
+            tr("it is not readable as CSV near line {line}: {error}.", line=reader.line_num, error=error)
+        ) from None
     header = [name.strip().lower() for name in records[0]]
     _check_header(header)
     return header, [(number, cells) for number, cells in enumerate(records[1:], start=2)]
@@ -186,20 +189,26 @@ def _check_header(header: list[str]) -> None:
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise ImportFormatError(
-            f"its header has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''} "
-            f"(the header is: {', '.join(header) or 'empty'}); the first row must name the columns, "
-            "at least goal,date,value."
+            tr(
+                "its header has no column {missing} (the header is: {header}); the first row must name the "
+                "columns, at least goal,date,value.",
+                missing=", ".join(missing),
+                header=",".join(header),
+            )
         )
     for name in header:
         if name not in IMPORT_COLUMNS:
             close = difflib.get_close_matches(name, sorted(IMPORT_COLUMNS), n=1, cutoff=0.6)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
+            hint = " " + tr("Did you mean '{name}'?", name=close[0]) if close else ""
             raise ImportFormatError(
-                f"its header has an unknown column '{name}'.{hint} Known columns: {', '.join(EXPORT_COLUMNS)}."
+                tr("its header has an unknown column '{name}'.", name=name)
+                + hint
+                + " "
+                + tr("Known columns: {columns}.", columns=", ".join(EXPORT_COLUMNS))
             )
     duplicates = sorted({name for name in header if header.count(name) > 1})
     if duplicates:
-        raise ImportFormatError(f"its header names the column '{duplicates[0]}' twice.")
+        raise ImportFormatError(tr("its header names the column '{name}' twice.", name=duplicates[0]))
 
 
 def plan_import(text: str, goals_file: GoalsFile, today: dt.date, now: dt.datetime) -> ImportPlan:
@@ -211,12 +220,13 @@ def plan_import(text: str, goals_file: GoalsFile, today: dt.date, now: dt.dateti
             plan.blank += 1
             continue
         if len(cells) > len(header):
-            plan.problems.append(f"row {number}: it has {len(cells)} cells but the header names {len(header)}.")
+            problem = tr("it has {cells} cells but the header names {columns}.", cells=len(cells), columns=len(header))
+            plan.problems.append(tr("row {row}: {problem}", row=number, problem=problem))
             continue
         row = {name: restore(cells[index]) if index < len(cells) else "" for index, name in enumerate(header)}
         table, problem = _row_table(row, goals_file, today, now)
         if problem:
-            plan.problems.append(f"row {number}: {problem}")
+            plan.problems.append(tr("row {row}: {problem}", row=number, problem=problem))
         elif table is not None:
             plan.rows.append(ImportRow(number, table))
     return plan
@@ -227,20 +237,21 @@ def _row_table(
 ) -> tuple[dict[str, Any] | None, str | None]:
     goal_id = row.get("goal", "").strip()
     if not goal_id:
-        return None, "the goal is empty."
+        return None, tr("the goal is empty.")
     goal = goals_file.goals.get(goal_id)
     if goal is None:
         close = difflib.get_close_matches(goal_id, list(goals_file.goals), n=1, cutoff=0.6)
-        return None, f"no goal '{goal_id}' in the file." + (f" Did you mean '{close[0]}'?" if close else "")
+        hint = " " + tr("Did you mean '{name}'?", name=close[0]) if close else ""
+        return None, tr("no goal '{query}' in the file.", query=goal_id) + hint
     date_text = row.get("date", "").strip()
     if not date_text:
-        return None, "the date is empty."
+        return None, tr("the date is empty.")
     if _SLASHED_DATE.match(date_text):  # how spreadsheets in China write dates: 2025/12/31, 2025/12
         date_text = date_text.replace("/", "-")
     try:
         day, precision = parse_iso_date(date_text)
     except DateError as error:
-        return None, f"date: {error}"
+        return None, tr("date: {error}", error=error)
     value_text = row.get("value", "").strip()
     unit = row.get("unit", "").strip()
     if unit and value_text[-1:].isdigit():
@@ -248,22 +259,26 @@ def _row_table(
     try:
         parsed = parse_value(value_text, goal.unit)
     except ValueParseError as error:
-        return None, f"value: {error}"
+        return None, tr("value: {error}", error=error)
     qualifier = _choice(row.get("qualifier", ""))
     if qualifier and qualifier not in QUALIFIERS:
-        return None, f"qualifier '{qualifier}' is not one of {', '.join(QUALIFIERS)}."
+        return None, tr("qualifier '{value}' is not one of {choices}.", value=qualifier, choices=", ".join(QUALIFIERS))
     if qualifier and parsed.qualifier and qualifier != parsed.qualifier:
-        return None, f"the value says {parsed.qualifier} but the qualifier column says {qualifier}."
+        return None, tr(
+            "the value says {said} but the qualifier column says {column}.", said=parsed.qualifier, column=qualifier
+        )
     stated_precision = _choice(row.get("precision", ""))
     if stated_precision:
         if stated_precision not in PRECISIONS:
-            return None, f"precision '{stated_precision}' is not one of {', '.join(PRECISIONS)}."
+            return None, tr(
+                "precision '{value}' is not one of {choices}.", value=stated_precision, choices=", ".join(PRECISIONS)
+            )
         precision = stated_precision  # type: ignore[assignment]
     flags: dict[str, bool] = {}
     for name in ("preliminary", "derived"):
         word = row.get(name, "").strip().lower()
         if word not in TRUE_WORDS | FALSE_WORDS:
-            return None, f"{name} is '{row.get(name)}', not true or false."
+            return None, tr("{column} is '{value}', not true or false.", column=name, value=row.get(name))
         flags[name] = word in TRUE_WORDS
     recorded: dt.datetime = now
     recorded_text = row.get("recorded", "").strip()
@@ -271,9 +286,11 @@ def _row_table(
         try:
             recorded = dt.datetime.fromisoformat(recorded_text)
         except ValueError:
-            return None, f"recorded '{recorded_text}' is not a date-time like 2026-01-05T09:30:00+08:00."
+            return None, tr(
+                "recorded '{value}' is not a date-time like 2026-01-05T09:30:00+08:00.", value=recorded_text
+            )
         if recorded.tzinfo is None:
-            return None, f"recorded '{recorded_text}' has no UTC offset; add one, like +08:00."
+            return None, tr("recorded '{value}' has no UTC offset; add one, like +08:00.", value=recorded_text)
     table: dict[str, Any] = {
         "goal": goal.id,
         "date": day,
@@ -288,10 +305,10 @@ def _row_table(
         "note": row.get("note") or None,
         "recorded": recorded,
     }
-    _, problems = validate_observation({k: v for k, v in table.items() if v is not None}, goals_file, today)
+    present = {key: value for key, value in table.items() if value is not None}
+    _, problems = validate_observation(present, goals_file, today, where=tr("the figure"))
     if problems:
-        message = problems[0].message.replace("the new observation", "the figure")
-        return None, message + (f" {problems[0].hint}" if problems[0].hint else "")
+        return None, problems[0].message + (f" {problems[0].hint}" if problems[0].hint else "")
     return table, None
 
 

@@ -35,6 +35,17 @@ class LineIndex:
         return self.keys.get((table, key))
 
 
+def _enter_table(index: LineIndex, is_array: bool, path: str, line: int) -> str:
+    """Record a [table] or [[array item]] header; returns the key its keys are filed under."""
+    current = path
+    if is_array:
+        items = index.array_items.setdefault(path, [])
+        current = f"{path}#{len(items)}"
+        items.append(line)
+    index.tables.setdefault(current, line)
+    return current
+
+
 def index_lines(text: str) -> LineIndex:
     """Map table headers, array-of-table items and their keys to 1-based line numbers."""
     index = LineIndex()
@@ -47,14 +58,7 @@ def index_lines(text: str) -> LineIndex:
             continue
         header = _HEADER.match(line)
         if header and not _KEY.match(line):
-            path = _unquote_path(header.group(2))
-            if header.group(1):
-                items = index.array_items.setdefault(path, [])
-                current = f"{path}#{len(items)}"
-                items.append(number)
-            else:
-                current = path
-            index.tables.setdefault(current, number)
+            current = _enter_table(index, bool(header.group(1)), _unquote_path(header.group(2)), number)
             continue
         key = _KEY.match(line)
         if key:
@@ -102,12 +106,5 @@ def index_headers(data: bytes) -> LineIndex | None:
             known = headers[raw] = None if header is None else (bool(header.group(1)), _unquote_path(header.group(2)))
         if known is None:
             continue
-        is_array, path = known
-        if is_array:
-            items = index.array_items.setdefault(path, [])
-            current = f"{path}#{len(items)}"
-            items.append(line)
-        else:
-            current = path
-        index.tables.setdefault(current, line)
+        _enter_table(index, *known, line)
     return index

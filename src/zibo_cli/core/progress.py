@@ -220,9 +220,13 @@ def _trajectory(
 
 
 def _compound(base: float, exponent: float) -> float:
-    """base ** exponent for base ≥ 0, saturating at 0 and inf instead of raising."""
+    """base ** exponent for base ≥ 0, saturating at 0 and inf instead of raising.
+
+    A fall over a very short span annualises to a rate of -100%, so 1 + rate can round to 0: use the
+    limit (0, 1 or inf) rather than take log(0).
+    """
     if base <= 0:
-        return 0.0 if exponent > 0 else math.inf
+        return 0.0 if exponent > 0 else 1.0 if exponent == 0 else math.inf
     try:
         return math.exp(exponent * math.log(base))
     except OverflowError:

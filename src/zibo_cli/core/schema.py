@@ -254,35 +254,38 @@ class _Validator:
             )
         return result
 
-    def target(self, raw: Any, where: str, path: str, line: int | None) -> Target | None:
+    def _inline_table(
+        self, raw: Any, allowed: set[str], date_key: str, example: str, where: str, path: str, line: int | None
+    ) -> tuple[float | None, dt.date | None, dict[str, str | None]] | None:
+        """The value, the date and the texts shared by targets and baselines."""
         if not isinstance(raw, dict):
-            self.report(
-                tr("{where} must be an inline table like {{ value = 100, by = 2026-12-31 }}.", where=where), line
-            )
+            self.report(tr("{where} must be an inline table like {example}.", where=where, example=example), line)
             return None
-        self.unknown_keys(raw, TARGET_KEYS, where, path)
+        self.unknown_keys(raw, allowed, where, path)
         value = self._inline_number(raw, "value", where, line)
-        by = self._inline_date(raw, "by", where, line)
-        qualifier = self._inline_choice(raw, "qualifier", QUALIFIERS, where, line)
+        day = self._inline_date(raw, date_key, where, line)
         texts = {key: self._inline_text(raw, key, where, line) for key in ("source", "quote", "note")}
+        return value, day, texts
+
+    def target(self, raw: Any, where: str, path: str, line: int | None) -> Target | None:
+        parts = self._inline_table(raw, TARGET_KEYS, "by", "{ value = 100, by = 2026-12-31 }", where, path, line)
+        if parts is None:
+            return None
+        value, by, texts = parts
+        qualifier = self._inline_choice(raw, "qualifier", QUALIFIERS, where, line)
         if value is None or by is None:
             return None
         return Target(value=value, by=by, qualifier=qualifier, **texts)
 
     def baseline(self, raw: Any, where: str, path: str, line: int | None) -> Baseline | None:
-        if not isinstance(raw, dict):
-            self.report(
-                tr("{where} must be an inline table like {{ value = 50, date = 2023-12-31 }}.", where=where), line
-            )
+        parts = self._inline_table(raw, BASELINE_KEYS, "date", "{ value = 50, date = 2023-12-31 }", where, path, line)
+        if parts is None:
             return None
-        self.unknown_keys(raw, BASELINE_KEYS, where, path)
-        value = self._inline_number(raw, "value", where, line)
-        day = self._inline_date(raw, "date", where, line)
+        value, day, texts = parts
         derived = raw.get("derived", False)
         if not isinstance(derived, bool):
             self.report(tr("'derived' in {where} must be true or false.", where=where), line)
             derived = False
-        texts = {key: self._inline_text(raw, key, where, line) for key in ("source", "quote", "note")}
         if value is None or day is None:
             return None
         return Baseline(value=value, date=day, derived=derived, **texts)
@@ -609,10 +612,13 @@ def build_goals_file(
 
 
 def validate_observation(
-    table: Mapping[str, Any], goals_file: GoalsFile, today: dt.date | None
+    table: Mapping[str, Any], goals_file: GoalsFile, today: dt.date | None, where: str | None = None
 ) -> tuple[Observation | None, list[Problem]]:
-    """Validate one observation about to be appended, against an already valid file."""
+    """Validate one observation about to be appended, against an already valid file.
+
+    `where` names it in messages (default "the new observation"; import says "the figure").
+    """
     validator = _Validator(LineIndex(), today)
     validator.known_sources = set(goals_file.sources)
-    observation = validator.observation(table, tr("the new observation"), "", None, goals_file.goals)
+    observation = validator.observation(table, where or tr("the new observation"), "", None, goals_file.goals)
     return observation, validator.problems

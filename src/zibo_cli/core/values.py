@@ -110,17 +110,21 @@ def _parse_chinese_numeral(text: str, qualifier: Qualifier | None, goal_unit: st
         ) from None
     _, goal_base = _split_unit(goal_unit)
     if unit and unit != goal_base and unit != goal_unit:
-        raise ValueParseError(
-            tr(
-                "'{original}' is in {unit}, which does not convert into this goal's unit, {goal_unit}.",
-                original=original,
-                unit=unit,
-                goal_unit=goal_unit,
-            )
-        )
+        raise _unconvertible(original, unit, goal_unit)
     value, _ = _convert(number, goal_base if goal_base != goal_unit else "", goal_unit, original)
     return ParsedValue(
         value=value, qualifier=qualifier or suffix_qualifier, conversion=f"{original} = {value:.12g}{goal_unit}"
+    )
+
+
+def _unconvertible(original: str, unit: str, goal_unit: str) -> ValueParseError:
+    return ValueParseError(
+        tr(
+            "'{original}' is in {unit}, which does not convert into this goal's unit, {goal_unit}.",
+            original=original,
+            unit=unit,
+            goal_unit=goal_unit,
+        )
     )
 
 
@@ -155,13 +159,6 @@ def _convert(number: float, unit: str, goal_unit: str, original: str) -> tuple[f
     from_factor, from_base = _split_unit(unit)
     to_factor, to_base = _split_unit(goal_unit)
     if from_base not in ("", to_base):
-        raise ValueParseError(
-            tr(
-                "'{original}' is in {unit}, which does not convert into this goal's unit, {goal_unit}.",
-                original=original,
-                unit=unit,
-                goal_unit=goal_unit,
-            )
-        )
+        raise _unconvertible(original, unit, goal_unit)
     value = number * from_factor / to_factor
     return value, f"{original} = {value:.12g}{goal_unit}"

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from zibo_cli.core.dates import add_months
+from zibo_cli.i18n import tr
 
 DEFAULT_SINCE = "7d"
 DEFAULT_HORIZON_DAYS = 90
@@ -51,7 +52,7 @@ def parse_since(text: str, as_of: dt.date) -> Window:
     if match:
         count, unit = int(match.group(1)), match.group(2)
         if count < 1:
-            raise SinceError(f"'{text}' is an empty window; use at least 1{unit}.")
+            raise SinceError(tr("'{text}' is an empty window; use at least 1{unit}.", text=text, unit=unit))
         try:
             if unit == "d":
                 start = as_of - dt.timedelta(days=count)
@@ -60,14 +61,20 @@ def parse_since(text: str, as_of: dt.date) -> Window:
             else:
                 start = add_months(as_of, -count * (12 if unit == "y" else 1))
         except (OverflowError, ValueError):
-            raise SinceError(f"'{text}' reaches back before the year 1.") from None
+            raise SinceError(tr("'{text}' reaches back before the year 1.", text=text)) from None
         return Window(first=start + dt.timedelta(days=1), last=as_of)
     if _ISO_DAY.match(cleaned):
         try:
             first = dt.date.fromisoformat(cleaned)
         except ValueError:
-            raise SinceError(f"'{text}' is not a real date.") from None
+            raise SinceError(tr("'{text}' is not a real date.", text=text)) from None
         if first > as_of:
-            raise SinceError(f"'{text}' is after the as-of day {as_of.isoformat()}, so the window would be empty.")
+            raise SinceError(
+                tr(
+                    "'{text}' is after the as-of day {date}, so the window would be empty.",
+                    text=text,
+                    date=as_of.isoformat(),
+                )
+            )
         return Window(first=first, last=as_of)
-    raise SinceError(f"'{text}' is neither a duration nor a date; use {SINCE_HELP}.")
+    raise SinceError(tr("'{text}' is neither a duration nor a date; use 7d, 2w, 1m, 1y or 2026-01-05.", text=text))

@@ -12,10 +12,20 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
+from zibo_cli.core.model import Goal, Status
 from zibo_cli.core.progress import Assessment, Point
 from zibo_cli.core.report import CitedSource, ReportData
+from zibo_cli.core.units import in_english
+from zibo_cli.i18n import is_chinese, tr
 from zibo_cli.render import report_parts as parts
-from zibo_cli.render.text import STATUS_LABELS, clean, format_number, format_observation, observation_date
+from zibo_cli.render.text import (
+    clean,
+    format_number,
+    format_observation,
+    format_value,
+    observation_date,
+    status_label,
+)
 
 CSS = """
 :root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --soft: #f6f8fa; --accent: #0969da; }
@@ -87,16 +97,16 @@ def h(text: str | None) -> str:
     return html.escape(clean(text), quote=True).replace("\r\n", "\n").replace("\n", "<br>")
 
 
-def _badge(status_value: str, label: str) -> str:
-    return f'<span class="badge s-{status_value}">{h(label)}</span>'
+def _badge(status: Status) -> str:
+    return f'<span class="badge s-{status.value}">{h(status_label(status))}</span>'
 
 
-def _goal_cell(name: str, goal_id: str) -> str:
-    return f'{h(name)}<span class="id">{h(goal_id)}</span>'
+def _goal_cell(goal: Goal) -> str:
+    return f'{h(parts.name(goal))}<span class="id">{h(goal.id)}</span>'
 
 
 def _none() -> str:
-    return f'<p class="none">{h(parts.NONE)}</p>'
+    return f'<p class="none">{h(parts.none())}</p>'
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[str] = ()) -> str:
@@ -112,7 +122,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Seque
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _section(section_id: str, title: str, count: int | None, body: str) -> str:
+def _section(section_id: str, title: str, body: str, count: int | None = None) -> str:
     number = f' <span class="n">({count})</span>' if count is not None else ""
     return f'<section id="{section_id}"><h2>{h(title)}{number}</h2>{body}</section>'
 
@@ -136,31 +146,35 @@ def _progress(assessment: Assessment) -> str:
 
 
 def _status_cell(assessment: Assessment) -> str:
-    cell = _badge(assessment.status.value, STATUS_LABELS[assessment.status])
+    cell = _badge(assessment.status)
     stage = assessment.stage
     if stage is not None and stage.awaiting:
-        cell += '<span class="flag">awaiting final</span>'
+        cell += f'<span class="flag">{h(tr("awaiting final"))}</span>'
     if assessment.stale:
-        cell += '<span class="flag">stale</span>'
+        cell += f'<span class="flag">{h(tr("stale"))}</span>'
     return f'<span class="status">{cell}</span>'
+
+
+def _with_date(value: str, date: str) -> str:
+    return f'{h(value)}<span class="sub">{h(date)}</span>'
 
 
 def _status_table(assessments: Sequence[Assessment]) -> str:
     rows = []
     for assessment in assessments:
-        latest, latest_for = parts.latest_text(assessment)
-        target, by = parts.target_text(assessment)
         rows.append(
             (
-                _goal_cell(assessment.goal.name, assessment.goal.id),
-                f'{h(latest)}<span class="sub">{h(latest_for)}</span>',
-                f'{h(target)}<span class="sub">{h(by)}</span>',
+                _goal_cell(assessment.goal),
+                _with_date(*parts.latest_text(assessment)),
+                _with_date(*parts.target_text(assessment)),
                 _progress(assessment),
                 h(parts.left_text(assessment)),
                 _status_cell(assessment),
             )
         )
-    return _table(("Goal", "Latest", "Target", "Progress", "Left", "Status"), rows, ("Latest", "Target", "Left"))
+    latest, target, left = tr("Latest"), tr("Target"), tr("Left")
+    headers = (tr("Goal"), latest, target, tr("Progress"), left, tr("Status"))
+    return _table(headers, rows, (latest, target, left))
 
 
 # --- charts ---------------------------------------------------------------------------------------
@@ -194,10 +208,13 @@ def _f(number: float) -> str:
 def chart_svg(assessment: Assessment) -> str:
     """Figures as dots against the straight required path from the baseline to each target; deadlines marked."""
     goal = assessment.goal
+    # Plot in the unit the reader sees in the tables (an English report shows 亿元 as bn yuan).
+    factor, unit = (1.0, goal.unit) if is_chinese() else in_english(1.0, goal.unit)
     observations = list(assessment.observations)
-    points = [Point(o.date, o.value) for o in observations]
-    baseline = assessment.baseline
-    targets = [Point(stage.target.by, stage.target.value) for stage in assessment.stages]
+    points = [Point(o.date, o.value * factor) for o in observations]
+    baseline = Point(assessment.baseline.date, assessment.baseline.value * factor) if assessment.baseline else None
+    stages = [stage.target for stage in assessment.stages]
+    targets = [Point(target.by, target.value * factor) for target in stages]
     everything = points + targets + ([baseline] if baseline else [])
     dates = [p.date for p in everything] + [assessment.as_of]
     values = [p.value for p in everything]
@@ -220,12 +237,13 @@ def chart_svg(assessment: Assessment) -> str:
     def y(value: float) -> float:
         return MARGIN_TOP + (high - value) / (high - low) * plot_h
 
-    label = f"{goal.name}: figures against the required path"
+    label = tr("{name}: figures against the required path", name=parts.name(goal))
     out = [
         f'<svg viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" width="{CHART_WIDTH}" height="{CHART_HEIGHT}" '
         f'role="img" aria-label="{h(label)}">'
     ]
     bottom, right = MARGIN_TOP + plot_h, MARGIN_LEFT + plot_w
+    out.append(f'<text class="unit" x="4" y="10">{h(clean(unit))}</text>')
     for tick in nice_ticks(low, high):
         ty = y(tick)
         out.append(f'<line class="grid" x1="{MARGIN_LEFT}" y1="{_f(ty)}" x2="{right}" y2="{_f(ty)}"/>')
@@ -240,14 +258,15 @@ def chart_svg(assessment: Assessment) -> str:
         out.append(f'<line class="asof" x1="{_f(ax)}" y1="{MARGIN_TOP}" x2="{_f(ax)}" y2="{bottom}"/>')
         label_x, anchor = (ax + 4, "start") if ax < MARGIN_LEFT + 40 else (ax - 4, "end")
         out.append(
-            f'<text class="asof-label" x="{_f(label_x)}" y="{MARGIN_TOP + 10}" text-anchor="{anchor}">as of</text>'
+            f'<text class="asof-label" x="{_f(label_x)}" y="{MARGIN_TOP + 10}" text-anchor="{anchor}">'
+            f"{h(tr('as of'))}</text>"
         )
     if baseline is not None:
         path = [baseline] + [t for t in targets if t.date > baseline.date]
         if len(path) > 1:
             coordinates = " ".join(f"{_f(x(p.date))},{_f(y(p.value))}" for p in path)
             out.append(f'<polyline class="path" points="{coordinates}"/>')
-    for target in targets:
+    for stage_target, target in zip(stages, targets, strict=True):
         tx = x(target.date)
         out.append(f'<line class="deadline" x1="{_f(tx)}" y1="{MARGIN_TOP}" x2="{_f(tx)}" y2="{bottom}"/>')
         anchor = "end" if tx > right - 36 else "start" if tx < MARGIN_LEFT + 36 else "middle"
@@ -255,24 +274,25 @@ def chart_svg(assessment: Assessment) -> str:
             f'<text class="deadline-label" x="{_f(tx)}" y="{bottom + 30}" text-anchor="{anchor}">'
             f"{target.date.isoformat()}</text>"
         )
+        value = format_value(stage_target.value, goal.unit, stage_target.qualifier)
+        tip = tr("target {value} by {date}", value=value, date=target.date.isoformat())
         out.append(
-            f'<circle class="target" cx="{_f(tx)}" cy="{_f(y(target.value))}" r="5">'
-            f"<title>{h('target ' + format_number(target.value) + ' by ' + target.date.isoformat())}</title></circle>"
+            f'<circle class="target" cx="{_f(tx)}" cy="{_f(y(target.value))}" r="5"><title>{h(tip)}</title></circle>'
         )
     if len(points) > 1:
         coordinates = " ".join(f"{_f(x(p.date))},{_f(y(p.value))}" for p in points)
         out.append(f'<polyline class="trend" points="{coordinates}"/>')
-    for observation in observations:
+    for observation, point in zip(observations, points, strict=True):
         css = "obs preliminary" if observation.preliminary else "obs"
         tip = f"{observation_date(observation)}: {format_observation(observation, goal.unit)}"
         out.append(
-            f'<circle class="{css}" cx="{_f(x(observation.date))}" cy="{_f(y(observation.value))}" r="4">'
+            f'<circle class="{css}" cx="{_f(x(point.date))}" cy="{_f(y(point.value))}" r="4">'
             f"<title>{h(tip)}</title></circle>"
         )
     if not observations:
         out.append(
             f'<text x="{_f(MARGIN_LEFT + plot_w / 2)}" y="{_f(MARGIN_TOP + plot_h / 2)}" '
-            'text-anchor="middle">no figures yet</text>'
+            f'text-anchor="middle">{h(tr("no figures yet"))}</text>'
         )
     out.append("</svg>")
     return "".join(out)
@@ -288,22 +308,87 @@ def _chart_card(assessment: Assessment) -> str:
     goal = assessment.goal
     latest, latest_for = parts.latest_text(assessment)
     target, by = parts.target_text(assessment)
-    facts = [f"latest {latest}" + (f" ({latest_for})" if latest_for else "")]
-    if target:
-        facts.append(f"target {target} {by}")
+    facts = [tr("latest {value} ({date})", value=latest, date=latest_for) if latest_for else tr("no figures yet")]
+    facts.append(tr("target {value} {by}", value=target, by=by))
     if parts.progress_text(assessment):
-        facts.append(f"progress {parts.progress_text(assessment)}")
+        facts.append(tr("progress {percent}", percent=parts.progress_text(assessment)))
     if parts.left_text(assessment):
-        facts.append(f"{parts.left_text(assessment)} left")
-    return (
-        f'<figure class="chart" id="goal-{h(goal.id)}"><header><h3>{h(goal.name)}'
-        f'<span class="id">{h(goal.id)}</span></h3>{_status_cell(assessment)}</header>'
-        f'<p class="facts">{h(" · ".join(facts))}</p>{chart_svg(assessment)}'
-        '<figcaption><span class="key"><span class="dot">●</span> figures (hollow: preliminary)</span>'
-        '<span class="key"><span class="dash">- - -</span> required path</span>'
-        '<span class="key"><span class="ring">○</span> target, dashed red line: deadline</span></figcaption>'
-        "</figure>"
+        facts.append(tr("{time} left", time=parts.left_text(assessment)))
+    legend = [
+        ("dot", "●", tr("figures (hollow: preliminary)")),
+        ("dash", "- - -", tr("required path")),
+        ("ring", "○", tr("target; dashed red line: deadline")),
+    ]
+    keys = "".join(
+        f'<span class="key"><span class="{css}">{mark}</span> {h(text)}</span>' for css, mark, text in legend
     )
+    return (
+        f'<figure class="chart" id="goal-{h(goal.id)}"><header><h3>{h(parts.name(goal))}'
+        f'<span class="id">{h(goal.id)}</span></h3>{_status_cell(assessment)}</header>'
+        f'<p class="facts">{h(" · ".join(facts))}</p>{chart_svg(assessment)}<figcaption>{keys}</figcaption></figure>'
+    )
+
+
+def _sections(data: ReportData) -> list[str]:
+    counts = "".join(f'<li><span class="n">{count}</span>{h(label)}</li>' for label, count in parts.summary_rows(data))
+    sections = [_section("summary", parts.section_summary(), f'<ul class="counts">{counts}</ul>')]
+    status = _status_table(data.assessments) if data.assessments else _none()
+    sections.append(_section("status", parts.section_status(), status))
+    cards = "".join(_chart_card(a) for a in data.targeted)
+    charts = f'<div class="charts">{cards}</div>' if cards else _none()
+    sections.append(_section("charts", parts.section_charts(), charts, len(data.targeted)))
+
+    rows = [
+        (
+            h(parts.recorded_at(e.observation)),
+            _goal_cell(e.goal),
+            h(format_observation(e.observation, e.goal.unit)),
+            h(observation_date(e.observation)),
+            h(e.observation.source),
+            h(parts.observation_flags(e.observation)),
+            h(e.observation.note),
+        )
+        for e in data.recorded
+    ]
+    figure = tr("Figure")
+    headers = (tr("Recorded"), tr("Goal"), figure, tr("For"), tr("Source"), tr("Flags"), tr("Note"))
+    body = _table(headers, rows, (figure,)) if rows else _none()
+    sections.append(_section("recorded", parts.section_recorded(), body, len(rows)))
+
+    rows = [
+        (_goal_cell(c.goal), _badge(c.before.status), _badge(c.after.status), _with_date(*parts.latest_text(c.after)))
+        for c in data.changes
+    ]
+    latest = tr("Latest")
+    body = _table((tr("Goal"), tr("Before"), tr("Now"), latest), rows, (latest,)) if rows else _none()
+    sections.append(_section("changes", parts.section_changes(), body, len(rows)))
+
+    rows = [
+        (
+            d.target.by.isoformat(),
+            _goal_cell(d.goal),
+            h(parts.deadline_target(d)),
+            h(parts.deadline_left(d)),
+            _badge(d.status),
+        )
+        for d in data.deadlines
+    ]
+    target, left = tr("Target"), tr("Left")
+    headers = (tr("By"), tr("Goal"), target, left, tr("Status"))
+    body = _table(headers, rows, (target, left)) if rows else _none()
+    sections.append(_section("deadlines", parts.section_deadlines(data), body, len(rows)))
+
+    rows = [
+        (_goal_cell(a.goal), h(parts.stale_latest(a)), a.stale_since.isoformat() if a.stale_since else "")
+        for a in data.stale
+    ]
+    body = _table((tr("Goal"), tr("Latest figure"), tr("Stale since")), rows) if rows else _none()
+    sections.append(_section("stale", parts.section_stale(), body, len(rows)))
+
+    rows = [_source_row(cited) for cited in data.sources]
+    body = _table((tr("Source"), tr("Description"), tr("Link"), tr("Cited by")), rows) if rows else _none()
+    sections.append(_section("sources", parts.section_sources(), body, len(rows)))
+    return sections
 
 
 def _source_row(cited: CitedSource) -> tuple[str, str, str, str]:
@@ -317,113 +402,24 @@ def _source_row(cited: CitedSource) -> tuple[str, str, str, str]:
 
 def render_html(data: ReportData) -> str:
     title = parts.title(data)
-    meta = (
-        f'<dl class="meta"><dt>File</dt><dd>{h(data.file)}</dd><dt>As of</dt><dd>{data.as_of.isoformat()}</dd>'
-        f"<dt>Window</dt><dd>{h(parts.window_text(data.window))}</dd></dl>"
-    )
-    sections = []
-    counts = "".join(f'<li><span class="n">{count}</span>{h(label)}</li>' for label, count in parts.summary_rows(data))
-    sections.append(_section("summary", parts.SECTION_SUMMARY, None, f'<ul class="counts">{counts}</ul>'))
-    sections.append(
-        _section("status", parts.SECTION_STATUS, None, _status_table(data.assessments) if data.assessments else _none())
-    )
-    cards = "".join(_chart_card(a) for a in data.targeted)
-    charts = f'<div class="charts">{cards}</div>' if cards else _none()
-    sections.append(_section("charts", parts.SECTION_CHARTS, len(data.targeted), charts))
-    recorded_rows = [
-        (
-            h(parts.recorded_at(e.observation)),
-            _goal_cell(e.goal.name, e.goal.id),
-            h(format_observation(e.observation, e.goal.unit)),
-            h(observation_date(e.observation)),
-            h(e.observation.source),
-            h(parts.observation_flags(e.observation)),
-            h(e.observation.note),
-        )
-        for e in data.recorded
-    ]
-    headers = ("Recorded", "Goal", "Figure", "For", "Source", "Flags", "Note")
-    sections.append(
-        _section(
-            "recorded",
-            parts.SECTION_RECORDED,
-            len(recorded_rows),
-            _table(headers, recorded_rows, ("Figure",)) if recorded_rows else _none(),
+    meta = "".join(
+        f"<dt>{h(label)}</dt><dd>{h(value)}</dd>"
+        for label, value in (
+            (tr("File"), data.file),
+            (tr("As of"), data.as_of.isoformat()),
+            (tr("Window"), parts.window_text(data.window)),
         )
     )
-    change_rows = []
-    for change in data.changes:
-        latest, latest_for = parts.latest_text(change.after)
-        change_rows.append(
-            (
-                _goal_cell(change.goal.name, change.goal.id),
-                _badge(change.before.status.value, STATUS_LABELS[change.before.status]),
-                _badge(change.after.status.value, STATUS_LABELS[change.after.status]),
-                f'{h(latest)}<span class="sub">{h(latest_for)}</span>',
-            )
-        )
-    sections.append(
-        _section(
-            "changes",
-            parts.SECTION_CHANGES,
-            len(change_rows),
-            _table(("Goal", "Before", "Now", "Latest"), change_rows, ("Latest",)) if change_rows else _none(),
-        )
-    )
-    deadline_rows = [
-        (
-            d.target.by.isoformat(),
-            _goal_cell(d.goal.name, d.goal.id),
-            h(parts.deadline_target(d)),
-            h(parts.deadline_left(d)),
-            _badge(d.status.value, STATUS_LABELS[d.status]),
-        )
-        for d in data.deadlines
-    ]
-    sections.append(
-        _section(
-            "deadlines",
-            parts.horizon_title(data),
-            len(deadline_rows),
-            _table(("By", "Goal", "Target", "Left", "Status"), deadline_rows, ("Target", "Left"))
-            if deadline_rows
-            else _none(),
-        )
-    )
-    stale_rows = [
-        (
-            _goal_cell(a.goal.name, a.goal.id),
-            h(parts.stale_latest(a)),
-            a.stale_since.isoformat() if a.stale_since else "",
-        )
-        for a in data.stale
-    ]
-    sections.append(
-        _section(
-            "stale",
-            parts.SECTION_STALE,
-            len(stale_rows),
-            _table(("Goal", "Latest figure", "Stale since"), stale_rows) if stale_rows else _none(),
-        )
-    )
-    source_rows = [_source_row(cited) for cited in data.sources]
-    sections.append(
-        _section(
-            "sources",
-            parts.SECTION_SOURCES,
-            len(source_rows),
-            _table(("Source", "Description", "Link", "Cited by"), source_rows) if source_rows else _none(),
-        )
-    )
-    body = "\n".join(sections)
+    body = "\n".join(_sections(data))
+    footer = tr("Made by zibo from {file}. Figures are shown as recorded in the goals file.", file=data.file)
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{"zh-CN" if is_chinese() else "en"}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="referrer" content="no-referrer">\n'
         f"<title>{h(title)}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n"
-        f"<header><h1>{h(title)}</h1>{meta}</header>\n{body}\n"
-        f"<footer>Made by zibo from {h(data.file)}. Figures are shown as recorded in the goals file.</footer>\n"
+        f'<header><h1>{h(title)}</h1><dl class="meta">{meta}</dl></header>\n{body}\n'
+        f"<footer>{h(footer)}</footer>\n"
         "</body>\n</html>\n"
     )

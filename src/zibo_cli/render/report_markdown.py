@@ -1,25 +1,30 @@
 """The Markdown report: GitHub-flavoured tables, safe to publish whatever the goals file says.
 
-Every piece of user text goes through `md()`: control characters made visible, HTML's `& < >`
-written as entities (so a `<script>` in a note is text, on GitHub and in renderers that pass HTML
-through), Markdown's active characters backslash-escaped (so `|` cannot split a table cell and `[x](y)`
-cannot become a link), and newlines as `<br>` so a multi-line note stays in its row.
+Every piece of text goes through `md()`: control characters made visible, HTML's `& < >` written as
+entities (so a `<script>` in a note is text, on GitHub and in renderers that pass HTML through),
+Markdown's active characters backslash-escaped (so `|` cannot split a table cell and `[x](y)` cannot
+become a link), and newlines as `<br>` so a multi-line note stays in its row.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from zibo_cli.core.report import ReportData
+from zibo_cli.i18n import tr
 from zibo_cli.render import report_parts as parts
-from zibo_cli.render.text import STATUS_LABELS, clean, format_observation, observation_date
+from zibo_cli.render.text import clean, format_observation, observation_date, status_label
+
+if TYPE_CHECKING:
+    from zibo_cli.core.model import Goal
 
 _ACTIVE = re.compile(r"([\\`*_\[\]|~$])")
 
 
 def md(text: str | None) -> str:
-    """User text as literal Markdown, fit for a table cell."""
+    """Text as literal Markdown, fit for a table cell."""
     if not text:
         return ""
     escaped = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -28,64 +33,63 @@ def md(text: str | None) -> str:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[str] = ()) -> list[str]:
-    """A GFM table; headers are ours, cells must already be escaped."""
-    lines = ["| " + " | ".join(headers) + " |"]
+    """A GFM table; cells must already be escaped."""
+    lines = ["| " + " | ".join(md(header) for header in headers) + " |"]
     lines.append("|" + "|".join("---:" if header in right else "---" for header in headers) + "|")
     lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
     return lines
 
 
-def _goal(name: str, goal_id: str) -> str:
-    return f"{md(name)}<br>{md(goal_id)}"
+def _goal(goal: Goal) -> str:
+    return f"{md(parts.name(goal))}<br>{md(goal.id)}"
 
 
-def _section(lines: list[str], heading: str, body: list[str]) -> None:
-    lines += ["", f"## {heading}", ""]
-    lines += body if body else [parts.NONE]
+def _section(lines: list[str], heading: str, body: list[str], count: int | None = None) -> None:
+    lines += ["", "## " + md(heading if count is None else parts.counted(heading, count)), ""]
+    lines += body if body else [md(parts.none())]
 
 
 def render_markdown(data: ReportData) -> str:
     lines = [f"# {md(parts.title(data))}", ""]
-    lines.append(f"- **File:** {md(data.file)}")
-    lines.append(f"- **As of:** {data.as_of.isoformat()}")
-    lines.append(f"- **Window:** {md(parts.window_text(data.window))}")
+    for label, value in (
+        (tr("File"), data.file),
+        (tr("As of"), data.as_of.isoformat()),
+        (tr("Window"), parts.window_text(data.window)),
+    ):
+        lines.append("- " + tr("{label}: {value}", label=f"**{md(label)}**", value=md(value)))
 
-    _section(
-        lines,
-        parts.SECTION_SUMMARY,
-        _table(("Status", "Goals"), [(md(label), str(count)) for label, count in parts.summary_rows(data)], ("Goals",)),
-    )
+    count_header = tr("Count")
+    summary = [(md(label), str(count)) for label, count in parts.summary_rows(data)]
+    _section(lines, parts.section_summary(), _table((tr("Status"), count_header), summary, (count_header,)))
 
-    status_rows = []
+    rows = []
     for assessment in data.assessments:
         latest, latest_for = parts.latest_text(assessment)
         target, by = parts.target_text(assessment)
-        status_rows.append(
+        rows.append(
             (
-                _goal(assessment.goal.name, assessment.goal.id),
+                _goal(assessment.goal),
                 md(latest),
                 md(latest_for),
                 md(target),
                 md(by),
                 parts.progress_text(assessment),
                 md(parts.left_text(assessment)),
-                md(parts.status_label(assessment)),
+                md(parts.status_words(assessment)),
             )
         )
-    headers = ("Goal", "Latest", "For", "Target", "By", "Progress", "Left", "Status")
-    _section(
-        lines,
-        parts.SECTION_STATUS,
-        _table(headers, status_rows, ("Latest", "Target", "Progress", "Left")) if status_rows else [],
-    )
+    latest_h, target_h, progress_h, left_h = tr("Latest"), tr("Target"), tr("Progress"), tr("Left")
+    headers = (tr("Goal"), latest_h, tr("For"), target_h, tr("By"), progress_h, left_h, tr("Status"))
+    right = (latest_h, target_h, progress_h, left_h)
+    _section(lines, parts.section_status(), _table(headers, rows, right) if rows else [])
 
-    recorded_rows = []
+    rows = []
     for entry in data.recorded:
         observation = entry.observation
-        recorded_rows.append(
+        rows.append(
             (
                 md(parts.recorded_at(observation)),
-                _goal(entry.goal.name, entry.goal.id),
+                _goal(entry.goal),
                 md(format_observation(observation, entry.goal.unit)),
                 md(observation_date(observation)),
                 md(observation.source),
@@ -93,62 +97,51 @@ def render_markdown(data: ReportData) -> str:
                 md(observation.note),
             )
         )
-    headers = ("Recorded", "Goal", "Figure", "For", "Source", "Flags", "Note")
-    _section(
-        lines,
-        f"{parts.SECTION_RECORDED} ({len(data.recorded)})",
-        _table(headers, recorded_rows, ("Figure",)) if recorded_rows else [],
-    )
+    figure_h = tr("Figure")
+    headers = (tr("Recorded"), tr("Goal"), figure_h, tr("For"), tr("Source"), tr("Flags"), tr("Note"))
+    _section(lines, parts.section_recorded(), _table(headers, rows, (figure_h,)) if rows else [], len(rows))
 
-    change_rows = []
+    rows = []
     for change in data.changes:
         latest, latest_for = parts.latest_text(change.after)
-        change_rows.append(
+        rows.append(
             (
-                _goal(change.goal.name, change.goal.id),
-                md(STATUS_LABELS[change.before.status]),
-                md(STATUS_LABELS[change.after.status]),
+                _goal(change.goal),
+                md(status_label(change.before.status)),
+                md(status_label(change.after.status)),
                 md(latest),
                 md(latest_for),
             )
         )
-    _section(
-        lines,
-        f"{parts.SECTION_CHANGES} ({len(data.changes)})",
-        _table(("Goal", "Before", "Now", "Latest", "For"), change_rows, ("Latest",)) if change_rows else [],
-    )
+    headers = (tr("Goal"), tr("Before"), tr("Now"), latest_h, tr("For"))
+    _section(lines, parts.section_changes(), _table(headers, rows, (latest_h,)) if rows else [], len(rows))
 
-    deadline_rows = [
+    rows = [
         (
             deadline.target.by.isoformat(),
-            _goal(deadline.goal.name, deadline.goal.id),
+            _goal(deadline.goal),
             md(parts.deadline_target(deadline)),
             md(parts.deadline_left(deadline)),
-            md(STATUS_LABELS[deadline.status]),
+            md(status_label(deadline.status)),
         )
         for deadline in data.deadlines
     ]
-    _section(
-        lines,
-        f"{parts.horizon_title(data)} ({len(data.deadlines)})",
-        _table(("By", "Goal", "Target", "Left", "Status"), deadline_rows, ("Target", "Left")) if deadline_rows else [],
-    )
+    headers = (tr("By"), tr("Goal"), target_h, left_h, tr("Status"))
+    body = _table(headers, rows, (target_h, left_h)) if rows else []
+    _section(lines, parts.section_deadlines(data), body, len(rows))
 
-    stale_rows = [
+    rows = [
         (
-            _goal(assessment.goal.name, assessment.goal.id),
+            _goal(assessment.goal),
             md(parts.stale_latest(assessment)),
             assessment.stale_since.isoformat() if assessment.stale_since else "",
         )
         for assessment in data.stale
     ]
-    _section(
-        lines,
-        f"{parts.SECTION_STALE} ({len(data.stale)})",
-        _table(("Goal", "Latest figure", "Stale since"), stale_rows) if stale_rows else [],
-    )
+    headers = (tr("Goal"), tr("Latest figure"), tr("Stale since"))
+    _section(lines, parts.section_stale(), _table(headers, rows) if rows else [], len(rows))
 
-    source_rows = [
+    rows = [
         (
             md(parts.source_kind(cited)),
             md(parts.source_description(cited)),
@@ -157,9 +150,6 @@ def render_markdown(data: ReportData) -> str:
         )
         for cited in data.sources
     ]
-    _section(
-        lines,
-        f"{parts.SECTION_SOURCES} ({len(data.sources)})",
-        _table(("Source", "Description", "Link", "Cited by"), source_rows) if source_rows else [],
-    )
+    headers = (tr("Source"), tr("Description"), tr("Link"), tr("Cited by"))
+    _section(lines, parts.section_sources(), _table(headers, rows) if rows else [], len(rows))
     return "\n".join(lines) + "\n"

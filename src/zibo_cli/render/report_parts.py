@@ -1,62 +1,105 @@
 """Wording every report format shares, so text, Markdown and HTML say the same thing the same way.
 
-Returns raw strings (user text included as is); each format escapes them its own way.
+Returns raw strings in the reader's language (user text included as is); each format escapes them
+its own way. JSON has none of this: it is the same in every language.
 """
 
 from __future__ import annotations
 
-from zibo_cli.core.model import Observation, Status
+from zibo_cli.core.model import Goal, Observation
 from zibo_cli.core.progress import Assessment
 from zibo_cli.core.report import CitedSource, Deadline, ReportData
 from zibo_cli.core.window import Window
+from zibo_cli.i18n import tr
 from zibo_cli.render.text import (
-    STATUS_LABELS,
+    display_name,
     format_deadline,
     format_observation,
     format_percent,
     format_value,
     observation_date,
+    status_label,
     time_left,
 )
 
-SECTION_SUMMARY = "Summary"
-SECTION_STATUS = "Status"
-SECTION_RECORDED = "Figures recorded in the window"
-SECTION_CHANGES = "Status changes in the window"
-SECTION_DEADLINES = "Deadlines in the next {days} days"
-SECTION_STALE = "Stale goals"
-SECTION_SOURCES = "Sources cited"
-SECTION_CHARTS = "Charts"
-NONE = "None."
+
+def section_summary() -> str:
+    return tr("Summary")
+
+
+def section_status() -> str:
+    return tr("Status")
+
+
+def section_charts() -> str:
+    return tr("Charts")
+
+
+def section_recorded() -> str:
+    return tr("Figures recorded in the window")
+
+
+def section_changes() -> str:
+    return tr("Status changes in the window")
+
+
+def section_deadlines(data: ReportData) -> str:
+    return tr("Deadlines in the next {days} days", days=data.horizon_days)
+
+
+def section_stale() -> str:
+    return tr("Stale goals")
+
+
+def section_sources() -> str:
+    return tr("Sources cited")
+
+
+def counted(heading: str, count: int) -> str:
+    """'Stale goals (1)' / '数据过期的目标（1）'."""
+    return tr("{heading} ({count})", heading=heading, count=count)
+
+
+def none() -> str:
+    return tr("None.")
 
 
 def title(data: ReportData) -> str:
-    return f"{data.title or 'Goals'}: report as of {data.as_of.isoformat()}"
+    return tr("{title}: report as of {date}", title=data.title or tr("Goals"), date=data.as_of.isoformat())
 
 
 def window_text(window: Window) -> str:
-    days = f"{window.days} day{'s' if window.days != 1 else ''}"
-    return f"{window.first.isoformat()} to {window.last.isoformat()} ({days}, by the day figures were recorded)"
+    first, last = window.first.isoformat(), window.last.isoformat()
+    if window.days == 1:
+        return tr("{first} to {last} (1 day, by the day figures were recorded)", first=first, last=last)
+    return tr(
+        "{first} to {last} ({days} days, by the day figures were recorded)", first=first, last=last, days=window.days
+    )
+
+
+def name(goal: Goal) -> str:
+    """The goal's name in the reader's language where the file gives one (control characters made visible)."""
+    return display_name(goal)
 
 
 def summary_rows(data: ReportData) -> list[tuple[str, int]]:
     """(label, goals) for each status that occurs, most at risk first, then stale and the total."""
-    rows = [(STATUS_LABELS[status], count) for status, count in data.counts.items() if count]
+    rows = [(status_label(status), count) for status, count in data.counts.items() if count]
     if data.stale:
-        rows.append(("stale (of the above)", len(data.stale)))
-    rows.append(("total", len(data.assessments)))
+        rows.append((tr("stale (of the above)"), len(data.stale)))
+    rows.append((tr("total"), len(data.assessments)))
     return rows
 
 
-def status_label(assessment: Assessment) -> str:
+def status_words(assessment: Assessment) -> str:
     """The status with its qualifiers, on one line: 'at risk, stale'."""
-    words = [STATUS_LABELS[assessment.status]]
+    words = [status_label(assessment.status)]
     stage = assessment.stage
     if stage is not None and stage.awaiting:
-        words.append("awaiting final")
+        words.append(tr("awaiting final"))
     if assessment.stale:
-        words.append("stale")
-    return ", ".join(words)
+        words.append(tr("stale"))
+    return tr(", ").join(words)
 
 
 def latest_text(assessment: Assessment) -> tuple[str, str]:
@@ -73,7 +116,7 @@ def target_text(assessment: Assessment) -> tuple[str, str]:
     if stage is None:
         return "", ""
     value = format_value(stage.target.value, assessment.goal.unit, stage.target.qualifier)
-    by = f"by {format_deadline(stage.target.by)}"
+    by = tr("by {deadline}", deadline=format_deadline(stage.target.by))
     if len(assessment.stages) > 1 and assessment.current_stage is not None:
         by += f" ({assessment.current_stage + 1}/{len(assessment.stages)})"
     return value, by
@@ -94,29 +137,41 @@ def recorded_at(observation: Observation) -> str:
     return observation.recorded.strftime("%Y-%m-%d %H:%M") if observation.recorded else ""
 
 
+def figure_for(observation: Observation) -> str:
+    return tr("for {date}", date=observation_date(observation))
+
+
 def observation_flags(observation: Observation) -> str:
-    flags = [word for word, on in (("preliminary", observation.preliminary), ("derived", observation.derived)) if on]
-    return ", ".join(flags)
-
-
-def change_text(before: Status, after: Status) -> str:
-    return f"{STATUS_LABELS[before]} → {STATUS_LABELS[after]}"
+    flags = []
+    if observation.preliminary:
+        flags.append(tr("preliminary"))
+    if observation.derived:
+        flags.append(tr("derived"))
+    return tr(", ").join(flags)
 
 
 def deadline_target(deadline: Deadline) -> str:
     text = format_value(deadline.target.value, deadline.goal.unit, deadline.target.qualifier)
     stages = len(deadline.assessment.stages)
-    return f"{text} (stage {deadline.stage + 1}/{stages})" if stages > 1 else text
+    if stages > 1:
+        return tr("{value} (stage {stage}/{stages})", value=text, stage=deadline.stage + 1, stages=stages)
+    return text
 
 
 def deadline_left(deadline: Deadline) -> str:
     days = deadline.days_left
-    return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''}"
+    if days == 0:
+        return tr("today")
+    return tr("1 day") if days == 1 else tr("{count} days", count=days)
 
 
 def stale_latest(assessment: Assessment) -> str:
     latest = assessment.latest
-    return f"{format_observation(latest, assessment.goal.unit)} for {observation_date(latest)}" if latest else "—"
+    if latest is None:
+        return "—"
+    return tr(
+        "{value} for {date}", value=format_observation(latest, assessment.goal.unit), date=observation_date(latest)
+    )
 
 
 def source_description(cited: CitedSource) -> str:
@@ -125,12 +180,16 @@ def source_description(cited: CitedSource) -> str:
     if source is None:
         return cited.reference
     parts = [source.title, source.publisher, source.author, source.date]
-    return ", ".join(part for part in parts if part)
+    return ", ".join(part for part in parts if part)  # the file's own words, in whatever language
+
+
+def free_text(cited: CitedSource) -> str:
+    return tr("{source} (free text)", source=cited.reference)
 
 
 def source_kind(cited: CitedSource) -> str:
-    return cited.reference if cited.source is not None else "(free text)"
+    return cited.reference if cited.source is not None else tr("(free text)")
 
 
-def horizon_title(data: ReportData) -> str:
-    return SECTION_DEADLINES.format(days=data.horizon_days)
+def cited_by(cited: CitedSource) -> str:
+    return tr("cited by: {ids}", ids=", ".join(cited.goals))

@@ -49,14 +49,21 @@ def display_name(goal: Goal) -> str:
     return clean(preferred or goal.name_en)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls (ESC starts every escape sequence), and the bidi overrides and isolates that
+# reorder what a terminal shows ("Trojan Source"); tab and newline stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def clean(text: str | None) -> str:
     """Text from the file, made safe for a terminal: control characters (escape sequences) become visible."""
     if not text:
         return ""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_visible, text)
 
 
 def _group(text: str) -> str:

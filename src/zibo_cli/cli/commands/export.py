@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from zibo_cli.cli.common import FileOption, fail, handles_errors, load_for, state_of
+from zibo_cli.cli.common import FileOption, OutputOption, fail, handles_errors, load_for, state_of
+from zibo_cli.i18n import tr
 
 FORMATS = ("csv", "json")
 
@@ -23,10 +24,7 @@ def export(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        str | None,
-        typer.Option("--output", "-o", metavar="PATH", help="Write to PATH atomically (- or none: stdout)."),
-    ] = None,
+    output: OutputOption = None,
     file: FileOption = None,
 ) -> None:
     """Example: zibo export --format csv --output figures.csv
@@ -48,7 +46,10 @@ def export(
     else:
         chosen = output_format.strip().lower()
         if chosen not in FORMATS:
-            raise fail(f"--format {output_format!r} is not an export format.", f"Use one of: {', '.join(FORMATS)}.")
+            raise fail(
+                tr("--format {value!r} is not an export format.", value=output_format),
+                tr("Use one of: {choices}.", choices=", ".join(FORMATS)),
+            )
     loaded = load_for(state, file)
     records = export_records(loaded.goals_file)
     data = (to_csv(records) if chosen == "csv" else to_json(records)).encode("utf-8")

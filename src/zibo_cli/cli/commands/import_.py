@@ -8,6 +8,8 @@ import typer
 
 from zibo_cli.cli.common import FileOption, cache_of, fail, handles_errors, location_for, state_of
 from zibo_cli.environment import Environment
+from zibo_cli.errors import ZiboError
+from zibo_cli.i18n import tr
 
 
 @handles_errors
@@ -23,11 +25,11 @@ def import_observations(
 
     Append figures from a CSV with a header row naming at least goal,date,value (also: source, note, quote,
     precision, period, qualifier, preliminary, derived, recorded, and unit, the unit the value is written in;
-    `zibo export` writes all of them). Values and dates read like `zibo add`'s (4884.1, 100亿元, 约90%; 2025-12-31,
-    2025-12, 2025-Q4, 2025, also 2025/12/31). Every row is
-    checked first: one bad row rejects the whole import, listing each bad row (the header is row 1), and
-    nothing is written. Figures already in the file (same goal, date, value and source) are skipped and
-    counted, so a cron job can re-run the import safely. Rows without a recorded time are recorded now.
+    `zibo export` writes all of them). Values read like `zibo add`'s (4884.1, 100亿元, 约90%); dates are
+    2025-12-31, 2025-12, 2025-Q4, 2025-H2, 2025 or 2025/12/31. Every row is checked first: one bad row
+    rejects the whole import, listing each bad row (the header is row 1), and nothing is written. Figures
+    already in the file (same goal, date, value and source) are skipped and counted, so a cron job can
+    re-run the import safely. Rows without a recorded time are recorded now.
     """
     from zibo_cli.core.exchange import MAX_PROBLEMS_SHOWN, ImportFormatError, fresh_tables, plan_import
     from zibo_cli.store.append import append_observations, check_appendable
@@ -44,38 +46,51 @@ def import_observations(
     try:
         plan = plan_import(text, loaded.goals_file, env.today(), env.now())
     except ImportFormatError as error:
-        raise fail(f"cannot import {name}: {error}", "Nothing was written.") from None
+        raise fail(tr("cannot import {name}: {error}", name=name, error=error), tr("Nothing was written.")) from None
     if plan.problems:
-        shown = plan.problems[:MAX_PROBLEMS_SHOWN]
-        more = len(plan.problems) - len(shown)
-        lines = [f"cannot import {name}: {len(plan.problems)} row{'s' if len(plan.problems) != 1 else ''} "
-                 "with problems, so nothing was written."]  # fmt: skip
-        lines += [f"  {problem}" for problem in shown]
-        if more:
-            lines.append(f"  … and {more} more.")
-        raise fail("\n".join(lines), "Fix those rows and run the import again.")
+        count = len(plan.problems)
+        head = (
+            tr("cannot import {name}: 1 row has a problem, so nothing was written.", name=name)
+            if count == 1
+            else tr("cannot import {name}: {count} rows have problems, so nothing was written.", name=name, count=count)
+        )
+        details = plan.problems[:MAX_PROBLEMS_SHOWN]
+        if count > MAX_PROBLEMS_SHOWN:
+            details.append(tr("… and {count} more.", count=count - MAX_PROBLEMS_SHOWN))
+        raise ZiboError(head, tr("Fix those rows and run the import again."), details=tuple(details))
     tables = [row.table for row in plan.rows]
     if not tables:
-        env.stdout.write(f"Nothing to import: {name} has no rows of figures.\n")
+        env.stdout.write(tr("Nothing to import: {name} has no rows of figures.", name=name) + "\n")
         return
     if dry_run:
         fresh = [table["goal"] for table in fresh_tables(loaded.goals_file, tables)]
-        env.stdout.write(_summary("Would import", fresh, len(tables) - len(fresh), loaded.label))
+        env.stdout.write(_summary(True, fresh, len(tables) - len(fresh), loaded.label))
         return
     result = append_observations(location, tables, env.today(), cache, loaded, keep=fresh_tables)
     added = [o.goal for o in result.after.observations[len(result.before.observations) :]]
-    env.stdout.write(_summary("Imported", added, len(tables) - result.added, result.label))
+    env.stdout.write(_summary(False, added, len(tables) - result.added, result.label))
 
 
-def _summary(verb: str, goal_ids: list[str], skipped: int, label: str) -> str:
+def _figures(count: int) -> str:
+    return tr("1 figure") if count == 1 else tr("{count} figures", count=count)
+
+
+def _summary(dry_run: bool, goal_ids: list[str], skipped: int, label: str) -> str:
     """'Imported 3 figures into goals.toml (2 goals). Skipped 1 already in the file (…).'"""
-    count, goals = len(goal_ids), len(set(goal_ids))
-    text = f"{verb} {count} figure{'s' if count != 1 else ''} into {label}"
-    if count:
-        text += f" ({goals} goal{'s' if goals != 1 else ''})"
-    text += "."
+    goals = len(set(goal_ids))
+    if not goal_ids:
+        text = tr("Nothing new to import into {file}.", file=label)
+    else:
+        figures = _figures(len(goal_ids))
+        goals_text = tr("1 goal") if goals == 1 else tr("{count} goals", count=goals)
+        if dry_run:
+            text = tr("Would import {figures} into {file} ({goals}).", figures=figures, file=label, goals=goals_text)
+        else:
+            text = tr("Imported {figures} into {file} ({goals}).", figures=figures, file=label, goals=goals_text)
     if skipped:
-        text += f" Skipped {skipped} already in the file (same goal, date, value and source)."
+        text += " " + tr(
+            "Skipped {figures} already in the file (same goal, date, value and source).", figures=_figures(skipped)
+        )
     return text + "\n"
 
 
@@ -86,10 +101,12 @@ def _read_input(env: Environment, argument: str) -> tuple[str, str]:
     from zibo_cli.store.locate import display_path
 
     if argument == "-":
-        name = "standard input"
+        name = tr("standard input")
         stream = env.stdin
         if stream is None:
-            raise fail("standard input is closed, so there is no CSV to read.", "Give a file name instead of -.")
+            raise fail(
+                tr("standard input is closed, so there is no CSV to read."), tr("Give a file name instead of -.")
+            )
         buffer = getattr(stream, "buffer", None)
         raw = buffer.read() if buffer is not None else stream.read().encode("utf-8")
     else:
@@ -100,18 +117,18 @@ def _read_input(env: Environment, argument: str) -> tuple[str, str]:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            raise fail(f"{name}: no such file.", "Check the path of the CSV.") from None
+            raise fail(tr("{name}: no such file.", name=name), tr("Check the path of the CSV.")) from None
         except IsADirectoryError:
-            raise fail(f"{name} is a folder, not a CSV file.") from None
+            raise fail(tr("{name} is a folder, not a CSV file.", name=name)) from None
         except PermissionError:
-            raise fail(f"{name}: permission denied when reading.") from None
+            raise fail(tr("{name}: permission denied when reading.", name=name)) from None
         except OSError as error:
-            raise fail(f"{name}: cannot be read ({error.strerror or error}).") from None
+            raise fail(tr("{name}: cannot be read ({reason}).", name=name, reason=error.strerror or error)) from None
     try:
         return name, raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise fail(
-            f"cannot import {name}: line {line} is not UTF-8 text; nothing was written.",
-            "Save the sheet as “CSV UTF-8” (Excel) or with UTF-8 encoding, then import again.",
+            tr("cannot import {name}: line {line} is not UTF-8 text; nothing was written.", name=name, line=line),
+            tr("Save the sheet as “CSV UTF-8” (Excel) or with UTF-8 encoding, then import again."),
         ) from None

@@ -6,10 +6,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from zibo_cli.cli.common import AsOfOption, FileOption, as_of_day, fail, handles_errors, load_for, state_of
+from zibo_cli.cli.common import (
+    AsOfOption,
+    FileOption,
+    OutputOption,
+    as_of_day,
+    fail,
+    handles_errors,
+    load_for,
+    state_of,
+)
 from zibo_cli.core.model import Status
 from zibo_cli.core.window import DEFAULT_HORIZON_DAYS, DEFAULT_SINCE, MAX_HORIZON_DAYS, SINCE_HELP
 from zibo_cli.errors import ExitCode, ZiboError
+from zibo_cli.i18n import tr
 
 if TYPE_CHECKING:
     from zibo_cli.core.report import ReportData
@@ -42,10 +52,7 @@ def report(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        str | None,
-        typer.Option("--output", "-o", metavar="PATH", help="Write to PATH atomically (- or none: stdout)."),
-    ] = None,
+    output: OutputOption = None,
     fail_on: Annotated[
         str | None,
         typer.Option(
@@ -79,12 +86,16 @@ def report(
     chosen_format = _format(output_format, output)
     threshold = _status(fail_on) if fail_on is not None else None
     if not 0 <= horizon <= MAX_HORIZON_DAYS:
-        raise fail(f"--horizon {horizon} is not a number of days from 0 to {MAX_HORIZON_DAYS}.")
+        raise fail(
+            tr("--horizon {days} is not a number of days from 0 to {limit}.", days=horizon, limit=MAX_HORIZON_DAYS)
+        )
     day = as_of_day(state, as_of)
     try:
         window = parse_since(since, day)
     except SinceError as error:
-        raise fail(f"--since {error}", "For example --since 7d, --since 1m or --since 2026-01-05.") from None
+        raise fail(
+            tr("--since {error}", error=error), tr("For example --since 7d, --since 1m or --since 2026-01-05.")
+        ) from None
     loaded = load_for(state, file)
     data = build_report(loaded.goals_file, day, window, loaded.label, horizon)
     rendered = _render(chosen_format, data).encode("utf-8")
@@ -97,8 +108,8 @@ def report(
         if flagged:
             ids = ", ".join(a.goal.id for a in flagged[:10]) + (" …" if len(flagged) > 10 else "")
             raise ZiboError(
-                f"{len(flagged)} goal{'s are' if len(flagged) != 1 else ' is'} {threshold.value} or worse: {ids}.",
-                f"(--fail-on {threshold.value}; the report was written in full.)",
+                tr("goals {status} or worse: {count} ({ids}).", status=threshold.value, count=len(flagged), ids=ids),
+                tr("(--fail-on {status}; the report was written in full.)", status=threshold.value),
                 ExitCode.FINDINGS,
             )
 
@@ -112,7 +123,10 @@ def _format(requested: str | None, output: str | None) -> str:
         return "text"
     name = _ALIASES.get(requested.strip().lower(), requested.strip().lower())
     if name not in FORMATS:
-        raise fail(f"--format {requested!r} is not a report format.", f"Use one of: {', '.join(FORMATS)}.")
+        raise fail(
+            tr("--format {value!r} is not a report format.", value=requested),
+            tr("Use one of: {choices}.", choices=", ".join(FORMATS)),
+        )
     return name
 
 
@@ -121,7 +135,10 @@ def _status(text: str) -> Status:
         return Status(text.strip().lower().replace("-", "_").replace(" ", "_"))
     except ValueError:
         names = ", ".join(s.value for s in Status)
-        raise fail(f"--fail-on {text!r} is not a status.", f"Use one of (most at risk first): {names}.") from None
+        raise fail(
+            tr("--fail-on {value!r} is not a status.", value=text),
+            tr("Use one of (most at risk first): {choices}.", choices=names),
+        ) from None
 
 
 def _render(name: str, data: ReportData) -> str:
