@@ -260,13 +260,13 @@ def test_shared_values_are_only_ever_identical_ones() -> None:
     assert days[0] is days[1]
 
 
-def test_a_static_observations_array_is_refused_with_a_warm_cache(world: Path) -> None:
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_static_observations_array_is_refused_with_a_warm_cache(world: Path, bom: bytes) -> None:
+    """Also right after a BOM: the array on the first line of a file saved by a Windows editor."""
     path = world / "goals.toml"
-    path.write_text(
-        'schema = 1\nobservations = [{ goal = "g", date = 2024-12-31, value = 1 }]\n\n'
-        '[goals.g]\nname = "G"\nunit = "个"\n',
-        encoding="utf-8",
-    )
+    array = b'observations = [{ goal = "g", date = 2024-12-31, value = 1 }]\n'
+    rest = '\nschema = 1\n\n[goals.g]\nname = "G"\nunit = "个"\n'.encode()
+    path.write_bytes(bom + array + rest)
     before = path.read_bytes()
     assert run("status", "--all", env=CACHE_ON).exit_code == 0
     head = load_head(Location(path, "--file"), TODAY, cache())

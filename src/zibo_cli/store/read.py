@@ -163,8 +163,8 @@ def collector_paused(freeze: bool = False) -> Iterator[None]:
 
 # A root key that could be a static `observations = [...]` array (or a quoted key with escapes that
 # might spell it): `[[observations]]` cannot be appended after one, so `add` checks such files whole.
-# Compiled (and cached by `re`) on first use.
-# The optional BOM: the first line of a file saved by a Windows editor starts with one.
+# Compiled (and cached by `re`) on first use. The optional BOM: the first line of a file saved by a
+# Windows editor starts with one.
 _STATIC_OBSERVATIONS = (
     rb"""^(?:\xef\xbb\xbf)?[ \t]*(?:observations|"observations"|'observations'|"[^"\r\n]*\\[^"\r\n]*")[ \t]*="""
 )
