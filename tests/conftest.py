@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -89,6 +90,21 @@ def run_installed(*args: str, env: dict[str, str] | None = None, cwd: Path | Non
         timeout=120,
     )
     return Result(completed.returncode, completed.stdout, completed.stderr)
+
+
+def cache_files() -> list[Path]:
+    """The parse cache's entries in the test world's XDG cache folder."""
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "zibo"
+    return sorted(folder.glob("*.cache")) if folder.exists() else []
+
+
+def fresh(path: Path) -> object:
+    """What a full parse without any cache gives (as of the pinned today)."""
+    from zibo_cli.store.read import analyse
+
+    _, goals_file, problems = analyse(path.read_bytes(), dt.date(2026, 11, 27))
+    assert not problems
+    return goals_file
 
 
 def assert_golden(name: str, text: str) -> None:

@@ -14,12 +14,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import BUNDLED, REPO, SAMPLE, run
+from conftest import BUNDLED, REPO, SAMPLE, cache_files, fresh, run
 from zibo_cli.store import atomic
 from zibo_cli.store import cache as cache_module
 from zibo_cli.store.cache import Cache, cache_for
 from zibo_cli.store.locate import Location
-from zibo_cli.store.read import analyse, count_lines, load, load_head
+from zibo_cli.store.read import count_lines, load, load_head
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import datasets
@@ -43,17 +43,6 @@ def cache() -> Cache:
     found = cache_for({"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"], "HOME": os.environ["HOME"]})
     assert found is not None
     return found
-
-
-def cache_files() -> list[Path]:
-    folder = Path(os.environ["XDG_CACHE_HOME"]) / "zibo"
-    return sorted(folder.glob("*.cache")) if folder.exists() else []
-
-
-def fresh(path: Path) -> object:
-    _, goals_file, problems = analyse(path.read_bytes(), TODAY)
-    assert not problems
-    return goals_file
 
 
 BUNDLED_IDS = {"robots": "robot-industry", "share": "four-strong-share", "water": "water-quality-index"}

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED, SAMPLE, run
+from conftest import BUNDLED, SAMPLE, cache_files, fresh, run
 from zibo_cli.store.cache import MAGIC, Cache, cache_dir, cache_for
 from zibo_cli.store.locate import Location
-from zibo_cli.store.read import FileProblems, analyse, load
+from zibo_cli.store.read import FileProblems, load
 
 TODAY = dt.date(2026, 11, 27)
 CACHE_ON = {"ZIBO_NO_CACHE": ""}
@@ -23,18 +23,6 @@ def cache(world: Path) -> Cache:
     found = cache_for({"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"], "HOME": os.environ["HOME"]})
     assert found is not None
     return found
-
-
-def cache_files(world: Path) -> list[Path]:
-    folder = Path(os.environ["XDG_CACHE_HOME"]) / "zibo"
-    return sorted(folder.glob("*.cache")) if folder.exists() else []
-
-
-def fresh(path: Path) -> object:
-    """What a full parse without any cache gives."""
-    _, goals_file, problems = analyse(path.read_bytes(), TODAY)
-    assert not problems
-    return goals_file
 
 
 def test_second_load_comes_from_the_cache_and_equals_a_parse(sample: Path, cache: Cache) -> None:
@@ -50,7 +38,7 @@ def test_cache_lives_in_the_xdg_cache_folder_only(sample: Path, cache: Cache) ->
     before = sorted(os.listdir(sample.parent))
     load(Location(sample, "--file"), TODAY, cache)
     assert sorted(os.listdir(sample.parent)) == before
-    [entry] = cache_files(sample.parent)
+    [entry] = cache_files()
     assert entry.parent == Path(os.environ["XDG_CACHE_HOME"]) / "zibo"
     assert entry.parent.stat().st_mode & 0o777 == 0o700
     assert entry.stat().st_mode & 0o077 == 0
@@ -96,7 +84,7 @@ def test_replaced_file_is_not_served_stale(sample: Path, cache: Cache) -> None:
 def test_corrupt_or_foreign_cache_files_are_ignored(sample: Path, cache: Cache) -> None:
     location = Location(sample, "--file")
     load(location, TODAY, cache)
-    [entry] = cache_files(sample.parent)
+    [entry] = cache_files()
     good = entry.read_bytes()
     for damaged in (b"", b"garbage", MAGIC + b"\x80\x05garbage", good[:-10], good[:-1] + bytes([good[-1] ^ 1])):
         entry.write_bytes(damaged)
@@ -134,7 +122,7 @@ def test_commands_give_the_same_output_with_and_without_the_cache(sample: Path) 
         warm = run(*args, env=CACHE_ON)
         assert plain.exit_code == cold.exit_code == warm.exit_code == 0
         assert plain.stdout == cold.stdout == warm.stdout
-    assert cache_files(sample.parent)
+    assert cache_files()
 
 
 def test_add_extends_the_cache_exactly_as_a_full_parse_would(sample: Path, cache: Cache) -> None:
