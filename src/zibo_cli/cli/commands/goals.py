@@ -55,4 +55,4 @@ def goals(
             facts=len(chosen) - with_target,
         )
     )
-    console.print(footer(state, loaded), style="dim")
+    console.print(footer(state, loaded), style="dim", soft_wrap=True)  # a long path must not break mid-word

@@ -51,4 +51,4 @@ def show(
 
     console = make_console(state.env)
     show_goal(console, assessment, loaded.goals_file)
-    console.print(footer(state, loaded, day), style="dim")
+    console.print(footer(state, loaded, day), style="dim", soft_wrap=True)  # a long path must not break mid-word

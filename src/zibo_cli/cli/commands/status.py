@@ -87,7 +87,7 @@ def status(
     if facts and not include_facts and not wanted:
         summary += " · " + tr("{count} facts not shown (--all)", count=facts)
     console.print(summary)
-    console.print(footer(state, loaded, day), style="dim")
+    console.print(footer(state, loaded, day), style="dim", soft_wrap=True)  # a long path must not break mid-word
 
 
 def _statuses(values: list[str] | None) -> set[Status]:
