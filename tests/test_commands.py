@@ -247,10 +247,12 @@ def test_add_refusals_leave_the_file_unchanged(sample: Path, args: list[str], me
 
 
 def test_add_to_bundled_dataset_is_refused(world: Path) -> None:
+    before = BUNDLED.read_bytes()
     result = run("add", "robot", "5", "--date", "2025")
     assert result.exit_code == 2
+    assert "bundled dataset" in result.stderr
     assert "zibo init" in result.stderr
-    assert BUNDLED.read_bytes() == BUNDLED.read_bytes()
+    assert BUNDLED.read_bytes() == before
 
 
 def test_add_to_read_only_file_is_refused(sample: Path) -> None:

@@ -138,7 +138,6 @@ class ImportRow:
 class ImportPlan:
     rows: list[ImportRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "row N: reason"
-    blank: int = 0
 
 
 def observation_key(goal: str, date: dt.date, value: float, source: str | None) -> tuple[Any, ...]:
@@ -216,8 +215,7 @@ def plan_import(text: str, goals_file: GoalsFile, today: dt.date, now: dt.dateti
     header, records = read_rows(text)
     plan = ImportPlan()
     for number, cells in records:
-        if not any(cell.strip() for cell in cells):
-            plan.blank += 1
+        if not any(cell.strip() for cell in cells):  # blank lines in a spreadsheet export are no figures
             continue
         if len(cells) > len(header):
             problem = tr("it has {cells} cells but the header names {columns}.", cells=len(cells), columns=len(header))

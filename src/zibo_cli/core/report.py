@@ -26,11 +26,6 @@ if TYPE_CHECKING:  # the progress engine is loaded when a report is built, not w
     from zibo_cli.core.progress import Assessment
 
 
-def recorded_day(observation: Observation) -> dt.date | None:
-    """The calendar day of `recorded` as written in the file (its own offset), or None."""
-    return observation.recorded.date() if observation.recorded is not None else None
-
-
 def known_by(observations: Iterable[Observation], day: dt.date) -> list[Observation]:
     """What had been recorded by the end of `day`; figures without a recorded time are always known."""
     return [o for o in observations if o.recorded is None or o.recorded.date() <= day]
