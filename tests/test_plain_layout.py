@@ -67,7 +67,7 @@ def tables(draw: st.DrawFn) -> tuple[list[PlainColumn], list[list[str]], int]:
 def test_a_table_is_laid_out_as_rich_lays_it_out(table: tuple[list[PlainColumn], list[list[str]], int]) -> None:
     chosen, rows, width = table
     try:
-        ours = joined(PlainTable(chosen, rows).lines(width))
+        ours = joined(PlainTable.of(chosen, rows).lines(width))
     except Unsupported:
         assume(False)
     assert ours == rich_table(chosen, rows, width)
@@ -94,10 +94,10 @@ def test_the_natural_width_is_richs(table: tuple[list[PlainColumn], list[list[st
     for row in rows:
         rich.add_row(*row)
     expected = Measurement.get(console, console.options.update_width(10_000), rich).maximum
-    assert PlainTable(chosen, rows).natural_width() == expected
+    assert PlainTable.of(chosen, rows).natural_width() == expected
 
 
 @pytest.mark.parametrize("text", ["tab\there", "bell\x07", "escape\x1b[31m"])
 def test_control_characters_are_left_to_rich(text: str) -> None:
     with pytest.raises(Unsupported):
-        PlainTable([PlainColumn("h")], [[text]])
+        PlainTable.of([PlainColumn("h")], [[text]])

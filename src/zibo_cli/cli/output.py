@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from zibo_cli.environment import Environment
@@ -30,6 +31,29 @@ def write_stdout(env: Environment, data: bytes) -> None:
     else:
         stream.write(data.decode("utf-8"))
         stream.flush()
+
+
+def write_plain(env: Environment, render: Callable[[int], str]) -> bool:
+    """Write `render(width)` when the output has no colour; False when Rich must print it instead.
+
+    Without colour Rich only lays text out, and render/plain_layout.py does that layout itself, to the
+    byte, without importing Rich's console (docs/performance.md). A stream that is not UTF-8 gets
+    Rich, which then draws ASCII borders; so does text only Rich lays out (tabs, control characters).
+    """
+    if env.color:
+        return False
+    encoding = (getattr(env.stdout, "encoding", None) or "utf-8").lower()
+    if not encoding.startswith("utf"):
+        return False
+    from zibo_cli.render.plain_layout import Unsupported
+
+    try:
+        text = render(env.width)
+    except Unsupported:
+        return False
+    env.stdout.write(text)
+    env.stdout.flush()
+    return True
 
 
 def write_output(env: Environment, output: str, data: bytes, protect: Path | None = None) -> Path:

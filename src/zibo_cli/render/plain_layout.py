@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rich.cells import cell_len, chop_cells, set_cell_size
 
@@ -32,8 +31,7 @@ class Unsupported(Exception):
     """The text needs something only Rich does (tabs, control characters, degenerate widths)."""
 
 
-@dataclass(frozen=True, slots=True)
-class PlainColumn:
+class PlainColumn(NamedTuple):
     header: str
     justify: Justify = "left"
     no_wrap: bool = False
@@ -150,33 +148,52 @@ def paragraph(text: str, width: int) -> list[str]:
     return [_truncated(line, width) for line in wrap(text, width)]
 
 
+class MeasuredColumn:
+    """A column's header and cells, checked and measured once, however many tables it is tried in."""
+
+    def __init__(self, column: PlainColumn, cells: Sequence[str]) -> None:
+        self.column = column
+        self.cells = [column.header, *cells]
+        for cell in self.cells:
+            check_supported(cell.replace("\n", " "))
+        self._measured = [measure(cell) for cell in self.cells]
+        self._ranges: dict[tuple[int, int], Range] = {}
+
+    def range_at(self, width: int, padding: int) -> Range:
+        """`Table._measure_column`: the widest minimum and maximum of the column's padded cells."""
+        if width < 1:
+            return (0, 0)
+        key = (width, padding)
+        if key not in self._ranges:
+            ranges = [_padded_range(measured, padding, width) for measured in self._measured]
+            minimum = max(low for low, _ in ranges)
+            maximum = max(high for _, high in ranges)
+            self._ranges[key] = (min(minimum, width), min(maximum, width))
+        return self._ranges[key]
+
+
 class PlainTable:
     """A table laid out as `rich.table.Table(box=box.SIMPLE, show_edge=False, pad_edge=False)`."""
 
-    def __init__(self, columns: Sequence[PlainColumn], rows: Sequence[Sequence[str]]) -> None:
-        self.columns = list(columns)
-        self.rows = [list(row) for row in rows]
-        if not self.columns or any(len(row) != len(self.columns) for row in self.rows):
+    def __init__(self, columns: Sequence[MeasuredColumn]) -> None:
+        if not columns or len({len(column.cells) for column in columns}) != 1:
+            raise ValueError("every column needs the same number of cells")
+        self.measured = list(columns)
+        self.columns = [measured.column for measured in columns]
+        self.row_count = len(columns[0].cells) - 1
+
+    @classmethod
+    def of(cls, columns: Sequence[PlainColumn], rows: Sequence[Sequence[str]]) -> PlainTable:
+        if any(len(row) != len(columns) for row in rows):
             raise ValueError("every row needs one cell per column")
-        self._cells = [[column.header, *(row[index] for row in self.rows)] for index, column in enumerate(self.columns)]
-        for cells in self._cells:
-            for cell in cells:
-                check_supported(cell.replace("\n", " "))
-        self._measured = [[measure(cell) for cell in cells] for cells in self._cells]
+        return cls([MeasuredColumn(column, [row[index] for row in rows]) for index, column in enumerate(columns)])
 
     def _padding(self, index: int) -> tuple[int, int]:
         last = len(self.columns) - 1
         return (0 if index == 0 else 1), (0 if index == last else 1)
 
     def _column_range(self, index: int, width: int) -> Range:
-        """`Table._measure_column`: the widest minimum and maximum of the column's padded cells."""
-        if width < 1:
-            return (0, 0)
-        padding = sum(self._padding(index))
-        ranges = [_padded_range(measured, padding, width) for measured in self._measured[index]]
-        minimum = max(low for low, _ in ranges)
-        maximum = max(high for _, high in ranges)
-        return min(minimum, width), min(maximum, width)
+        return self.measured[index].range_at(width, sum(self._padding(index)))
 
     @property
     def _extra_width(self) -> int:
@@ -204,7 +221,7 @@ class PlainTable:
             if column_width - sum(self._padding(index)) < 1:
                 raise Unsupported("a column narrower than its padding")
         output: list[str] = []
-        for row in range(len(self.rows) + 1):
+        for row in range(self.row_count + 1):
             cells = [self._cell_lines(index, row, widths[index]) for index in range(len(self.columns))]
             height = max(len(cell) for cell in cells)
             for index, cell in enumerate(cells):
@@ -220,7 +237,7 @@ class PlainTable:
         left, right = self._padding(index)
         inner = width - left - right
         column = self.columns[index]
-        lines = wrap(self._cells[index][row], inner, column.justify, column.no_wrap)
+        lines = wrap(self.measured[index].cells[row], inner, column.justify, column.no_wrap)
         return [" " * left + _fitted(line, inner) + " " * right for line in lines]
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from zibo_cli.core.model import Status
 from zibo_cli.core.progress import Assessment
@@ -31,101 +30,116 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
+    from zibo_cli.render.plain_layout import Justify, MeasuredColumn
 
-@dataclass(frozen=True)
-class Column:
+
+class Cell(NamedTuple):
+    """A cell's text as styled parts: joined as plain text for pipes, a Rich Text for terminals."""
+
+    parts: tuple[tuple[str, str | None], ...]
+    style: str = ""
+
+    @property
+    def plain(self) -> str:
+        return "".join(part for part, _ in self.parts)
+
+    def text(self) -> Text:
+        from rich.text import Text
+
+        text = Text(style=self.style)
+        for part, style in self.parts:
+            text.append(part, style=style)
+        return text
+
+
+def _cell(*parts: tuple[str, str | None], style: str = "") -> Cell:
+    return Cell(parts, style)
+
+
+def _plain(text: str) -> Cell:
+    return Cell(((text, None),))
+
+
+class Column(NamedTuple):
     header: str
-    cell: Callable[[Assessment], RenderableType]
-    justify: str = "left"
+    cell: Callable[[Assessment], Cell]
+    justify: Justify = "left"
     no_wrap: bool = False
     overflow: str = "fold"
 
 
-def _goal_cell(assessment: Assessment) -> Text:
-    from rich.text import Text
-
-    text = Text(display_name(assessment.goal))
-    text.append("\n" + assessment.goal.id, style="dim")
-    return text
+def _goal_cell(assessment: Assessment) -> Cell:
+    return _cell((display_name(assessment.goal), None), ("\n" + assessment.goal.id, "dim"))
 
 
-def _latest_cell(assessment: Assessment) -> Text:
-    from rich.text import Text
-
+def _latest_cell(assessment: Assessment) -> Cell:
     latest = assessment.latest
     if latest is None:
-        return Text("—", style="dim")
-    text = Text(format_observation(latest, assessment.goal.unit))
-    text.append("\n" + observation_date(latest), style="dim")
-    return text
+        return _cell(("—", None), style="dim")
+    return _cell((format_observation(latest, assessment.goal.unit), None), ("\n" + observation_date(latest), "dim"))
 
 
-def _target_cell(assessment: Assessment) -> Text:
-    from rich.text import Text
-
+def _target_cell(assessment: Assessment) -> Cell:
     stage = assessment.stage
     if stage is None:
-        return Text("")
+        return _plain("")
     value = format_value(stage.target.value, assessment.goal.unit, stage.target.qualifier)
-    text = Text(value)
-    text.append("\n" + tr("by {deadline}", deadline=format_deadline(stage.target.by)), style="dim")
+    parts = [(value, None), ("\n" + tr("by {deadline}", deadline=format_deadline(stage.target.by)), "dim")]
     if len(assessment.stages) > 1 and assessment.current_stage is not None:
-        text.append(f" ({assessment.current_stage + 1}/{len(assessment.stages)})", style="dim")
-    return text
+        parts.append((f" ({assessment.current_stage + 1}/{len(assessment.stages)})", "dim"))
+    return _cell(*parts)
 
 
-def _progress_cell(assessment: Assessment) -> Text:
-    from rich.text import Text
-
+def _progress_cell(assessment: Assessment) -> Cell:
     stage = assessment.stage
     if stage is None or stage.progress is None:
-        return Text("")
-    style = STATUS_STYLES[assessment.status]
-    text = Text(progress_bar(stage.progress), style=style)
-    text.append(" " + format_percent(stage.progress))
-    return text
+        return _plain("")
+    bar = progress_bar(stage.progress)
+    return _cell((bar, None), (" " + format_percent(stage.progress), None), style=STATUS_STYLES[assessment.status])
+
+
+def _status_cell(assessment: Assessment) -> Cell:
+    parts = [(status_label(assessment.status), None)]
+    stage = assessment.stage
+    if stage is not None and stage.awaiting:
+        parts.append(("\n" + tr("awaiting final"), "dim"))
+    if assessment.stale:
+        parts.append(("\n" + tr("stale"), "yellow"))
+    return _cell(*parts, style=STATUS_STYLES[assessment.status])
 
 
 def status_text(assessment: Assessment) -> Text:
-    from rich.text import Text
+    return _status_cell(assessment).text()
 
-    text = Text(status_label(assessment.status), style=STATUS_STYLES[assessment.status])
+
+def _time_left_cell(assessment: Assessment) -> Cell:
     stage = assessment.stage
-    if stage is not None and stage.awaiting:
-        text.append("\n" + tr("awaiting final"), style="dim")
-    if assessment.stale:
-        text.append("\n" + tr("stale"), style="yellow")
-    return text
+    return _plain(time_left(assessment.as_of, stage.target.by) if stage else "")
 
 
-def _time_left_cell(assessment: Assessment) -> str:
-    stage = assessment.stage
-    return time_left(assessment.as_of, stage.target.by) if stage else ""
-
-
-def _ratio_cell(assessment: Assessment) -> str:
+def _ratio_cell(assessment: Assessment) -> Cell:
     stage = assessment.stage
     if stage is None or stage.ratio is None:
-        return ""
-    return f"{format_ratio(stage.ratio)}\n{stage.method}"
+        return _plain("")
+    return _plain(f"{format_ratio(stage.ratio)}\n{stage.method}")
 
 
-def _needed_cell(assessment: Assessment) -> str:
+def _needed_cell(assessment: Assessment) -> Cell:
     stage = assessment.stage
     if stage is None or stage.needed_per_year is None or assessment.status is Status.ACHIEVED:
-        return ""
-    return tr("{value}/yr", value=format_value(stage.needed_per_year, assessment.goal.unit, estimate=True))
+        return _plain("")
+    return _plain(tr("{value}/yr", value=format_value(stage.needed_per_year, assessment.goal.unit, estimate=True)))
 
 
-def _projected_cell(assessment: Assessment) -> str:
+def _projected_cell(assessment: Assessment) -> Cell:
     stage = assessment.stage
     if stage is None or stage.projected is None:
-        return ""
-    return format_value(stage.projected, assessment.goal.unit, estimate=True)
+        return _plain("")
+    return _plain(format_value(stage.projected, assessment.goal.unit, estimate=True))
 
 
-def _category_cell(assessment: Assessment) -> str:
-    return clean(assessment.goal.category)
+def _category_cell(assessment: Assessment) -> Cell:
+    return _plain(clean(assessment.goal.category))
 
 
 PRIMARY = [
@@ -133,7 +147,7 @@ PRIMARY = [
     Column("Latest", _latest_cell, "right"),
     Column("Target", _target_cell, "right"),
     Column("Progress", _progress_cell, no_wrap=True),
-    Column("Status", status_text),
+    Column("Status", _status_cell),
 ]
 SECONDARY = [
     Column("Left", _time_left_cell, "right", no_wrap=True),
@@ -184,7 +198,7 @@ class _Measured:
             from rich.measure import Measurement
 
             options = self.console.options.update_width(10_000)
-            cells = [column.cell(assessment) for assessment in self.assessments]
+            cells = [column.cell(assessment).text() for assessment in self.assessments]
             self.cells[column.header] = cells
             measurements = [Measurement.get(self.console, options, cell) for cell in (tr(column.header), *cells)]
             self.ranges[column.header] = (max(m.minimum for m in measurements), max(m.maximum for m in measurements))
@@ -251,6 +265,49 @@ def status_table(assessments: Sequence[Assessment], console: Console, wide: bool
             break
         chosen.append(column)
     return measured.table(PRIMARY + chosen)
+
+
+def plain_status_table(assessments: Sequence[Assessment], width: int, wide: bool = False) -> tuple[list[str], int]:
+    """`status_table` as Rich prints it without colour, laid out without Rich, and the width it needs.
+
+    Raises `plain_layout.Unsupported` for text only Rich can lay out (the caller then uses Rich).
+    """
+    from zibo_cli.render.plain_layout import MeasuredColumn, PlainColumn, PlainTable
+
+    measured: dict[str, MeasuredColumn] = {}
+
+    def table(columns: Sequence[Column]) -> PlainTable:
+        ordered = _ordered(columns)
+        for column in ordered:
+            if column.header not in measured:
+                header = PlainColumn(tr(column.header), column.justify, column.no_wrap)
+                measured[column.header] = MeasuredColumn(header, [column.cell(a).plain for a in assessments])
+        return PlainTable([measured[column.header] for column in ordered])
+
+    if wide:
+        widest = table(PRIMARY + SECONDARY)
+        width = max(width, widest.natural_width())
+        return widest.lines(width), width
+    chosen: list[Column] = []
+    for column in SECONDARY:
+        if table(PRIMARY + chosen + [column]).natural_width() > width:
+            break
+        chosen.append(column)
+    return table(PRIMARY + chosen).lines(width), width
+
+
+def plain_status(assessments: Sequence[Assessment], width: int, wide: bool, summary: str, footer: str) -> str:
+    """All that `zibo status` prints when there is no colour, byte for byte what Rich would print."""
+    from zibo_cli.render.plain_layout import check_supported, joined, paragraph
+
+    if assessments:
+        lines, width = plain_status_table(assessments, width, wide)
+    else:
+        lines = paragraph(tr("No goals match."), width)
+    lines += paragraph(summary, width)
+    check_supported(footer.replace("\n", " "))
+    lines.append(footer)  # printed as one line, however long: a path must not break mid-word
+    return joined(lines)
 
 
 def natural_width(table: Table, console: Console) -> int:

@@ -18,6 +18,7 @@ from zibo_cli.cli.common import (
     load_for,
     state_of,
 )
+from zibo_cli.cli.output import write_plain
 from zibo_cli.i18n import tr
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ def status(
         and (not wanted or a.status in wanted)
     ]
     assessments = sort_assessments(assessments, sort)
+    from zibo_cli.render.status_view import plain_status, summary_line
+
     if json_output:
         from zibo_cli.render.assessment_json import assessment_json
 
@@ -74,20 +77,23 @@ def status(
             },
         )
         return
+    facts = sum(1 for goal in loaded.goals_file.goals.values() if goal.is_fact)
+    summary = summary_line(assessments)
+    if facts and not include_facts and not wanted:
+        summary += " · " + tr("{count} facts not shown (--all)", count=facts)
+    closing = footer(state, loaded, day)
+    if write_plain(state.env, lambda width: plain_status(assessments, width, wide, summary, closing)):
+        return
     from zibo_cli.render.console import make_console
-    from zibo_cli.render.status_view import status_table, summary_line
+    from zibo_cli.render.status_view import status_table
 
     console = make_console(state.env)
     if assessments:
         console.print(status_table(assessments, console, wide=wide))
     else:
         console.print(tr("No goals match."))
-    facts = sum(1 for goal in loaded.goals_file.goals.values() if goal.is_fact)
-    summary = summary_line(assessments)
-    if facts and not include_facts and not wanted:
-        summary += " · " + tr("{count} facts not shown (--all)", count=facts)
     console.print(summary)
-    console.print(footer(state, loaded, day), style="dim", soft_wrap=True)  # a long path must not break mid-word
+    console.print(closing, style="dim", soft_wrap=True)  # a long path must not break mid-word
 
 
 def _statuses(values: list[str] | None) -> set[Status]:
