@@ -156,20 +156,22 @@ class MeasuredColumn:
         self.cells = [column.header, *cells]
         for cell in self.cells:
             check_supported(cell.replace("\n", " "))
-        self._measured = [measure(cell) for cell in self.cells]
-        self._ranges: dict[tuple[int, int], Range] = {}
+        measured = [measure(cell) for cell in self.cells]
+        self.widest_minimum = max(minimum for minimum, _ in measured)
+        self.widest_maximum = max(maximum for _, maximum in measured)
 
     def range_at(self, width: int, padding: int) -> Range:
-        """`Table._measure_column`: the widest minimum and maximum of the column's padded cells."""
+        """`Table._measure_column`: the widest minimum and maximum of the column's padded cells.
+
+        Rich clamps each cell's measurement to the width and pads it; both steps are monotonic, so
+        clamping and padding the widest measurements gives the same as doing it cell by cell.
+        """
         if width < 1:
             return (0, 0)
-        key = (width, padding)
-        if key not in self._ranges:
-            ranges = [_padded_range(measured, padding, width) for measured in self._measured]
-            minimum = max(low for low, _ in ranges)
-            maximum = max(high for _, high in ranges)
-            self._ranges[key] = (min(minimum, width), min(maximum, width))
-        return self._ranges[key]
+        if width - padding < 1:
+            return (width, width)
+        minimum = min(min(self.widest_minimum, width) + padding, width)
+        return minimum, min(min(self.widest_maximum, width) + padding, width)
 
 
 class PlainTable:
@@ -217,12 +219,13 @@ class PlainTable:
     def lines(self, width: int) -> list[str]:
         """The table as printed on a console `width` cells wide, each line without its newline."""
         widths = self.column_widths(width)
+        rendered: dict[tuple[int, str], list[str]] = {}
         for index, column_width in enumerate(widths):
             if column_width - sum(self._padding(index)) < 1:
                 raise Unsupported("a column narrower than its padding")
         output: list[str] = []
         for row in range(self.row_count + 1):
-            cells = [self._cell_lines(index, row, widths[index]) for index in range(len(self.columns))]
+            cells = [self._cell_lines(index, row, widths[index], rendered) for index in range(len(self.columns))]
             height = max(len(cell) for cell in cells)
             for index, cell in enumerate(cells):
                 blank = [" " * widths[index]] * (height - len(cell))
@@ -233,12 +236,16 @@ class PlainTable:
                 output.append("─" * (sum(widths) + self._extra_width))
         return [_truncated(line, width) for line in output]
 
-    def _cell_lines(self, index: int, row: int, width: int) -> list[str]:
-        left, right = self._padding(index)
-        inner = width - left - right
-        column = self.columns[index]
-        lines = wrap(self.measured[index].cells[row], inner, column.justify, column.no_wrap)
-        return [" " * left + _fitted(line, inner) + " " * right for line in lines]
+    def _cell_lines(self, index: int, row: int, width: int, rendered: dict[tuple[int, str], list[str]]) -> list[str]:
+        text = self.measured[index].cells[row]
+        key = (index, text)
+        if key not in rendered:  # dates, "by 2026", empty cells: the same text comes back often
+            left, right = self._padding(index)
+            inner = width - left - right
+            column = self.columns[index]
+            lines = wrap(text, inner, column.justify, column.no_wrap)
+            rendered[key] = [" " * left + _fitted(line, inner) + " " * right for line in lines]
+        return rendered[key]
 
 
 def _collapsed(widths: list[int], wrapable: list[bool], max_width: int) -> list[int]:
