@@ -17,7 +17,8 @@ from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import Literal, NamedTuple
 
-from rich.cells import cell_len, chop_cells, set_cell_size
+from rich.cells import cell_len as rich_cell_len
+from rich.cells import chop_cells, set_cell_size
 
 Justify = Literal["left", "right"]
 Range = tuple[int, int]
@@ -25,6 +26,11 @@ Range = tuple[int, int]
 _WORD = re.compile(r"\s*\S+\s*")
 _TRAILING_SPACE = re.compile(r"\s+$")
 _UNSUPPORTED = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def cell_len(text: str) -> int:
+    """Rich's cell length; printable ASCII (all that reaches here, control characters are refused) is one cell each."""
+    return len(text) if text.isascii() else rich_cell_len(text)
 
 
 class Unsupported(Exception):

@@ -1,155 +1,207 @@
 """The plain-text report: what cron mails. No ANSI ever, 80 columns, CJK-aware alignment.
 
-Rich lays out the tables (it measures Chinese as two cells wide) on a Console that is never a
-terminal and has no colour, so the output depends on nothing but the data and the language.
+The report is a list of blocks (paragraphs and tables) laid out as Rich lays them out on a console
+that is never a terminal and has no colour, so the output depends on nothing but the data and the
+language. render/plain_layout.py does that layout without Rich's console (docs/performance.md);
+a report with text only Rich lays out (a tab, a control character) is printed through Rich.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from zibo_cli.core.report import ReportData
 from zibo_cli.i18n import tr
 from zibo_cli.render import report_parts as parts
-from zibo_cli.render.console import plain_console
 from zibo_cli.render.text import clean, format_observation, status_label
 
 if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.table import Table
-
     from zibo_cli.core.model import Goal
+    from zibo_cli.core.progress import Assessment
 
 WIDTH = 80
 
 
-def _table(*headers: str, right: tuple[str, ...] = ()) -> Table:
-    from rich import box
-    from rich.table import Table
+class Paragraph(NamedTuple):
+    text: str
 
-    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
-    for header in headers:
-        table.add_column(header, justify="right" if header in right else "left", overflow="fold")
-    return table
+
+class Table(NamedTuple):
+    headers: tuple[str, ...]
+    right: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+
+
+class StatusTable(NamedTuple):
+    assessments: Sequence[Assessment]
+
+
+Block = Paragraph | Table | StatusTable
 
 
 def _goal(goal: Goal) -> str:
     return f"{parts.name(goal)}\n{goal.id}"
 
 
-def _underlined(console: Console, text: str, mark: str) -> None:
+def _underlined(text: str, mark: str) -> list[Block]:
     from rich.cells import cell_len
-    from rich.text import Text
 
-    console.print(Text(text))
-    console.print(Text(mark * min(WIDTH, cell_len(text))))
+    return [Paragraph(text), Paragraph(mark * min(WIDTH, cell_len(text)))]
 
 
-def _section(console: Console, heading: str, count: int | None = None) -> None:
-    console.print()
-    _underlined(console, heading if count is None else parts.counted(heading, count), "-")
+def _section(heading: str, count: int | None = None) -> list[Block]:
+    return [Paragraph(""), *_underlined(heading if count is None else parts.counted(heading, count), "-")]
 
 
-def render_text(data: ReportData) -> str:
-    from rich.text import Text
+def _table_or_none(headers: tuple[str, ...], rows: list[tuple[str, ...]], right: tuple[str, ...] = ()) -> Block:
+    return Table(headers, right, rows) if rows else Paragraph(parts.none())
 
-    from zibo_cli.render.status_view import status_table
 
-    console = plain_console(WIDTH)
-    nothing = Text(parts.none())
-    _underlined(console, clean(parts.title(data)), "=")
+def report_blocks(data: ReportData) -> list[Block]:
+    blocks: list[Block] = [*_underlined(clean(parts.title(data)), "=")]
     for label, value in (
         (tr("File"), clean(data.file)),
         (tr("As of"), data.as_of.isoformat()),
         (tr("Window"), parts.window_text(data.window)),
     ):
-        console.print(Text(tr("{label}: {value}", label=label, value=value)))
+        blocks.append(Paragraph(tr("{label}: {value}", label=label, value=value)))
 
-    _section(console, parts.section_summary())
-    summary = _table(tr("Status"), tr("Count"), right=(tr("Count"),))
-    for label, count in parts.summary_rows(data):
-        summary.add_row(label, str(count))
-    console.print(summary)
+    blocks += _section(parts.section_summary())
+    count = tr("Count")
+    blocks.append(Table((tr("Status"), count), (count,), [(label, str(n)) for label, n in parts.summary_rows(data)]))
 
-    _section(console, parts.section_status())
-    console.print(status_table(data.assessments, console) if data.assessments else nothing)
+    blocks += _section(parts.section_status())
+    blocks.append(StatusTable(data.assessments) if data.assessments else Paragraph(parts.none()))
 
-    _section(console, parts.section_recorded(), len(data.recorded))
-    if data.recorded:
-        figure = tr("Figure")
-        table = _table(tr("Recorded"), tr("Goal"), figure, tr("Source and note"), right=(figure,))
-        for entry in data.recorded:
-            observation = entry.observation
-            remarks = [clean(observation.source), parts.observation_flags(observation), clean(observation.note)]
-            table.add_row(
+    blocks += _section(parts.section_recorded(), len(data.recorded))
+    figure = tr("Figure")
+    recorded = []
+    for entry in data.recorded:
+        observation = entry.observation
+        remarks = [clean(observation.source), parts.observation_flags(observation), clean(observation.note)]
+        recorded.append(
+            (
                 parts.recorded_at(observation).replace(" ", "\n"),
                 _goal(entry.goal),
                 f"{format_observation(observation, entry.goal.unit)}\n{parts.figure_for(observation)}",
                 "\n".join(remark for remark in remarks if remark),
             )
-        console.print(table)
-    else:
-        console.print(nothing)
+        )
+    blocks.append(_table_or_none((tr("Recorded"), tr("Goal"), figure, tr("Source and note")), recorded, (figure,)))
 
-    _section(console, parts.section_changes(), len(data.changes))
-    if data.changes:
-        table = _table(tr("Goal"), tr("Status"), tr("Latest"))
-        for change in data.changes:
-            value, day = parts.latest_text(change.after)
-            table.add_row(
+    blocks += _section(parts.section_changes(), len(data.changes))
+    changes = []
+    for change in data.changes:
+        value, day = parts.latest_text(change.after)
+        changes.append(
+            (
                 _goal(change.goal),
                 f"{status_label(change.before.status)} → {status_label(change.after.status)}",
                 f"{value}\n{tr('for {date}', date=day)}" if day else value,
             )
-        console.print(table)
-    else:
-        console.print(nothing)
+        )
+    blocks.append(_table_or_none((tr("Goal"), tr("Status"), tr("Latest")), changes))
 
-    _section(console, parts.section_deadlines(data), len(data.deadlines))
-    if data.deadlines:
-        target, left = tr("Target"), tr("Left")
-        table = _table(tr("By"), tr("Goal"), target, left, tr("Status"), right=(target, left))
-        for deadline in data.deadlines:
-            table.add_row(
-                deadline.target.by.isoformat(),
-                _goal(deadline.goal),
-                parts.deadline_target(deadline),
-                parts.deadline_left(deadline),
-                status_label(deadline.status),
-            )
-        console.print(table)
-    else:
-        console.print(nothing)
+    blocks += _section(parts.section_deadlines(data), len(data.deadlines))
+    target, left = tr("Target"), tr("Left")
+    deadlines = [
+        (
+            deadline.target.by.isoformat(),
+            _goal(deadline.goal),
+            parts.deadline_target(deadline),
+            parts.deadline_left(deadline),
+            status_label(deadline.status),
+        )
+        for deadline in data.deadlines
+    ]
+    blocks.append(_table_or_none((tr("By"), tr("Goal"), target, left, tr("Status")), deadlines, (target, left)))
 
-    _section(console, parts.section_stale(), len(data.stale))
-    if data.stale:
-        table = _table(tr("Goal"), tr("Latest figure"), tr("Stale since"))
-        for assessment in data.stale:
-            table.add_row(
-                _goal(assessment.goal),
-                parts.stale_latest(assessment),
-                assessment.stale_since.isoformat() if assessment.stale_since else "",
-            )
-        console.print(table)
-    else:
-        console.print(nothing)
+    blocks += _section(parts.section_stale(), len(data.stale))
+    stale = [
+        (
+            _goal(assessment.goal),
+            parts.stale_latest(assessment),
+            assessment.stale_since.isoformat() if assessment.stale_since else "",
+        )
+        for assessment in data.stale
+    ]
+    blocks.append(_table_or_none((tr("Goal"), tr("Latest figure"), tr("Stale since")), stale))
 
-    _section(console, parts.section_sources(), len(data.sources))
+    blocks += _section(parts.section_sources(), len(data.sources))
     # Blocks rather than a table: a URL gets the whole width, so mail readers can follow it (one
     # longer than 80 columns is folded, as everything is).
     for number, cited in enumerate(data.sources):
         if number:
-            console.print()
+            blocks.append(Paragraph(""))
         description = clean(parts.source_description(cited))
         if cited.source is not None:
-            console.print(Text(f"[{clean(cited.reference)}] {description}"))
+            blocks.append(Paragraph(f"[{clean(cited.reference)}] {description}"))
             if cited.source.url:
-                console.print(Text(clean(cited.source.url), overflow="fold"))
+                blocks.append(Paragraph(clean(cited.source.url)))
         else:
-            console.print(Text(clean(parts.free_text(cited))))
-        console.print(Text(parts.cited_by(cited)))
+            blocks.append(Paragraph(clean(parts.free_text(cited))))
+        blocks.append(Paragraph(parts.cited_by(cited)))
     if not data.sources:
-        console.print(nothing)
+        blocks.append(Paragraph(parts.none()))
+    return blocks
 
-    output = console.file.getvalue()  # type: ignore[attr-defined]
-    return "\n".join(line.rstrip() for line in output.splitlines()) + "\n"
+
+def render_text(data: ReportData) -> str:
+    from zibo_cli.render.plain_layout import Unsupported
+
+    blocks = report_blocks(data)
+    try:
+        lines = _plain_lines(blocks)
+    except Unsupported:
+        lines = _rich_lines(blocks)
+    text = "".join(line + "\n" for line in lines)
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
+def _plain_lines(blocks: Sequence[Block]) -> list[str]:
+    from zibo_cli.render.plain_layout import MeasuredColumn, PlainColumn, PlainTable, paragraph
+    from zibo_cli.render.status_view import plain_status_table
+
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            lines += paragraph(block.text, WIDTH)
+        elif isinstance(block, StatusTable):
+            lines += plain_status_table(block.assessments, WIDTH)[0]
+        else:
+            columns = [
+                MeasuredColumn(PlainColumn(header, "right" if header in block.right else "left"), cells)
+                for header, cells in zip(block.headers, _columns(block), strict=True)
+            ]
+            lines += PlainTable(columns).lines(WIDTH)
+    return lines
+
+
+def _columns(table: Table) -> list[list[str]]:
+    return [[row[index] for row in table.rows] for index in range(len(table.headers))]
+
+
+def _rich_lines(blocks: Sequence[Block]) -> list[str]:
+    """The same blocks printed by Rich itself, which lays out what plain_layout leaves to it."""
+    from rich import box
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    from zibo_cli.render.console import plain_console
+    from zibo_cli.render.status_view import status_table
+
+    console = plain_console(WIDTH)
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            console.print(Text(block.text))
+        elif isinstance(block, StatusTable):
+            console.print(status_table(block.assessments, console))
+        else:
+            table = RichTable(box=box.SIMPLE, show_edge=False, pad_edge=False)
+            for header in block.headers:
+                table.add_column(header, justify="right" if header in block.right else "left", overflow="fold")
+            for row in block.rows:
+                table.add_row(*row)
+            console.print(table)
+    return console.file.getvalue().splitlines()  # type: ignore[attr-defined]
