@@ -121,6 +121,14 @@ class Identity:
         return cls(real_path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, digest.hexdigest())
 
 
+def _stat_of(identity: Identity) -> tuple[str, int, int, int, int]:
+    return identity.real_path, identity.device, identity.inode, identity.size, identity.mtime_ns
+
+
+def _file_stat(info: os.stat_result | _Stat) -> tuple[int, int, int, int]:
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
+
+
 class _Stat:
     """The parts of an os.stat_result that an identity records."""
 
@@ -311,7 +319,20 @@ class Cache:
         except Exception:
             return None
 
-    def _open(self, real_path: str, info: os.stat_result | _Stat, today: dt.date | None) -> Entry | None:
+    def open_previous(self, real_path: str, info: os.stat_result, today: dt.date | None) -> Entry | None:
+        """The entry of this path made when the file was smaller, or None; never raises.
+
+        For a file that may have grown by an append (store/grown.py): the caller checks that the file
+        begins with exactly the bytes the entry was made from before it trusts anything in it.
+        """
+        try:
+            return self._open(real_path, info, today, grown=True)
+        except Exception:
+            return None
+
+    def _open(
+        self, real_path: str, info: os.stat_result | _Stat, today: dt.date | None, grown: bool = False
+    ) -> Entry | None:
         path = self.slot(real_path)
         handle = open(path, "rb")  # noqa: SIM115 - kept open: figures are read from it when asked for
         try:
@@ -324,8 +345,11 @@ class Cache:
             if (
                 fingerprint != _code_fingerprint()
                 or not isinstance(identity, Identity)
-                or (identity.real_path, identity.device, identity.inode, identity.size, identity.mtime_ns)
-                != (real_path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+                or (
+                    not grown
+                    and _stat_of(identity) != (real_path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+                )
+                or (grown and (identity.real_path != real_path or identity.size >= info.st_size))
                 or (today is not None and latest is not None and latest > today)  # a full validation must report it
             ):
                 handle.close()

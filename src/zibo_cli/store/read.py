@@ -393,6 +393,8 @@ def _load(
 
         real_path = os.path.realpath(location.path)
         if digest is None:
+            from zibo_cli.store.grown import load_grown
+
             hashing = _Hashing(raw)
             entry = cache.open(real_path, info, today)
             goals_file = None
@@ -403,6 +405,8 @@ def _load(
                     goals_file = None
                 finally:
                     entry.close()
+            elif (grown := load_grown(location, raw, info, today, cache)) is not None:
+                return grown  # the thread's hash is not needed: the prefix's was extended with the tail
             digest = hashing.digest()
             identity = Identity.hashed(real_path, info, digest)
             if entry is not None and goals_file is not None and entry.identity == identity:
@@ -436,6 +440,11 @@ def load_head(
             head = FileHead(location, raw, info, entry.definitions, entry.identity, hashing, entry)
             if verify_later or head.verified():
                 return head
+        else:
+            from zibo_cli.store.grown import load_grown
+
+            if (grown := load_grown(location, raw, info, today, cache)) is not None:
+                return FileHead.of(grown, info, hashing)
         digest = hashing.digest()
         loaded = _load(location, raw, info, today, cache, digest)
         return FileHead.of(loaded, info, digest)

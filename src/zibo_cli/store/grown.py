@@ -1,0 +1,123 @@
+"""A goals file that only grew since it was cached: parse and validate just the appended tables.
+
+Figures are added at the end of the file: by `zibo add` (which extends its cache entry itself), but also
+by hand, by a script's `cat >> goals.toml`, or by a `git pull` that brings a colleague's new figures.
+For those the cache entry no longer matches the file, and the whole file (15 MB for 100,000 figures)
+would be parsed and validated again: ~3 s. When the file's bytes *begin* with exactly the bytes the
+entry was made from (the SHA-256 of that prefix matches) and the rest is only new `[[observations]]`
+tables, parsing the rest alone gives what a full parse gives: the old text parsed as a whole and ends
+with a line break, so it cannot end inside a string, an array or a table's keys; a new
+`[[observations]]` header only adds to that array — unless the file defines `observations` as a static
+array, which the entry records. Each new table is validated against the file's goals and sources as a
+full load validates it, and gets the line a full parse gives it. Anything else — an edit anywhere
+before the end, a new goal, a problem in the new text, text that is not a table header first — is
+left to the full parse, which reports problems with their usual messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+from typing import TYPE_CHECKING
+
+from zibo_cli.store.locate import Location
+
+if TYPE_CHECKING:
+    from zibo_cli.core.model import GoalsFile, Observation
+    from zibo_cli.store.cache import Cache, Entry
+    from zibo_cli.store.read import LoadedFile
+
+# Blank lines and comments, then an `[[observations]]` header on a line of its own.
+_OPENS_WITH_OBSERVATIONS = re.compile(
+    r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*\[\[[ \t]*observations[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?\n"
+)
+
+
+def parse_appended(
+    text: str, definitions: GoalsFile, first_line: int, today: dt.date | None, count: int | None = None
+) -> list[Observation] | None:
+    """The figures of `text`, appended to a valid file, validated; None when a full parse must decide.
+
+    `first_line` is the file's line on which `text` begins; `count`, when known, how many tables it holds.
+    """
+    from zibo_cli.core.line_index import index_lines
+    from zibo_cli.core.schema import validate_observation
+    from zibo_cli.store.read import parse_toml
+
+    data, problem = parse_toml(text)
+    if problem is not None or data is None:
+        return None
+    tables = data.get("observations")
+    if set(data) != {"observations"} or not isinstance(tables, list):
+        return None
+    if count is not None and len(tables) != count:
+        return None
+    lines = index_lines(text)
+    added: list[Observation] = []
+    for index, table in enumerate(tables):
+        if not isinstance(table, dict):
+            return None
+        observation, problems = validate_observation(table, definitions, today)
+        if problems or observation is None:
+            return None
+        relative = lines.item("observations", index)
+        line = None if relative is None else first_line + relative - 1
+        added.append(dataclasses.replace(observation, line=line))
+    return added
+
+
+def load_grown(
+    location: Location, raw: bytes, info: os.stat_result, today: dt.date | None, cache: Cache
+) -> LoadedFile | None:
+    """The file loaded from its previous entry and its new tables, or None when that cannot be done."""
+    real_path = os.path.realpath(location.path)
+    entry = cache.open_previous(real_path, info, today)
+    if entry is None:
+        return None
+    try:
+        return _grown(location, raw, info, today, cache, entry, real_path)
+    except Exception:  # a damaged entry: the full parse decides
+        return None
+    finally:
+        entry.close()
+
+
+def _grown(
+    location: Location,
+    raw: bytes,
+    info: os.stat_result,
+    today: dt.date | None,
+    cache: Cache,
+    entry: Entry,
+    real_path: str,
+) -> LoadedFile | None:
+    from zibo_cli.store.cache import Identity, sha256_for
+    from zibo_cli.store.read import LoadedFile, count_lines, may_define_static_observations
+
+    old_size = entry.identity.size
+    if entry.static_observations is not False or raw[old_size - 1 : old_size] != b"\n":
+        return None
+    view = memoryview(raw)
+    digest = sha256_for(len(raw))()
+    digest.update(view[:old_size])
+    if digest.hexdigest() != entry.identity.sha256:
+        return None
+    appended = raw[old_size:]
+    digest.update(appended)
+    try:
+        text = appended.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not _OPENS_WITH_OBSERVATIONS.match(text):
+        return None
+    added = parse_appended(text, entry.definitions, entry.line_count + 1, today)
+    if not added:
+        return None
+    goals_file = entry.goals_file()
+    goals_file = dataclasses.replace(goals_file, observations=[*goals_file.observations, *added])
+    identity = Identity.hashed(real_path, info, digest)
+    line_count = entry.line_count + count_lines(appended)
+    cache.extend(entry, identity, added, line_count, may_define_static_observations(appended))
+    return LoadedFile(location, raw, None, goals_file, identity, line_count)
