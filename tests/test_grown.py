@@ -36,7 +36,7 @@ NOT_ONLY_TABLES: list[str | bytes] = [
     '\n[[observations]]\ngoal = "gdp"\ndate = 2025-01-01\n',
     '\n[[observations]]\ngoal = "gdp"\ndate = 2025-01-01\nvalue = 1\n[[observations]]\n',
     '\n[[observations]]\ngoal = "gdp"\ndate = 2025-01-01\nvalue = 1\nunknown = 2\n',
-    '\n[[observations]]\ngoal = "gdp"\ndate = 2025-01-01\nvalue = 1\nnote = "\xff"\n',
+    b'\n[[observations]]\ngoal = "gdp"\ndate = 2025-01-01\nvalue = 1\nnote = "\xff"\n',
 ]
 
 
