@@ -151,6 +151,13 @@ def load_for(state: State, file: str | None) -> Any:
     return load(location, state.env.today(), cache_of(state))
 
 
+def load_head_for(state: State, file: str | None) -> Any:
+    """The file's goals and sources, its figures left in the cache until one goal's are asked for."""
+    from zibo_cli.store.read import load_head
+
+    return load_head(location_for(state, file), state.env.today(), cache_of(state))
+
+
 def cache_of(state: State) -> Any:
     """The per-user parse cache (store/cache.py), or None under ZIBO_NO_CACHE=1."""
     from zibo_cli.store.cache import cache_for

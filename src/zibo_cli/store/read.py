@@ -88,12 +88,25 @@ class FileHead:
         self.entry = None
         return False
 
+    @property
+    def label(self) -> str:
+        return display_path(self.location.path)
+
     def observations_for(self, goal_id: str) -> list[Observation]:
         """One goal's figures in file order; raises cache.Damaged when the cache entry is damaged."""
         if self.loaded is not None:
             return self.loaded.goals_file.observations_for(goal_id)
         assert self.entry is not None
         return self.entry.observations_for(goal_id)
+
+    def figures_of(self, goal_id: str, today: dt.date | None) -> list[Observation]:
+        """One goal's figures, from the file itself when the cache entry turns out damaged."""
+        from zibo_cli.store.cache import Damaged
+
+        try:
+            return self.observations_for(goal_id)
+        except Damaged:
+            return _load(self.location, self.raw, self.info, today, None).goals_file.observations_for(goal_id)
 
 
 class FileProblems(ZiboError):

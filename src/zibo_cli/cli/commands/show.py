@@ -13,7 +13,7 @@ from zibo_cli.cli.common import (
     dump_json,
     footer,
     handles_errors,
-    load_for,
+    load_head_for,
     state_of,
 )
 
@@ -36,9 +36,9 @@ def show(
 
     state = state_of(ctx)
     day = as_of_day(state, as_of)
-    loaded = load_for(state, file)
-    chosen = resolve_goal(goal, loaded.goals_file)
-    assessment = assess(chosen, loaded.goals_file.observations_for(chosen.id), day)
+    loaded = load_head_for(state, file)  # one goal's figures, not 100,000 (docs/performance.md)
+    chosen = resolve_goal(goal, loaded.definitions)
+    assessment = assess(chosen, loaded.figures_of(chosen.id, state.env.today()), day)
     if json_output:
         from zibo_cli.render.assessment_json import assessment_json, observation_json
 
@@ -50,5 +50,5 @@ def show(
     from zibo_cli.render.show_view import show_goal
 
     console = make_console(state.env)
-    show_goal(console, assessment, loaded.goals_file)
+    show_goal(console, assessment, loaded.definitions)
     console.print(footer(state, loaded, day), style="dim", soft_wrap=True)  # a long path must not break mid-word
