@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,6 +26,7 @@ from zibo_cli.store.read import (
     load,
     load_head,
     may_define_static_observations,
+    parse_toml,
     read_bytes,
 )
 
@@ -130,9 +130,8 @@ def _parsed_addition(
     Every appended table is validated against the file's goals and sources, as a full load would,
     and gets the line a full parse gives it (`first` is the line the appended text starts on).
     """
-    try:
-        data = tomllib.loads(addition)
-    except tomllib.TOMLDecodeError:
+    data, problem = parse_toml(addition)  # tomli, as for the file: tomllib is imported only to explain an error
+    if problem is not None or data is None:
         return None
     tables = data.get("observations")
     if set(data) != {"observations"} or not isinstance(tables, list) or len(tables) != count:

@@ -7,7 +7,6 @@ import errno
 import fcntl
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -72,9 +71,29 @@ def write_lock(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[No
 
 def _remove_stale_temp_files(target: Path) -> None:
     """Temp files are only ever left by a killed writer; under the lock no live writer owns one."""
-    for leftover in target.parent.glob(f"{_temp_prefix(target)}*{TEMP_SUFFIX}"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
+    prefix = _temp_prefix(target)
+    with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith(prefix) and name.endswith(TEMP_SUFFIX) and len(name) >= len(prefix) + len(TEMP_SUFFIX):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def create_temp(directory: Path | str, prefix: str, suffix: str = "") -> tuple[int, str]:
+    """A new file only this user can read, opened for writing: (descriptor, path). Like tempfile.mkstemp.
+
+    Written out because importing `tempfile` costs ~1.2 ms of every `add`. O_EXCL makes the name ours
+    (another name is drawn if it exists), O_NOFOLLOW refuses a planted symlink.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        path = os.path.join(directory, f"{prefix}{os.urandom(6).hex()}{suffix}")
+        try:
+            return os.open(path, flags, 0o600), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no usable temporary file name found")
 
 
 def ensure_writable(path: Path) -> None:
@@ -111,7 +130,7 @@ def atomic_write(path: Path, data: bytes | Sequence[bytes]) -> None:
         info = None
     temp_name: str | None = None
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=TEMP_SUFFIX, dir=target.parent)
+        fd, temp_name = create_temp(target.parent, _temp_prefix(target), TEMP_SUFFIX)
         try:
             for piece in [data] if isinstance(data, bytes) else data:
                 view = memoryview(piece)
