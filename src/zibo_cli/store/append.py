@@ -70,10 +70,13 @@ def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(blocks)
 
 
-def _separator(raw: bytes) -> tuple[bytes, str]:
-    """What goes between the file and the addition (a blank line), and the file's newline."""
-    newline = "\r\n" if b"\r\n" in raw[:4096] else "\n"
-    separator = b"" if raw.endswith(b"\n\n") or not raw else (b"\n" if raw.endswith(b"\n") else b"\n\n")
+def _separator(start: bytes, end: bytes) -> tuple[bytes, str]:
+    """What goes between the file and the addition (a blank line), and the file's newline.
+
+    `start` and `end` are the file's first 4096 bytes and its last 4 (all a large file needs read).
+    """
+    newline = "\r\n" if b"\r\n" in start[:4096] else "\n"
+    separator = b"" if end.endswith(b"\n\n") or not end else (b"\n" if end.endswith(b"\n") else b"\n\n")
     if newline == "\r\n":
         separator = separator.replace(b"\n", b"\r\n")
     return separator, newline
@@ -92,21 +95,21 @@ def check_appendable(location: Location) -> None:
 Keep = Callable[[GoalsFile, Sequence[Mapping[str, Any]]], Sequence[Mapping[str, Any]]]
 
 
-def _tail(raw: bytes, addition: str) -> bytes:
+def _tail(start: bytes, end: bytes, addition: str) -> bytes:
     """The bytes appended to the file: a separator, then the addition with the file's newlines."""
-    separator, newline = _separator(raw)
+    separator, newline = _separator(start, end)
     return separator + addition.replace("\n", newline).encode("utf-8")
 
 
-def _last_character(raw: bytes) -> str:
-    """The last character of the file's text, without decoding all of it (the bytes are valid UTF-8)."""
-    return raw[-4:].decode("utf-8", errors="ignore")[-1:]
+def _last_character(end: bytes) -> str:
+    """The last character of the file's text, from its last 4 bytes (the file is valid UTF-8)."""
+    return end[-4:].decode("utf-8", errors="ignore")[-1:]
 
 
-def _first_line_of_addition(raw: bytes, line_count: int) -> int:
+def _first_line_of_addition(start: bytes, end: bytes, line_count: int) -> int:
     """The line number, as `index_lines` counts lines (str.splitlines), at which the appended text starts."""
-    separator, _ = _separator(raw)
-    ends_with_break = _last_character(raw) in _BREAKS
+    separator, _ = _separator(start, end)
+    ends_with_break = _last_character(end) in _BREAKS
     return line_count + separator.count(b"\n") + (1 if ends_with_break else 0)
 
 
@@ -198,9 +201,10 @@ def _append_locked(
     before = loaded.goals_file
     _check_new(tables, before, today)
     addition = render_observations(tables)
-    tail = _tail(loaded.raw, addition)
+    edges = loaded.raw[:4096], loaded.raw[-4:]
+    tail = _tail(*edges, addition)
     new_raw = loaded.raw + tail
-    first = _first_line_of_addition(loaded.raw, _line_count(loaded))
+    first = _first_line_of_addition(*edges, _line_count(loaded))
     static = may_define_static_observations(loaded.raw)
     quick = None if static else _parsed_addition(addition, len(tables), before, first, today)
     if quick is None:
@@ -273,14 +277,14 @@ def append_figure(
                     raise
                 table = None
             if table is None or not head.verified():
+                head.close()
                 head = load_head(location, today, cache, fill=False)
                 table = entry_for(head)
                 prepared = _prepared(head, table, today)
             if prepared is not None:
                 return _write_prepared(location, head, prepared, cache)
         finally:
-            if head.entry is not None:
-                head.entry.close()
+            head.close()
         loaded = head.loaded or load(location, today, cache)
         after, added = _append_locked(location, [table], today, cache, loaded)
     new = added[-1]
@@ -314,12 +318,14 @@ def _prepared(head: FileHead, table: Mapping[str, Any], today: dt.date | None) -
         return None
     static = entry.static_observations
     if static is None:
+        if head.raw is None:
+            return None  # an entry from before this was stored: the full path checks the file
         static = may_define_static_observations(head.raw)
     if static:
         return None
     _check_new([table], head.definitions, today)
     addition = render_observations([table])
-    first = _first_line_of_addition(head.raw, entry.line_count)
+    first = _first_line_of_addition(*head.edges, entry.line_count)
     added = _parsed_addition(addition, 1, head.definitions, first, today)
     if added is None:
         return None
@@ -331,13 +337,18 @@ def _prepared(head: FileHead, table: Mapping[str, Any], today: dt.date | None) -
 
 
 def _write_prepared(location: Location, head: FileHead, prepared: _Prepared, cache: Cache | None) -> FigureAdded:
-    tail = _tail(head.raw, prepared.addition)
-    atomic_write(location.path, [head.raw, tail])
+    tail = _tail(*head.edges, prepared.addition)
+    if head.rewrite is not None:
+        head.rewrite.finish(tail)  # the file's bytes are in the temp file already
+    else:
+        assert head.raw is not None
+        atomic_write(location.path, [head.raw, tail])
     if cache is not None and head.entry is not None:
         digest = head.digest.copy()
         digest.update(tail)
         lines = prepared.first_line - 1 + len(prepared.addition.splitlines())
-        _record(cache, head.entry, location, len(head.raw) + len(tail), digest, None, [prepared.added], lines, False)
+        _record(cache, head.entry, location, head.size + len(tail), digest, None, [prepared.added], lines, False)
+    head.close(in_background=True)
     return FigureAdded(display_path(location.path), prepared.goal, prepared.before, prepared.added)
 
 
