@@ -298,3 +298,24 @@ def test_a_failed_write_with_a_warm_cache_says_so_and_leaves_all_as_it_was(
     assert sample.read_bytes() == before
     assert sorted(os.listdir(sample.parent)) == listing, "the temp file was left behind"
     assert cache_files()[0].read_bytes() == entry_before
+
+
+def test_a_cold_add_stores_only_the_file_after_the_append(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without an entry, the file parsed before the append is not stored: only the result is."""
+    stored: list[int] = []
+    real_put = Cache.put
+
+    def counting(self: Cache, identity: object, goals_file: object, *args: object) -> None:
+        stored.append(identity.size)  # type: ignore[attr-defined]
+        real_put(self, identity, goals_file, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Cache, "put", counting)
+    result = run("add", "gdp", "4700", "--date", "2025-06", env=CACHE_ON)
+    assert result.exit_code == 0, result.stderr
+    assert stored == [sample.stat().st_size]
+    loaded = load(Location(sample, "--file"), TODAY, cache())
+    assert loaded.cache_entry is not None, "the entry should be the file after the append"
+    assert loaded.goals_file == fresh(sample)
+    refused = run("add", "gdp", "many", env=CACHE_ON)  # nothing written: nothing stored either
+    assert refused.exit_code == 2
+    assert stored == [sample.stat().st_size]

@@ -34,8 +34,13 @@ ADD = ["add", "gdp", "5000", "--date", "2025", "--note", "crash trial"]
 # Imports zibo, says it is ready, waits for "go", then runs one add: the kill delay counts from "go".
 WRITER = textwrap.dedent(
     """
+    import os
     import sys
     from zibo_cli.cli.app import app
+    from zibo_cli.store import read
+
+    if os.environ.get("WRITER_STREAMS"):  # large-file path (copy and hash in a thread) for a small file
+        read.STREAM_FROM = 0
 
     print("ready", flush=True)
     sys.stdin.readline()
@@ -79,8 +84,10 @@ class Trials:
         # Users run with the parse cache on; a killed writer must not leave it serving stale data.
         self.cache_env = {"ZIBO_NO_CACHE": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
-    def spawn(self, pause: float | None, cached: bool = False) -> subprocess.Popen[str]:
+    def spawn(self, pause: float | None, cached: bool = False, streams: bool = False) -> subprocess.Popen[str]:
         env = {**self.env, **self.cache_env} if cached else dict(self.env)
+        if streams:
+            env["WRITER_STREAMS"] = "1"
         if pause:
             env["ZIBO_TEST_PAUSE_BEFORE_RENAME"] = str(pause)
         process = subprocess.Popen(
@@ -197,6 +204,38 @@ def test_a_kill_between_the_temp_file_and_the_rename_keeps_the_old_file(
     assert checked.exit_code == 0, checked.stderr
     assert len(temp_files(trials.folder)) == 1
     done = run_installed(*ADD, "-f", str(trials.goals))
+    assert done.exit_code == 0, done.stderr
+    assert trials.goals.read_bytes() == trials.new
+    assert [path.name for path in trials.folder.iterdir()] == ["goals.toml"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("trial", range(3))
+def test_a_kill_before_the_rename_of_a_streamed_add_keeps_the_old_file(
+    trial: int, tmp_path: Path, new_bytes: bytes
+) -> None:
+    """The same, on the path that copies the file into the temp file in a thread (warm cache, large file)."""
+    trials = Trials(tmp_path, new_bytes)
+    trials.goals.write_bytes(trials.old)
+    warmed = run_installed("status", "-f", str(trials.goals), env=trials.cache_env)
+    assert warmed.exit_code == 0, warmed.stderr
+    process = trials.spawn(pause=60, cached=True, streams=True)
+    assert process.stdin is not None
+    process.stdin.write("go\n")
+    process.stdin.flush()
+    try:
+        while not any(path.read_bytes() == trials.new for path in temp_files(trials.folder)):
+            assert process.poll() is None, "the writer finished without pausing"
+            time.sleep(0.01)
+    finally:
+        kill(process)
+    assert trials.goals.read_bytes() == trials.old
+    assert trials.outcome() == "old"
+    plain = run_installed("status", "--json", "-f", str(trials.goals))
+    cached = run_installed("status", "--json", "-f", str(trials.goals), env=trials.cache_env)
+    assert plain.exit_code == cached.exit_code == 0
+    assert plain.stdout == cached.stdout, "the cache serves the file as it is"
+    done = run_installed(*ADD, "-f", str(trials.goals), env=trials.cache_env)
     assert done.exit_code == 0, done.stderr
     assert trials.goals.read_bytes() == trials.new
     assert [path.name for path in trials.folder.iterdir()] == ["goals.toml"]

@@ -85,15 +85,17 @@ def fail_replace(error: int) -> Callable[[pytest.MonkeyPatch], None]:
 
 
 def fail_create(error: int) -> Callable[[pytest.MonkeyPatch], None]:
+    """os.open of zibo's temp file (the folder refuses a new file)."""
+
     def install(monkeypatch: pytest.MonkeyPatch) -> None:
-        real = atomic.tempfile.mkstemp
+        real = os.open
 
-        def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
-            if kwargs.get("suffix") == TEMP_SUFFIX:
+        def open_(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+            if str(path).endswith(TEMP_SUFFIX) and flags & os.O_CREAT:
                 raise failing(error)
-            return real(*args, **kwargs)
+            return real(path, flags, *args, **kwargs)
 
-        monkeypatch.setattr(atomic.tempfile, "mkstemp", mkstemp)
+        monkeypatch.setattr(atomic.os, "open", open_)
 
     return install
 
@@ -256,3 +258,23 @@ def test_a_writer_waits_for_the_lock_then_gives_up_plainly(sample: Path) -> None
         pass
     with write_lock(sample, timeout=0.05):
         pass  # released: free again
+
+
+def test_temp_files_are_new_private_files_with_fresh_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """create_temp (tempfile.mkstemp without importing tempfile): O_EXCL, 0600, another name when taken."""
+    draws = iter([b"\x00" * 6, b"\x00" * 6, b"\x01" * 6])
+    monkeypatch.setattr(atomic.os, "urandom", lambda count: next(draws))
+    fd, first = atomic.create_temp(tmp_path, ".goals.toml.", TEMP_SUFFIX)
+    os.close(fd)
+    fd, second = atomic.create_temp(tmp_path, ".goals.toml.", TEMP_SUFFIX)  # the first draw is taken
+    os.close(fd)
+    assert Path(first).name == f".goals.toml.000000000000{TEMP_SUFFIX}"
+    assert Path(second).name == f".goals.toml.010101010101{TEMP_SUFFIX}"
+    assert stat.S_IMODE(os.stat(second).st_mode) == 0o600
+    monkeypatch.undo()
+    planted = tmp_path / "planted"
+    monkeypatch.setattr(atomic.os, "urandom", lambda count: b"\x02" * count)
+    (tmp_path / f".goals.toml.020202020202{TEMP_SUFFIX}").symlink_to(planted)
+    with pytest.raises(FileExistsError):
+        atomic.create_temp(tmp_path, ".goals.toml.", TEMP_SUFFIX)
+    assert not planted.exists(), "a planted symlink was followed"

@@ -229,3 +229,21 @@ def test_shown_values_can_be_typed_back(language: str, value: float, unit: str, 
     parsed = parse_value(shown, unit)
     assert parsed.value == pytest.approx(value, rel=1e-9, abs=1e-9)
     assert parsed.qualifier == qualifier
+
+
+@given(st.integers(min_value=-10_000, max_value=10_000), st.integers(min_value=-2, max_value=14))
+def test_days_in_month_is_calendars(year: int, month: int) -> None:
+    """core.dates counts a month's days without importing calendar; it must agree with calendar."""
+    import calendar
+
+    from zibo_cli.core.dates import days_in_month
+
+    try:
+        expected: int | type[Exception] = calendar.monthrange(year, month)[1]
+    except ValueError:
+        expected = ValueError
+    if expected is ValueError:
+        with pytest.raises(ValueError, match="bad month number"):
+            days_in_month(year, month)
+    else:
+        assert days_in_month(year, month) == expected

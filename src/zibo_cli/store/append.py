@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from zibo_cli.core.line_index import index_lines
 from zibo_cli.core.model import Goal, GoalsFile, Observation
 from zibo_cli.core.schema import OBSERVATION_KEYS, validate_observation
 from zibo_cli.errors import ZiboError
 from zibo_cli.i18n import tr
 from zibo_cli.store.atomic import atomic_write, ensure_writable, real_target, write_lock
+from zibo_cli.store.grown import parse_appended
 from zibo_cli.store.locate import Location, display_path
 from zibo_cli.store.read import (
     BOM,
@@ -70,10 +68,13 @@ def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(blocks)
 
 
-def _separator(raw: bytes) -> tuple[bytes, str]:
-    """What goes between the file and the addition (a blank line), and the file's newline."""
-    newline = "\r\n" if b"\r\n" in raw[:4096] else "\n"
-    separator = b"" if raw.endswith(b"\n\n") or not raw else (b"\n" if raw.endswith(b"\n") else b"\n\n")
+def _separator(start: bytes, end: bytes) -> tuple[bytes, str]:
+    """What goes between the file and the addition (a blank line), and the file's newline.
+
+    `start` and `end` are the file's first 4096 bytes and its last 4 (all a large file needs read).
+    """
+    newline = "\r\n" if b"\r\n" in start[:4096] else "\n"
+    separator = b"" if end.endswith(b"\n\n") or not end else (b"\n" if end.endswith(b"\n") else b"\n\n")
     if newline == "\r\n":
         separator = separator.replace(b"\n", b"\r\n")
     return separator, newline
@@ -92,21 +93,21 @@ def check_appendable(location: Location) -> None:
 Keep = Callable[[GoalsFile, Sequence[Mapping[str, Any]]], Sequence[Mapping[str, Any]]]
 
 
-def _tail(raw: bytes, addition: str) -> bytes:
+def _tail(start: bytes, end: bytes, addition: str) -> bytes:
     """The bytes appended to the file: a separator, then the addition with the file's newlines."""
-    separator, newline = _separator(raw)
+    separator, newline = _separator(start, end)
     return separator + addition.replace("\n", newline).encode("utf-8")
 
 
-def _last_character(raw: bytes) -> str:
-    """The last character of the file's text, without decoding all of it (the bytes are valid UTF-8)."""
-    return raw[-4:].decode("utf-8", errors="ignore")[-1:]
+def _last_character(end: bytes) -> str:
+    """The last character of the file's text, from its last 4 bytes (the file is valid UTF-8)."""
+    return end[-4:].decode("utf-8", errors="ignore")[-1:]
 
 
-def _first_line_of_addition(raw: bytes, line_count: int) -> int:
+def _first_line_of_addition(start: bytes, end: bytes, line_count: int) -> int:
     """The line number, as `index_lines` counts lines (str.splitlines), at which the appended text starts."""
-    separator, _ = _separator(raw)
-    ends_with_break = _last_character(raw) in _BREAKS
+    separator, _ = _separator(start, end)
+    ends_with_break = _last_character(end) in _BREAKS
     return line_count + separator.count(b"\n") + (1 if ends_with_break else 0)
 
 
@@ -116,37 +117,6 @@ def _line_count(loaded: LoadedFile) -> int:
 
 # What str.splitlines() takes for the end of a line.
 _BREAKS = {"\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"}
-
-
-def _parsed_addition(
-    addition: str, count: int, definitions: GoalsFile, first: int, today: dt.date | None
-) -> list[Observation] | None:
-    """The appended figures, from parsing only the appended text; None when that is not enough.
-
-    A file that parsed as a whole, followed by a blank line and text that parses on its own and
-    holds only [[observations]] tables, parses as the two together: the file cannot end inside a
-    string or an array (it would not have parsed), and a new `[[observations]]` header only adds to
-    that array — unless the file defined `observations` as a static array, which the caller checks.
-    Every appended table is validated against the file's goals and sources, as a full load would,
-    and gets the line a full parse gives it (`first` is the line the appended text starts on).
-    """
-    try:
-        data = tomllib.loads(addition)
-    except tomllib.TOMLDecodeError:
-        return None
-    tables = data.get("observations")
-    if set(data) != {"observations"} or not isinstance(tables, list) or len(tables) != count:
-        return None
-    lines = index_lines(addition)
-    added: list[Observation] = []
-    for index, table in enumerate(tables):
-        observation, problems = validate_observation(table, definitions, today)
-        if problems or observation is None:
-            return None
-        relative = lines.item("observations", index)
-        line = None if relative is None else first + relative - 1
-        added.append(dataclasses.replace(observation, line=line))
-    return added
 
 
 def _check_new(tables: Sequence[Mapping[str, Any]], definitions: GoalsFile, today: dt.date | None) -> None:
@@ -169,7 +139,7 @@ def append_observations(
 
     `loaded` is the file as the caller read it before taking the lock: it is reused if the bytes
     under the lock are still the same. The result is not parsed a second time either: the appended
-    text is parsed and validated on its own (see `_parsed_addition`), and a cache entry is extended.
+    text is parsed and validated on its own (see `store.grown.parse_appended`), and a cache entry is extended.
     `keep` picks, under the lock, which entries to append given the file as it is then (import uses
     it to skip figures already there, so concurrent or repeated imports never add one twice). When
     nothing is left, nothing is written.
@@ -199,11 +169,12 @@ def _append_locked(
     before = loaded.goals_file
     _check_new(tables, before, today)
     addition = render_observations(tables)
-    tail = _tail(loaded.raw, addition)
+    edges = loaded.raw[:4096], loaded.raw[-4:]
+    tail = _tail(*edges, addition)
     new_raw = loaded.raw + tail
-    first = _first_line_of_addition(loaded.raw, _line_count(loaded))
+    first = _first_line_of_addition(*edges, _line_count(loaded))
     static = may_define_static_observations(loaded.raw)
-    quick = None if static else _parsed_addition(addition, len(tables), before, first, today)
+    quick = None if static else parse_appended(addition, before, first, today, count=len(tables))
     if quick is None:
         _, after, problems = analyse(new_raw, today)
         if problems or after is None:
@@ -260,7 +231,8 @@ def append_figure(
     label = display_path(location.path)
     check_appendable(location)
     with write_lock(location.path):
-        head = load_head(location, today, cache, verify_later=True)
+        # Not filled on a miss: the cache gets the file as it is after the append (_record).
+        head = load_head(location, today, cache, verify_later=True, fill=False)
         try:
             # With a cache entry, the file's bytes are hashed in a thread meanwhile (see load_head):
             # the entry is made and checked from the entry's goals, and all of it is used only once
@@ -273,27 +245,33 @@ def append_figure(
                     raise
                 table = None
             if table is None or not head.verified():
-                head = load_head(location, today, cache)
+                head.close()
+                head = load_head(location, today, cache, fill=False)
                 table = entry_for(head)
                 prepared = _prepared(head, table, today)
             if prepared is not None:
                 return _write_prepared(location, head, prepared, cache)
         finally:
-            if head.entry is not None:
-                head.entry.close()
+            head.close()
         loaded = head.loaded or load(location, today, cache)
         after, added = _append_locked(location, [table], today, cache, loaded)
     new = added[-1]
     return FigureAdded(label, after.goals[new.goal], loaded.goals_file.observations_for(new.goal), new)
 
 
-@dataclass(frozen=True, slots=True)
 class _Prepared:
-    goal: Goal
-    addition: str
-    first_line: int
-    added: Observation
-    before: list[Observation]
+    """An append made ready from a cache entry (a plain class: a dataclass costs ~0.6 ms to define)."""
+
+    __slots__ = ("added", "addition", "before", "first_line", "goal")
+
+    def __init__(
+        self, goal: Goal, addition: str, first_line: int, added: Observation, before: list[Observation]
+    ) -> None:
+        self.goal = goal
+        self.addition = addition
+        self.first_line = first_line
+        self.added = added
+        self.before = before
 
 
 def _prepared(head: FileHead, table: Mapping[str, Any], today: dt.date | None) -> _Prepared | None:
@@ -308,13 +286,15 @@ def _prepared(head: FileHead, table: Mapping[str, Any], today: dt.date | None) -
         return None
     static = entry.static_observations
     if static is None:
+        if head.raw is None:
+            return None  # an entry from before this was stored: the full path checks the file
         static = may_define_static_observations(head.raw)
     if static:
         return None
     _check_new([table], head.definitions, today)
     addition = render_observations([table])
-    first = _first_line_of_addition(head.raw, entry.line_count)
-    added = _parsed_addition(addition, 1, head.definitions, first, today)
+    first = _first_line_of_addition(*head.edges, entry.line_count)
+    added = parse_appended(addition, head.definitions, first, today, count=1)
     if added is None:
         return None
     try:
@@ -325,13 +305,18 @@ def _prepared(head: FileHead, table: Mapping[str, Any], today: dt.date | None) -
 
 
 def _write_prepared(location: Location, head: FileHead, prepared: _Prepared, cache: Cache | None) -> FigureAdded:
-    tail = _tail(head.raw, prepared.addition)
-    atomic_write(location.path, [head.raw, tail])
+    tail = _tail(*head.edges, prepared.addition)
+    if head.rewrite is not None:
+        head.rewrite.finish(tail)  # the file's bytes are in the temp file already
+    else:
+        assert head.raw is not None
+        atomic_write(location.path, [head.raw, tail])
     if cache is not None and head.entry is not None:
         digest = head.digest.copy()
         digest.update(tail)
         lines = prepared.first_line - 1 + len(prepared.addition.splitlines())
-        _record(cache, head.entry, location, len(head.raw) + len(tail), digest, None, [prepared.added], lines, False)
+        _record(cache, head.entry, location, head.size + len(tail), digest, None, [prepared.added], lines, False)
+    head.close(in_background=True)
     return FigureAdded(display_path(location.path), prepared.goal, prepared.before, prepared.added)
 
 

@@ -7,10 +7,10 @@ import errno
 import fcntl
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from zibo_cli.errors import ZiboError
 from zibo_cli.i18n import tr
@@ -72,9 +72,29 @@ def write_lock(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[No
 
 def _remove_stale_temp_files(target: Path) -> None:
     """Temp files are only ever left by a killed writer; under the lock no live writer owns one."""
-    for leftover in target.parent.glob(f"{_temp_prefix(target)}*{TEMP_SUFFIX}"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
+    prefix = _temp_prefix(target)
+    with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith(prefix) and name.endswith(TEMP_SUFFIX) and len(name) >= len(prefix) + len(TEMP_SUFFIX):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def create_temp(directory: Path | str, prefix: str, suffix: str = "") -> tuple[int, str]:
+    """A new file only this user can read, opened for writing: (descriptor, path). Like tempfile.mkstemp.
+
+    Written out because importing `tempfile` costs ~1.2 ms of every `add`. O_EXCL makes the name ours
+    (another name is drawn if it exists), O_NOFOLLOW refuses a planted symlink.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        path = os.path.join(directory, f"{prefix}{os.urandom(6).hex()}{suffix}")
+        try:
+            return os.open(path, flags, 0o600), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no usable temporary file name found")
 
 
 def ensure_writable(path: Path) -> None:
@@ -105,44 +125,179 @@ def atomic_write(path: Path, data: bytes | Sequence[bytes]) -> None:
     `data` may come in pieces (an append writes the old 15 MB and the new text without joining them).
     """
     target = real_target(path)
-    try:
-        info: os.stat_result | None = target.stat()
-    except FileNotFoundError:
-        info = None
     temp_name: str | None = None
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=TEMP_SUFFIX, dir=target.parent)
+        fd, temp_name = create_temp(target.parent, _temp_prefix(target), TEMP_SUFFIX)
         try:
             for piece in [data] if isinstance(data, bytes) else data:
-                view = memoryview(piece)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
-            if info is not None:
-                os.fchmod(fd, stat.S_IMODE(info.st_mode))
-                if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
-                    with contextlib.suppress(PermissionError):
-                        os.fchown(fd, info.st_uid, info.st_gid)
-            else:
-                os.fchmod(fd, 0o666 & ~_umask())
-            os.fsync(fd)
+                _write_all(fd, piece)
+            _seal(fd, target)
         finally:
             os.close(fd)
         _test_pause_before_rename()
         os.replace(temp_name, target)
     except OSError as error:
-        if temp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
-        raise ZiboError(
-            tr(
-                "could not write {path}: {reason}. The file was not changed.",
-                path=display_path(path),
-                reason=_reason(error),
-            ),
-            tr("Free some space or fix the permissions, then run the command again."),
-        ) from None
+        _discard(temp_name)
+        raise _write_error(path, error) from None
     _fsync_directory(target.parent)
+
+
+def _write_all(fd: int, data: bytes | memoryview) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _seal(fd: int, target: Path) -> None:
+    """The temp file gets the target's mode and owner (a new file: the umask's mode), then reaches the disk."""
+    try:
+        info: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        info = None
+    if info is not None:
+        os.fchmod(fd, stat.S_IMODE(info.st_mode))
+        if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+            with contextlib.suppress(PermissionError):
+                os.fchown(fd, info.st_uid, info.st_gid)
+    else:
+        os.fchmod(fd, 0o666 & ~_umask())
+    os.fsync(fd)
+
+
+def _discard(temp_name: str | None) -> None:
+    if temp_name is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+
+
+def _write_error(path: Path, error: OSError) -> ZiboError:
+    return ZiboError(
+        tr(
+            "could not write {path}: {reason}. The file was not changed.",
+            path=display_path(path),
+            reason=_reason(error),
+        ),
+        tr("Free some space or fix the permissions, then run the command again."),
+    )
+
+
+def _start_writeback(fd: int, offset: int, length: int) -> None:
+    """Have the kernel start writing these pages to disk now, so the final fsync finds them written.
+
+    On Linux, POSIX_FADV_DONTNEED starts writeback of a range's dirty pages (and drops only clean
+    ones); it is advice, so any failure is ignored, and durability still comes from the fsync before
+    the rename. On 15 MB it took that fsync from ~8 ms to ~0.6 ms (the writes overlap the hashing).
+    """
+    with contextlib.suppress(AttributeError, OSError):
+        os.posix_fadvise(fd, offset, length, os.POSIX_FADV_DONTNEED)
+
+
+class CopyingRewrite:
+    """An atomic append begun early: the file's bytes are copied into the temp file and hashed, in a thread.
+
+    For `add` on a large file with a cache entry. Reading 15 MB into memory, hashing it and writing it
+    out again took ~7 + 12 + 4 ms, most of it one after the other. Here a thread reads the file in
+    1 MB chunks, hashes each chunk and writes that very chunk to the temp file (hashlib and the
+    system calls let go of the GIL), while the caller opens the cache entry and prepares the figure.
+    The bytes hashed are the bytes in the temp file, so once the hash matches the cache entry, what
+    was validated is exactly what will be renamed into place. `finish` appends the new text and
+    renames as `atomic_write` does, with the same failures and messages; `abandon` removes the temp
+    file. A failure to create or write the temp file is kept and raised by `finish`, so an error in
+    what the user typed is still reported first, as by `atomic_write`.
+    """
+
+    CHUNK = 1 << 20
+    EDGE = 4096  # bytes kept from the start of the file (enough to see its line endings)
+
+    def __init__(self, path: Path, source: int, digest: Any) -> None:
+        import threading
+
+        self.path = path
+        self.target = real_target(path)
+        self.copied = 0
+        self.start = b""  # the first EDGE bytes copied
+        self.end = b""  # the last 4 bytes copied
+        self.read_error: OSError | None = None
+        self.write_error: OSError | None = None
+        self._source = source
+        self._digest = digest
+        self._stop = False
+        self._fd: int | None = None
+        self._temp_name: str | None = None
+        try:
+            self._fd, self._temp_name = create_temp(self.target.parent, _temp_prefix(self.target), TEMP_SUFFIX)
+        except OSError as error:
+            self.write_error = error
+        self._thread: threading.Thread | None = threading.Thread(target=self._copy, daemon=True)
+        self._thread.start()
+
+    def _copy(self) -> None:
+        buffer = bytearray(self.CHUNK)
+        view = memoryview(buffer)
+        try:
+            while not self._stop:
+                count = os.readv(self._source, [buffer])
+                if not count:
+                    break
+                chunk = view[:count]
+                self._digest.update(chunk)
+                if len(self.start) < self.EDGE:
+                    self.start += bytes(chunk[: self.EDGE - len(self.start)])
+                self.end = (self.end + bytes(chunk[-4:]))[-4:]
+                self.copied += count
+                if self.write_error is None and self._fd is not None:
+                    try:
+                        _write_all(self._fd, chunk)
+                        _start_writeback(self._fd, self.copied - count, count)
+                    except OSError as error:
+                        self.write_error = error  # still hashed to the end: the caller decides what to say
+        except OSError as error:
+            self.read_error = error
+
+    def digest(self) -> Any:
+        """The running SHA-256 of every byte copied (waits for the copy to end)."""
+        self._join()
+        return self._digest
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def finish(self, tail: bytes) -> None:
+        """Append `tail`, then fsync, same mode and owner, rename over the file, fsync the folder."""
+        self._join()
+        try:
+            if self.write_error is not None:
+                raise self.write_error
+            if self.read_error is not None:
+                raise self.read_error
+            assert self._fd is not None
+            fd, self._fd = self._fd, None
+            try:
+                _write_all(fd, tail)
+                _seal(fd, self.target)
+            finally:
+                os.close(fd)
+            _test_pause_before_rename()
+            os.replace(self._temp_name, self.target)  # type: ignore[arg-type]
+            self._temp_name = None
+        except OSError as error:
+            self.abandon()
+            raise _write_error(self.path, error) from None
+        _fsync_directory(self.target.parent)
+
+    def abandon(self) -> None:
+        """Stop copying and remove the temp file (nothing is written); safe to call more than once."""
+        self._stop = True
+        self._join()
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+        _discard(self._temp_name)
+        self._temp_name = None
 
 
 def _test_pause_before_rename() -> None:

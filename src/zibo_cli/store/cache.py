@@ -438,10 +438,10 @@ class Cache:
         folder = os.stat(self.directory)
         if folder.st_uid != os.geteuid() or folder.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
             return  # a folder others can write is not one to fill with pickles
-        import tempfile
+        from zibo_cli.store.atomic import create_temp  # not tempfile: ~1.2 ms to import
 
         target = self.slot(identity.real_path)
-        fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
+        fd, temp = create_temp(self.directory, ".tmp-")
         try:
             try:
                 _write_all(fd, MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL))

@@ -39,6 +39,7 @@ def show(
     loaded = load_head_for(state, file)  # one goal's figures, not 100,000 (docs/performance.md)
     chosen = resolve_goal(goal, loaded.definitions)
     assessment = assess(chosen, loaded.figures_of(chosen.id, state.env.today()), day)
+    loaded.close()
     if json_output:
         from zibo_cli.render.assessment_json import assessment_json, observation_json
 
