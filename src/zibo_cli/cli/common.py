@@ -151,6 +151,14 @@ def load_for(state: State, file: str | None) -> Any:
     return load(location, state.env.today(), cache_of(state))
 
 
+def assessed_for(state: State, file: str | None, as_of: dt.date) -> Any:
+    """Every goal assessed as of a day (store/results.py): remembered when these bytes were assessed that day."""
+    from zibo_cli.store.results import load_assessed
+
+    location = location_for(state, file)
+    return load_assessed(location, state.env.today(), as_of, cache_of(state))
+
+
 def cache_of(state: State) -> Any:
     """The per-user parse cache (store/cache.py), or None under ZIBO_NO_CACHE=1."""
     from zibo_cli.store.cache import cache_for

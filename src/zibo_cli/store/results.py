@@ -1,0 +1,360 @@
+"""Assessments remembered per goals file and day, so a repeated `zibo status` builds no figures.
+
+On a 100,000-observation file a repeated `status` spent ~0.18 s building every `Observation` from
+the cache entry and ~0.13 s assessing 1,000 goals, to print a table that depends only on the
+assessments. The assessments are a function of the file's exact bytes (which the cache entry's
+identity pins down, SHA-256 included), the as-of day and the code that assesses; so they are stored
+beside the cache entry (`<slot>.results`, same folder, same owner-only rules) keyed on all three, and
+a repeated run rebuilds them from there: the goals come from the entry's definitions blob, the rest
+from a few columns.
+
+Never stale: a results file is used only when its identity equals the identity of the bytes just
+read (compared after hashing them, like the entry itself), its code fingerprint matches (the cache's,
+plus the modules that assess) and it holds the very as-of day. `zibo add` changes the bytes, so the
+results of the file before it are never used again; another day or `--as-of` is another key. Only
+the last `KEEP_DAYS` days of the current bytes are kept. Anything damaged or foreign is ignored and
+replaced; failing to write is swallowed: the memo may make a command faster, never make it fail.
+
+An assessment rebuilt here has every field of the computed one except `observations` (the visible
+figures), which the status table and its JSON never read: it holds `NOT_LOADED`, which refuses to be
+read, so a caller that needs the figures fails loudly instead of seeing none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import pickle
+import stat
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from zibo_cli.core.model import Goal, Observation, Status
+from zibo_cli.core.progress import Assessment, Point, StageAssessment
+from zibo_cli.store.cache import Cache, Damaged, Entry, Identity, _code_fingerprint, _columns, _write_all, build
+from zibo_cli.store.locate import Location, display_path
+
+if TYPE_CHECKING:
+    from zibo_cli.store.read import LoadedFile
+
+RESULTS_MAGIC = b"zibo-results 1\n"
+KEEP_DAYS = 3  # as-of days remembered for the current bytes of a file
+SUFFIX = ".results"
+
+_OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
+_POINT_FIELDS = tuple(f.name for f in fields(Point))
+_STAGE_FIELDS = tuple(f.name for f in fields(StageAssessment))
+_STAGE_STORED = tuple(name for name in _STAGE_FIELDS if name not in ("target", "status", "settled_by"))
+_ASSESSMENT_FIELDS = tuple(f.name for f in fields(Assessment))
+_ASSESSMENT_STORED = ("current_stage", "stale", "stale_since")
+_LINKED = ("goal", "as_of", "status", "observations", "latest", "baseline", "stages")
+assert set(_ASSESSMENT_FIELDS) == {*_LINKED, *_ASSESSMENT_STORED}, "store every field of Assessment"
+_STATUSES = {status.value: status for status in Status}
+# Modules whose code the results depend on, beyond what the cache's own fingerprint covers.
+_ASSESSING_MODULES = ("core/progress.py", "core/dates.py", "store/results.py")
+
+
+class _NotLoaded(tuple):  # type: ignore[type-arg]
+    """An assessment's figures that were not loaded: any attempt to read them raises."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise RuntimeError("this assessment came from the results memo: its figures were not loaded")
+
+    __iter__ = __len__ = __getitem__ = __contains__ = __bool__ = __reversed__ = _refuse  # type: ignore[assignment]
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = _refuse  # type: ignore[assignment]
+    __add__ = __mul__ = __rmul__ = count = index = __reduce__ = __reduce_ex__ = _refuse  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "<figures not loaded>"
+
+
+NOT_LOADED: tuple[Observation, ...] = _NotLoaded()
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """A file's goals assessed as of a day: what `zibo status` prints.
+
+    `loaded` is the whole file when it had to be loaded (a first run, a new day, no cache); None
+    when the assessments came from the memo, whose `observations` are then `NOT_LOADED`.
+    """
+
+    location: Location
+    goals: Mapping[str, Goal]
+    assessments: list[Assessment]
+    loaded: LoadedFile | None
+
+    @property
+    def label(self) -> str:
+        return display_path(self.location.path)
+
+
+def load_assessed(location: Location, today: dt.date, as_of: dt.date, cache: Cache | None) -> Assessed:
+    """Every goal of the file assessed as of `as_of`: remembered if these bytes were assessed that day before.
+
+    Validation and the cache behave exactly as `store.read.load`; the memo is used only when the
+    cache entry is, for the same bytes.
+    """
+    from zibo_cli.core.progress import assess_file
+    from zibo_cli.store.read import LoadedFile, _Hashing, _load, read_with_stat
+
+    if cache is None:
+        loaded = _load(location, *read_with_stat(location), today, None)
+        return Assessed(location, loaded.goals_file.goals, assess_file(loaded.goals_file, as_of), loaded)
+    raw, info = read_with_stat(location)
+    real_path = os.path.realpath(location.path)
+    hashing = _Hashing(raw)
+    entry = cache.open(real_path, info, today)
+    remembered = goals_file = None
+    if entry is not None:
+        try:
+            # While the bytes are hashed; nothing is used unless the entry's identity matches them.
+            remembered = recall(cache, entry, as_of)
+            if remembered is None:
+                goals_file = entry.goals_file()
+        except Exception:  # a damaged entry: parsed again and rewritten below
+            remembered = goals_file = None
+        finally:
+            entry.close()
+    digest = hashing.digest()
+    identity = Identity.hashed(real_path, info, digest)
+    if entry is not None and entry.identity == identity:
+        if remembered is not None:
+            return Assessed(location, entry.definitions.goals, remembered, None)
+        if goals_file is not None:
+            loaded = LoadedFile(location, raw, None, goals_file, identity, entry.line_count, entry)
+            return _assessed_now(cache, loaded, as_of)
+    return _assessed_now(cache, _load(location, raw, info, today, cache, digest), as_of)
+
+
+def _assessed_now(cache: Cache, loaded: LoadedFile, as_of: dt.date) -> Assessed:
+    from zibo_cli.core.progress import assess_file
+
+    goals_file = loaded.goals_file
+    assessments = assess_file(goals_file, as_of)
+    if loaded.identity is not None:
+        remember(cache, loaded.identity, goals_file.goals, as_of, assessments)
+    return Assessed(loaded.location, goals_file.goals, assessments, loaded)
+
+
+# -- the memo file ----------------------------------------------------------------------------------
+
+
+def results_path(cache: Cache, real_path: str) -> Path:
+    return cache.slot(real_path).with_suffix(SUFFIX)
+
+
+def fingerprint() -> tuple[Any, ...]:
+    """The cache's code fingerprint plus the size and mtime of the modules that assess."""
+    package = Path(__file__).resolve().parents[1]
+    parts: list[Any] = [_code_fingerprint(), _ASSESSMENT_FIELDS, _STAGE_FIELDS]
+    for module in _ASSESSING_MODULES:
+        try:
+            info = os.stat(package / module)
+            parts.append((info.st_size, info.st_mtime_ns))
+        except OSError:
+            parts.append(None)
+    return tuple(parts)
+
+
+Day = tuple[str, int, int, bytes]  # ISO as-of day, offset in the body, length, SHA-256
+
+
+def _read_header(cache: Cache, path: Path, identity: Identity) -> tuple[Any, int, list[Day]] | None:
+    """(open file, where the body starts, its days) if the file is this user's and for exactly `identity`."""
+    handle = open(path, "rb")  # noqa: SIM115 - closed by the caller
+    try:
+        info = os.fstat(handle.fileno())
+        if not cache._trusted(path, info) or handle.read(len(RESULTS_MAGIC)) != RESULTS_MAGIC:
+            handle.close()
+            return None
+        header = pickle.load(handle)
+        if header["key"] != (fingerprint(), identity):
+            handle.close()
+            return None
+        days = [tuple(day) for day in header["days"]]
+        start = handle.tell()
+        if info.st_size != start + header["body"]:
+            handle.close()
+            return None
+    except BaseException:
+        handle.close()
+        raise
+    return handle, start, days  # type: ignore[return-value]
+
+
+def recall(cache: Cache, entry: Entry, as_of: dt.date) -> list[Assessment] | None:
+    """The assessments stored for the entry's bytes and `as_of`, or None; never raises.
+
+    Keyed on `entry.identity` as its header says: the caller must check it against the bytes read.
+    """
+    with contextlib.suppress(Exception):
+        found = _read_header(cache, results_path(cache, entry.identity.real_path), entry.identity)
+        if found is None:
+            return None
+        handle, start, days = found
+        with handle:
+            wanted = as_of.isoformat()
+            for day, offset, length, digest in days:
+                if day == wanted:
+                    blob = os.pread(handle.fileno(), length, start + offset)
+                    if len(blob) != length or entry.body.sha256(blob).digest() != digest:
+                        return None
+                    from zibo_cli.store.read import collector_paused
+
+                    with collector_paused():  # thousands of small objects, no cycles (see read.py)
+                        return unpack(pickle.loads(blob), entry.definitions.goals, as_of)
+    return None
+
+
+def remember(
+    cache: Cache, identity: Identity, goals: Mapping[str, Goal], as_of: dt.date, assessments: Sequence[Assessment]
+) -> None:
+    """Store the assessments of these bytes as of `as_of`, keeping the last few days; never raises."""
+    from zibo_cli.store.cache import sha256_for
+
+    with contextlib.suppress(Exception):
+        blob = pickle.dumps(pack(assessments, goals, as_of), protocol=pickle.HIGHEST_PROTOCOL)
+        sha256 = sha256_for(len(blob))
+        target = results_path(cache, identity.real_path)
+        wanted = as_of.isoformat()
+        kept: list[tuple[str, bytes, bytes]] = [(wanted, blob, sha256(blob).digest())]
+        with contextlib.suppress(Exception):
+            found = _read_header(cache, target, identity)
+            if found is not None:
+                handle, start, days = found
+                with handle:
+                    for day, offset, length, digest in days:
+                        if day != wanted and len(kept) < KEEP_DAYS:
+                            old = os.pread(handle.fileno(), length, start + offset)
+                            if len(old) == length and sha256(old).digest() == digest:
+                                kept.append((day, old, digest))
+        listed: list[Day] = []
+        offset = 0
+        for day, data, digest in kept:
+            listed.append((day, offset, len(data), digest))
+            offset += len(data)
+        header = {"key": (fingerprint(), identity), "days": listed, "body": offset}
+        _write(
+            cache,
+            target,
+            [RESULTS_MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)] + [data for _, data, _ in kept],
+        )
+
+
+def _write(cache: Cache, target: Path, pieces: Sequence[bytes]) -> None:
+    """Temp file in the cache folder, renamed into place; only into a folder this user alone can write."""
+    cache.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = os.stat(cache.directory)
+    if folder.st_uid != os.geteuid() or folder.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return
+    import tempfile
+
+    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=cache.directory)
+    try:
+        try:
+            for piece in pieces:
+                _write_all(fd, piece)
+        finally:
+            os.close(fd)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+# -- assessments as columns ------------------------------------------------------------------------
+
+
+def pack(assessments: Sequence[Assessment], goals: Mapping[str, Goal], as_of: dt.date) -> tuple[Any, ...]:
+    """The assessments of every goal, in the file's order, as columns; goals and targets by position.
+
+    Raises ValueError when they are not exactly one per goal, in order, of these goals, as of that day.
+    """
+    if [a.goal.id for a in assessments] != list(goals):
+        raise ValueError("not one assessment per goal in the file's order")
+    for assessment in assessments:
+        goal = goals[assessment.goal.id]
+        if assessment.goal != goal or assessment.as_of != as_of:
+            raise ValueError("an assessment of another goal or day")
+        if tuple(stage.target for stage in assessment.stages) != goal.targets:
+            raise ValueError("stages that are not the goal's targets")
+    latest = [a.latest for a in assessments if a.latest is not None]
+    baselines = [a.baseline for a in assessments if a.baseline is not None]
+    stages = [stage for a in assessments for stage in a.stages]
+    settled = [stage.settled_by for stage in stages if stage.settled_by is not None]
+    return (
+        [a.status.value for a in assessments],
+        [a.latest is not None for a in assessments],
+        _columns(latest, _OBSERVATION_FIELDS),
+        [a.baseline is not None for a in assessments],
+        _columns(baselines, _POINT_FIELDS),
+        [stage.status.value for stage in stages],
+        _columns(stages, _STAGE_STORED),
+        [stage.settled_by is not None for stage in stages],
+        _columns(settled, _POINT_FIELDS),
+        _columns(assessments, _ASSESSMENT_STORED),
+    )
+
+
+def unpack(document: tuple[Any, ...], goals: Mapping[str, Goal], as_of: dt.date) -> list[Assessment]:
+    """The assessments `pack` stored, each goal and target the very object in `goals`. Raises Damaged."""
+    statuses, has_latest, latest_columns, has_baseline, baseline_columns = document[:5]
+    stage_statuses, stage_columns, has_settled, settled_columns, own_columns = document[5:]
+    goal_list = list(goals.values())
+    count = len(goal_list)
+    if len(statuses) != count or len(has_latest) != count or len(has_baseline) != count:
+        raise Damaged("results for another number of goals")
+    targets = [target for goal in goal_list for target in goal.targets]
+    if len(stage_statuses) != len(targets) or len(has_settled) != len(targets):
+        raise Damaged("results for other targets")
+    try:
+        status_column = [_STATUSES[value] for value in statuses]
+        stage_status_column = [_STATUSES[value] for value in stage_statuses]
+    except (KeyError, TypeError):
+        raise Damaged("an unknown status") from None
+    latest_column = _optional(has_latest, build(Observation, _OBSERVATION_FIELDS, latest_columns))
+    baseline_column = _optional(has_baseline, build(Point, _POINT_FIELDS, baseline_columns))
+    settled_column = _optional(has_settled, build(Point, _POINT_FIELDS, settled_columns))
+    stages = build(
+        StageAssessment, _STAGE_FIELDS, _ordered(_STAGE_FIELDS, {
+            "target": targets, "status": stage_status_column, "settled_by": settled_column,
+            **dict(zip(_STAGE_STORED, _exactly(stage_columns, len(_STAGE_STORED)), strict=True)),
+        }),
+    )  # fmt: skip
+    stages_column = []
+    start = 0
+    for goal in goal_list:
+        stages_column.append(tuple(stages[start : start + len(goal.targets)]))
+        start += len(goal.targets)
+    columns = _ordered(_ASSESSMENT_FIELDS, {
+        "goal": goal_list, "as_of": [as_of] * count, "status": status_column,
+        "observations": [NOT_LOADED] * count, "latest": latest_column, "baseline": baseline_column,
+        "stages": stages_column,
+        **dict(zip(_ASSESSMENT_STORED, _exactly(own_columns, len(_ASSESSMENT_STORED)), strict=True)),
+    })  # fmt: skip
+    return build(Assessment, _ASSESSMENT_FIELDS, columns)
+
+
+def _exactly(columns: Any, count: int) -> list[Any]:
+    if not isinstance(columns, list) or len(columns) != count:
+        raise Damaged("results with the wrong columns")
+    return columns
+
+
+def _ordered(names: Sequence[str], columns: Mapping[str, Sequence[Any]]) -> list[Sequence[Any]]:
+    return [columns[name] for name in names]
+
+
+def _optional(present: Sequence[bool], objects: list[Any]) -> list[Any]:
+    """`objects` spread over the positions marked present, None elsewhere."""
+    if sum(map(bool, present)) != len(objects):
+        raise Damaged("results whose parts do not add up")
+    found = iter(objects)
+    return [next(found) if here else None for here in present]
