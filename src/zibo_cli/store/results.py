@@ -28,7 +28,7 @@ import os
 import pickle
 import stat
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -76,18 +76,27 @@ class _NotLoaded(tuple):  # type: ignore[type-arg]
 NOT_LOADED: tuple[Observation, ...] = _NotLoaded()
 
 
-@dataclass(frozen=True, slots=True)
 class Assessed:
     """A file's goals assessed as of a day: what `zibo status` prints.
 
     `loaded` is the whole file when it had to be loaded (a first run, a new day, no cache); None
     when the assessments came from the memo, whose `observations` are then `NOT_LOADED`.
+    A plain class: generating a dataclass costs ~0.7 ms at import, on every `status`.
     """
 
-    location: Location
-    goals: Mapping[str, Goal]
-    assessments: list[Assessment]
-    loaded: LoadedFile | None
+    __slots__ = ("assessments", "goals", "loaded", "location")
+
+    def __init__(
+        self,
+        location: Location,
+        goals: Mapping[str, Goal],
+        assessments: list[Assessment],
+        loaded: LoadedFile | None,
+    ) -> None:
+        self.location = location
+        self.goals = goals
+        self.assessments = assessments
+        self.loaded = loaded
 
     @property
     def label(self) -> str:
