@@ -12,18 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import example, given, settings
+import tomli_w
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import BUNDLED, SAMPLE, cache_files, fresh, run
-from test_fuzz import HALVED_IN_A_DAY, goals_with_history
+from test_fuzz import HALVED_IN_A_DAY, goals_documents, goals_with_history
 from zibo_cli.core import progress
 from zibo_cli.core.model import Goal, GoalsFile, Observation
 from zibo_cli.core.progress import Assessment, assess_file
 from zibo_cli.store import results
 from zibo_cli.store.cache import Cache, cache_for
 from zibo_cli.store.locate import Location
-from zibo_cli.store.results import KEEP_DAYS, NOT_LOADED, RESULTS_MAGIC, load_assessed, pack, unpack
+from zibo_cli.store.results import KEEP, NOT_LOADED, RESULTS_MAGIC, load_assessed, pack, unpack
 
 TODAY = dt.date(2026, 11, 27)
 CACHE_ON = {"ZIBO_NO_CACHE": ""}
@@ -115,11 +116,11 @@ def test_remembered_assessments_equal_computed_ones_but_for_the_figures(
         again = load_assessed(location, TODAY, as_of, cache)
         assert again.loaded is None, "not taken from the memo"
         computed = assess_file(fresh(path), as_of)  # type: ignore[arg-type]
-        assert len(again.assessments) == len(computed)
-        for memo, truth in zip(again.assessments, computed, strict=True):
+        assert len(again.result) == len(computed)
+        for memo, truth in zip(again.result, computed, strict=True):
             same_as(memo, truth)
-            assert memo.goal is again.goals[memo.goal.id]
-        assert list(again.goals) == list(computed_goals(path))
+            assert memo.goal is again.definitions.goals[memo.goal.id]
+        assert list(again.definitions.goals) == list(computed_goals(path))
 
 
 def computed_goals(path: Path) -> dict[str, Goal]:
@@ -131,7 +132,7 @@ def test_figures_of_a_remembered_assessment_cannot_be_read(world: Path, cache: C
     shutil.copyfile(SAMPLE, path)
     location = Location(path, "--file")
     load_assessed(location, TODAY, TODAY, cache)
-    memo = load_assessed(location, TODAY, TODAY, cache).assessments[0]
+    memo = load_assessed(location, TODAY, TODAY, cache).result[0]
     computed = assess_file(fresh(path), TODAY)[0]  # type: ignore[arg-type]
     assert repr(memo.observations) == "<figures not loaded>"
     for attempt in (
@@ -204,21 +205,21 @@ def remembered_days() -> list[str]:
     [memo] = results_files()
     with open(memo, "rb") as handle:
         assert handle.read(len(RESULTS_MAGIC)) == RESULTS_MAGIC
-        return [day for day, *_ in pickle.load(handle)["days"]]
+        return [key for key, *_ in pickle.load(handle)["records"]]
 
 
 def test_only_the_last_few_days_are_kept(sample: Path, assessed_count: list[int]) -> None:
-    days = [f"2025-0{month}-01" for month in range(1, KEEP_DAYS + 2)]
+    days = [f"2025-0{month}-01" for month in range(1, KEEP + 2)]
     for day in days:
         run("status", "--as-of", day, env=CACHE_ON)
     assert assessed_count[0] == len(days)
-    assert remembered_days() == days[:0:-1]  # the newest first, the oldest dropped
+    assert remembered_days() == [f"status {day}" for day in days[:0:-1]]  # the newest first, the oldest dropped
     for day in days[1:]:
         run("status", "--as-of", day, env=CACHE_ON)
     assert assessed_count[0] == len(days)
     run("status", "--as-of", days[0], env=CACHE_ON)  # dropped, so assessed again
     assert assessed_count[0] == len(days) + 1
-    assert remembered_days() == [days[0], days[-1], days[-2]]
+    assert remembered_days() == [f"status {day}" for day in (days[0], days[-1], days[-2])]
 
 
 def test_a_code_change_is_assessed_again(
@@ -242,7 +243,9 @@ def test_the_fingerprint_covers_every_module_the_assessment_uses() -> None:
         if getattr(value, "__module__", "").startswith("zibo_cli.")
     }
     assert used == {"core/progress.py", "core/dates.py", "core/model.py"}
-    assert {"core/progress.py", "core/dates.py", "store/results.py"} <= set(results._ASSESSING_MODULES)
+    assert {"core/progress.py", "core/dates.py", "core/report.py", "store/results.py"} <= set(
+        results._COMPUTING_MODULES
+    )
     info = os.stat(package / "core" / "model.py")
     assert (info.st_size, info.st_mtime_ns) in results._code_fingerprint()
 
@@ -297,10 +300,10 @@ def test_any_changed_byte_of_the_results_is_refused(world: Path, cache: Cache) -
     entry = cache.open(os.path.realpath(path), path.stat(), TODAY)
     assert entry is not None
     with entry.body.handle:
-        assert results.recall(cache, entry, TODAY) is not None
+        assert results.recall(cache, entry, f"status {TODAY}") is not None
         for position in range(body, len(good)):
             memo.write_bytes(good[:position] + bytes([good[position] ^ 0x04]) + good[position + 1 :])
-            assert results.recall(cache, entry, TODAY) is None, position
+            assert results.recall(cache, entry, f"status {TODAY}") is None, position
 
 
 def test_results_of_another_file_are_not_used(world: Path, cache: Cache, assessed_count: list[int]) -> None:
@@ -377,3 +380,167 @@ def test_assessments_of_other_goals_or_days_are_not_packed(world: Path) -> None:
     renamed = {**goals_file.goals, "gdp": dataclasses.replace(goals_file.goals["gdp"], name="another")}
     with pytest.raises(ValueError, match="another goal or day"):
         pack(computed, renamed, TODAY)
+
+
+# -- reports ----------------------------------------------------------------------------------------
+
+REPORT_DATA = SAMPLE.parent / "report.toml"
+REPORT_RUNS = (
+    ["report", "--as-of", "2026-10-05"],
+    ["report", "--as-of", "2026-10-05", "--format", "md", "--horizon", "400"],
+    ["report", "--as-of", "2026-10-05", "--format", "json", "--horizon", "10"],
+    ["report", "--as-of", "2026-10-05", "--since", "30d", "--format", "json"],
+    ["report", "--as-of", "2026-10-05", "--since", "2026-10-01", "--fail-on", "at_risk"],
+    ["--lang", "zh", "report", "--as-of", "2026-10-05", "--format", "md"],
+    ["report", "--as-of", "2026-03-05", "--since", "1m", "--format", "json"],
+    ["report", "--format", "json"],
+)
+
+
+@pytest.fixture
+def found_count(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times a command derived a report's findings from the figures (and did not remember them)."""
+    from zibo_cli.core import report
+
+    calls = [0]
+    real = report.find
+
+    def counting(*args: Any) -> Any:
+        calls[0] += 1
+        return real(*args)
+
+    monkeypatch.setattr(report, "find", counting)
+    return calls
+
+
+def test_a_repeated_report_takes_its_findings_and_writes_the_same(
+    world: Path, found_count: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copyfile(REPORT_DATA, world / "goals.toml")
+    monkeypatch.setattr(results, "KEEP", 8)  # five windows here; the usual few are tested below
+    plain = [run(*args) for args in REPORT_RUNS]
+    assert found_count[0] == len(REPORT_RUNS)
+    windows = 5  # as-of day and window: --horizon, --format, --lang and --fail-on share findings
+    for number in range(3):
+        cached = [run(*args, env=CACHE_ON) for args in REPORT_RUNS]
+        assert found_count[0] == len(REPORT_RUNS) + windows, f"pass {number}: found again, not remembered"
+        for args, without, with_cache in zip(REPORT_RUNS, plain, cached, strict=True):
+            assert without.exit_code == with_cache.exit_code, with_cache.stderr
+            assert with_cache.exit_code in (0, 1), with_cache.stderr
+            assert with_cache.stdout == without.stdout, args
+            assert with_cache.stderr == without.stderr, args
+    assert any(result.exit_code == 1 for result in plain), "--fail-on never flagged a goal"
+
+
+def test_a_report_written_to_a_file_is_the_same(world: Path, found_count: list[int]) -> None:
+    shutil.copyfile(REPORT_DATA, world / "goals.toml")
+    for number, env in enumerate((None, CACHE_ON, CACHE_ON)):
+        result = run("report", "--as-of", "2026-10-05", "-o", f"week{number}.md", env=env)
+        assert result.exit_code == 0, result.stderr
+    assert found_count[0] == 2
+    written = [(world / f"week{number}.md").read_bytes() for number in range(3)]
+    assert written[0] == written[1] == written[2]
+
+
+def test_the_html_report_draws_every_figure_so_it_loads_them(world: Path, found_count: list[int]) -> None:
+    shutil.copyfile(REPORT_DATA, world / "goals.toml")
+    args = ("report", "--as-of", "2026-10-05", "--format", "html")
+    plain = run(*args)
+    run("report", "--as-of", "2026-10-05", env=CACHE_ON)  # the text report's findings are remembered
+    for _ in range(2):
+        assert run(*args, env=CACHE_ON).stdout == plain.stdout
+    assert found_count[0] == 4
+
+
+def test_a_report_after_an_add_or_an_edit_is_found_again(world: Path, found_count: list[int]) -> None:
+    path = world / "goals.toml"
+    shutil.copyfile(REPORT_DATA, path)
+    args = ("report", "--format", "json")
+    first = run(*args, env=CACHE_ON)
+    assert run(*args, env=CACHE_ON).stdout == first.stdout
+    assert found_count[0] == 1
+    added = run("add", "robots", "88", "--date", "2026-09-30", "--source", "plan", env=CACHE_ON)
+    assert added.exit_code == 0, added.stderr
+    after = run(*args, env=CACHE_ON)
+    assert found_count[0] == 2
+    assert after.stdout != first.stdout
+    assert after.stdout == run(*args).stdout
+    info = path.stat()
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("value = 88", "value = 77", 1)
+    assert edited != text
+    with open(path, "r+b") as handle:  # same inode, size and mtime
+        handle.write(edited.encode())
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    again = run(*args, env=CACHE_ON)
+    assert found_count[0] == 4  # (the plain run above found once)
+    assert again.stdout == run(*args).stdout
+    assert '"value": 77' in again.stdout
+
+
+def test_status_and_report_records_are_kept_apart(
+    world: Path, found_count: list[int], assessed_count: list[int]
+) -> None:
+    shutil.copyfile(REPORT_DATA, world / "goals.toml")
+    for day in ("2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04"):
+        run("report", "--as-of", day, env=CACHE_ON)
+    run("status", "--as-of", "2026-10-04", env=CACHE_ON)
+    kinds = [key.split()[0] for key in remembered_days()]
+    assert kinds.count("report") == KEEP
+    assert kinds.count("status") == 1
+    before = (found_count[0], assessed_count[0])
+    run("report", "--as-of", "2026-10-04", env=CACHE_ON)
+    run("status", "--as-of", "2026-10-04", env=CACHE_ON)
+    assert (found_count[0], assessed_count[0]) == before
+
+
+def same_findings(memo: Any, computed: Any) -> None:
+    assert len(memo.current) == len(computed.current)
+    for mine, theirs in zip(memo.current, computed.current, strict=True):
+        same_as(mine, theirs)
+    assert [c.goal.id for c in memo.changes] == [c.goal.id for c in computed.changes]
+    current = {a.goal.id: a for a in memo.current}
+    for mine, theirs in zip(memo.changes, computed.changes, strict=True):
+        same_as(mine.before, theirs.before)
+        assert mine.after is current[mine.goal.id]
+    assert memo.recorded == computed.recorded
+    assert repr(memo.recorded) == repr(computed.recorded)
+    assert memo.figure_sources == computed.figure_sources
+
+
+@pytest.mark.parametrize(
+    ("as_of", "since"), [("2026-10-05", "7d"), ("2026-10-05", "1y"), ("2026-03-05", "1m"), ("2024-01-01", "7d")]
+)
+def test_remembered_findings_equal_found_ones_but_for_the_figures(
+    world: Path, cache: Cache, as_of: str, since: str
+) -> None:
+    from zibo_cli.core.report import find
+    from zibo_cli.core.window import parse_since
+    from zibo_cli.store.results import load_findings
+
+    path = world / "goals.toml"
+    shutil.copyfile(REPORT_DATA, path)
+    location = Location(path, "--file")
+    day = dt.date.fromisoformat(as_of)
+    window = parse_since(since, day)
+    assert load_findings(location, TODAY, day, window, cache).loaded is not None
+    again = load_findings(location, TODAY, day, window, cache)
+    assert again.loaded is None, "not taken from the memo"
+    same_findings(again.result, find(fresh(path), day, window))  # type: ignore[arg-type]
+
+
+@settings(max_examples=100, deadline=None)
+@given(goals_documents(), st.dates(dt.date(2019, 1, 1), TODAY), st.integers(1, 800))
+def test_packed_findings_come_back_field_for_field(document: dict[str, Any], as_of: dt.date, days: int) -> None:
+    from zibo_cli.core.report import find
+    from zibo_cli.core.window import parse_since
+    from zibo_cli.store.read import analyse
+    from zibo_cli.store.results import pack_findings, unpack_findings
+
+    _, goals_file, problems = analyse(tomli_w.dumps(document).encode(), TODAY)
+    assume(goals_file is not None and not problems)
+    assert goals_file is not None
+    window = parse_since(f"{days}d", as_of)
+    computed = find(goals_file, as_of, window)
+    back = unpack_findings(pack_findings(computed, goals_file.goals, as_of, window), goals_file.goals, as_of, window)
+    same_findings(back, computed)

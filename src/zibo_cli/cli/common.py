@@ -159,6 +159,14 @@ def assessed_for(state: State, file: str | None, as_of: dt.date) -> Any:
     return load_assessed(location, state.env.today(), as_of, cache_of(state))
 
 
+def findings_for(state: State, file: str | None, as_of: dt.date, window: Any) -> Any:
+    """What a report takes from the figures (store/results.py): remembered per as-of day and window."""
+    from zibo_cli.store.results import load_findings
+
+    location = location_for(state, file)
+    return load_findings(location, state.env.today(), as_of, window, cache_of(state))
+
+
 def cache_of(state: State) -> Any:
     """The per-user parse cache (store/cache.py), or None under ZIBO_NO_CACHE=1."""
     from zibo_cli.store.cache import cache_for

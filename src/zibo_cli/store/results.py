@@ -1,23 +1,25 @@
-"""Assessments remembered per goals file and day, so a repeated `zibo status` builds no figures.
+"""Results remembered per goals file, so a repeated `zibo status` or `zibo report` builds no figures.
 
 On a 100,000-observation file a repeated `status` spent ~0.18 s building every `Observation` from
 the cache entry and ~0.13 s assessing 1,000 goals, to print a table that depends only on the
-assessments. The assessments are a function of the file's exact bytes (which the cache entry's
-identity pins down, SHA-256 included), the as-of day and the code that assesses; so they are stored
-beside the cache entry (`<slot>.results`, same folder, same owner-only rules) keyed on all three, and
-a repeated run rebuilds them from there: the goals come from the entry's definitions blob, the rest
-from a few columns.
+assessments; `report` spent as long, and assessed twice. What they compute is a function of the
+file's exact bytes (which the cache entry's identity pins down, SHA-256 included), of the as-of day
+(and for a report, of its window) and of the code that computes; so it is stored beside the cache
+entry (`<slot>.results`, same folder, same owner-only rules) keyed on all of them, and a repeated run
+rebuilds it from there: the goals come from the entry's definitions blob, the rest from a few columns.
 
 Never stale: a results file is used only when its identity equals the identity of the bytes just
 read (compared after hashing them, like the entry itself), its code fingerprint matches (the cache's,
-plus the modules that assess) and it holds the very as-of day. `zibo add` changes the bytes, so the
-results of the file before it are never used again; another day or `--as-of` is another key. Only
-the last `KEEP_DAYS` days of the current bytes are kept. Anything damaged or foreign is ignored and
-replaced; failing to write is swallowed: the memo may make a command faster, never make it fail.
+plus the modules that assess and report) and it holds a record with the very key ("status DAY",
+"report DAY FIRST LAST"). `zibo add` changes the bytes, so results of the file before it are never
+used again. Only the last `KEEP` records of each kind are kept, for the current bytes only. Anything
+damaged or foreign is ignored and replaced; failing to write is swallowed: the memo may make a
+command faster, never make it fail.
 
 An assessment rebuilt here has every field of the computed one except `observations` (the visible
-figures), which the status table and its JSON never read: it holds `NOT_LOADED`, which refuses to be
-read, so a caller that needs the figures fails loudly instead of seeing none.
+figures), which the status table, its JSON and the text, Markdown and JSON reports never read: it
+holds `NOT_LOADED`, which refuses to be read, so a caller that needs the figures fails loudly
+instead of seeing none. (The HTML report draws them, so it never uses the memo.)
 """
 
 from __future__ import annotations
@@ -27,21 +29,23 @@ import datetime as dt
 import os
 import pickle
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
-from zibo_cli.core.model import Goal, Observation, Status
+from zibo_cli.core.model import Goal, GoalsFile, Observation, Status
 from zibo_cli.core.progress import Assessment, Point, StageAssessment
 from zibo_cli.store.cache import Cache, Damaged, Entry, Identity, _code_fingerprint, _columns, _write_all, build
 from zibo_cli.store.locate import Location, display_path
 
 if TYPE_CHECKING:
+    from zibo_cli.core.report import Findings
+    from zibo_cli.core.window import Window
     from zibo_cli.store.read import LoadedFile
 
 RESULTS_MAGIC = b"zibo-results 1\n"
-KEEP_DAYS = 3  # as-of days remembered for the current bytes of a file
+KEEP = 3  # records of each kind ("status", "report") remembered for the current bytes of a file
 SUFFIX = ".results"
 
 _OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
@@ -54,7 +58,9 @@ _LINKED = ("goal", "as_of", "status", "observations", "latest", "baseline", "sta
 assert set(_ASSESSMENT_FIELDS) == {*_LINKED, *_ASSESSMENT_STORED}, "store every field of Assessment"
 _STATUSES = {status.value: status for status in Status}
 # Modules whose code the results depend on, beyond what the cache's own fingerprint covers.
-_ASSESSING_MODULES = ("core/progress.py", "core/dates.py", "store/results.py")
+_COMPUTING_MODULES = ("core/progress.py", "core/dates.py", "core/report.py", "store/results.py")
+
+T = TypeVar("T")
 
 
 class _NotLoaded(tuple):  # type: ignore[type-arg]
@@ -76,26 +82,21 @@ class _NotLoaded(tuple):  # type: ignore[type-arg]
 NOT_LOADED: tuple[Observation, ...] = _NotLoaded()
 
 
-class Assessed:
-    """A file's goals assessed as of a day: what `zibo status` prints.
+class Outcome(Generic[T]):
+    """What a command computed from a goals file, and the file it came from.
 
     `loaded` is the whole file when it had to be loaded (a first run, a new day, no cache); None
-    when the assessments came from the memo, whose `observations` are then `NOT_LOADED`.
-    A plain class: generating a dataclass costs ~0.7 ms at import, on every `status`.
+    when `result` came from the memo. `definitions` has the file's title, sources and goals; its
+    `observations` list is empty unless `loaded` is set. A plain class: generating a dataclass
+    costs ~0.7 ms at import, on every `status`.
     """
 
-    __slots__ = ("assessments", "goals", "loaded", "location")
+    __slots__ = ("definitions", "loaded", "location", "result")
 
-    def __init__(
-        self,
-        location: Location,
-        goals: Mapping[str, Goal],
-        assessments: list[Assessment],
-        loaded: LoadedFile | None,
-    ) -> None:
+    def __init__(self, location: Location, definitions: GoalsFile, result: T, loaded: LoadedFile | None) -> None:
         self.location = location
-        self.goals = goals
-        self.assessments = assessments
+        self.definitions = definitions
+        self.result = result
         self.loaded = loaded
 
     @property
@@ -103,52 +104,106 @@ class Assessed:
         return display_path(self.location.path)
 
 
-def load_assessed(location: Location, today: dt.date, as_of: dt.date, cache: Cache | None) -> Assessed:
-    """Every goal of the file assessed as of `as_of`: remembered if these bytes were assessed that day before.
+def load_assessed(location: Location, today: dt.date, as_of: dt.date, cache: Cache | None) -> Outcome[list[Assessment]]:
+    """Every goal of the file assessed as of `as_of` (what `status` shows), remembered per day."""
+    from zibo_cli.core import progress  # looked up when called: tests count the calls
 
-    Validation and the cache behave exactly as `store.read.load`; the memo is used only when the
-    cache entry is, for the same bytes.
+    def compute(goals_file: GoalsFile) -> list[Assessment]:
+        return progress.assess_file(goals_file, as_of)
+
+    return _through_memo(
+        location,
+        today,
+        cache,
+        f"status {as_of.isoformat()}",
+        compute,
+        lambda assessments, goals: pack(assessments, goals, as_of),
+        lambda document, goals: unpack(document, goals, as_of),
+    )
+
+
+def load_findings(
+    location: Location, today: dt.date, as_of: dt.date, window: Window, cache: Cache | None
+) -> Outcome[Findings]:
+    """What a report takes from the figures (core.report.find), remembered per as-of day and window."""
+    from zibo_cli.core import report
+
+    def compute(goals_file: GoalsFile) -> Findings:
+        return report.find(goals_file, as_of, window)
+
+    return _through_memo(
+        location,
+        today,
+        cache,
+        f"report {as_of.isoformat()} {window.first.isoformat()} {window.last.isoformat()}",
+        compute,
+        lambda findings, goals: pack_findings(findings, goals, as_of, window),
+        lambda document, goals: unpack_findings(document, goals, as_of, window),
+    )
+
+
+def _through_memo(
+    location: Location,
+    today: dt.date,
+    cache: Cache | None,
+    key: str,
+    compute: Callable[[GoalsFile], T],
+    to_document: Callable[[T, Mapping[str, Goal]], Any],
+    from_document: Callable[[Any, Mapping[str, Goal]], T],
+) -> Outcome[T]:
+    """`compute(the validated file)`, or what it gave for these very bytes and this key before.
+
+    Validation and the cache behave exactly as `store.read.load`; the memo is used only where the
+    cache entry is, and only once the bytes' SHA-256 matches the entry's.
     """
-    from zibo_cli.core.progress import assess_file
-    from zibo_cli.store.read import LoadedFile, _Hashing, _load, read_with_stat
+    from zibo_cli.store.read import LoadedFile, _Hashing, _load, collector_paused, read_with_stat
 
     if cache is None:
         loaded = _load(location, *read_with_stat(location), today, None)
-        return Assessed(location, loaded.goals_file.goals, assess_file(loaded.goals_file, as_of), loaded)
+        return Outcome(location, loaded.goals_file, compute(loaded.goals_file), loaded)
     raw, info = read_with_stat(location)
     real_path = os.path.realpath(location.path)
     hashing = _Hashing(raw)
     entry = cache.open(real_path, info, today)
-    remembered = goals_file = None
+    remembered: T | None = None
+    goals_file = None
     if entry is not None:
+        # While the bytes are hashed; nothing is used unless the entry's identity matches them.
         try:
-            # While the bytes are hashed; nothing is used unless the entry's identity matches them.
-            remembered = recall(cache, entry, as_of)
+            document = recall(cache, entry, key)
+            if document is not None:
+                with contextlib.suppress(Exception), collector_paused():  # small objects, no cycles
+                    remembered = from_document(document, entry.definitions.goals)
             if remembered is None:
                 goals_file = entry.goals_file()
         except Exception:  # a damaged entry: parsed again and rewritten below
-            remembered = goals_file = None
+            goals_file = None
         finally:
             entry.close()
-    digest = hashing.digest()
-    identity = Identity.hashed(real_path, info, digest)
+    identity = Identity.hashed(real_path, info, hashing.digest())
     if entry is not None and entry.identity == identity:
         if remembered is not None:
-            return Assessed(location, entry.definitions.goals, remembered, None)
+            return Outcome(location, entry.definitions, remembered, None)
         if goals_file is not None:
             loaded = LoadedFile(location, raw, None, goals_file, identity, entry.line_count, entry)
-            return _assessed_now(cache, loaded, as_of)
-    return _assessed_now(cache, _load(location, raw, info, today, cache, digest), as_of)
+            return _computed(cache, key, loaded, compute, to_document)
+    loaded = _load(location, raw, info, today, cache, hashing.digest())
+    return _computed(cache, key, loaded, compute, to_document)
 
 
-def _assessed_now(cache: Cache, loaded: LoadedFile, as_of: dt.date) -> Assessed:
-    from zibo_cli.core.progress import assess_file
-
+def _computed(
+    cache: Cache,
+    key: str,
+    loaded: LoadedFile,
+    compute: Callable[[GoalsFile], T],
+    to_document: Callable[[T, Mapping[str, Goal]], Any],
+) -> Outcome[T]:
     goals_file = loaded.goals_file
-    assessments = assess_file(goals_file, as_of)
+    result = compute(goals_file)
     if loaded.identity is not None:
-        remember(cache, loaded.identity, goals_file.goals, as_of, assessments)
-    return Assessed(loaded.location, goals_file.goals, assessments, loaded)
+        with contextlib.suppress(Exception):
+            remember(cache, loaded.identity, key, to_document(result, goals_file.goals))
+    return Outcome(loaded.location, goals_file, result, loaded)
 
 
 # -- the memo file ----------------------------------------------------------------------------------
@@ -159,10 +214,10 @@ def results_path(cache: Cache, real_path: str) -> Path:
 
 
 def fingerprint() -> tuple[Any, ...]:
-    """The cache's code fingerprint plus the size and mtime of the modules that assess."""
+    """The cache's code fingerprint plus the size and mtime of the modules that compute the results."""
     package = Path(__file__).resolve().parents[1]
     parts: list[Any] = [_code_fingerprint(), _ASSESSMENT_FIELDS, _STAGE_FIELDS]
-    for module in _ASSESSING_MODULES:
+    for module in _COMPUTING_MODULES:
         try:
             info = os.stat(package / module)
             parts.append((info.st_size, info.st_mtime_ns))
@@ -171,11 +226,11 @@ def fingerprint() -> tuple[Any, ...]:
     return tuple(parts)
 
 
-Day = tuple[str, int, int, bytes]  # ISO as-of day, offset in the body, length, SHA-256
+Record = tuple[str, int, int, bytes]  # key, offset in the body, length, SHA-256
 
 
-def _read_header(cache: Cache, path: Path, identity: Identity) -> tuple[Any, int, list[Day]] | None:
-    """(open file, where the body starts, its days) if the file is this user's and for exactly `identity`."""
+def _read_header(cache: Cache, path: Path, identity: Identity) -> tuple[Any, int, list[Record]] | None:
+    """(open file, where the body starts, its records) if the file is this user's and for exactly `identity`."""
     handle = open(path, "rb")  # noqa: SIM115 - closed by the caller
     try:
         info = os.fstat(handle.fileno())
@@ -186,7 +241,7 @@ def _read_header(cache: Cache, path: Path, identity: Identity) -> tuple[Any, int
         if header["key"] != (fingerprint(), identity):
             handle.close()
             return None
-        days = [tuple(day) for day in header["days"]]
+        records = [tuple(record) for record in header["records"]]
         start = handle.tell()
         if info.st_size != start + header["body"]:
             handle.close()
@@ -194,11 +249,11 @@ def _read_header(cache: Cache, path: Path, identity: Identity) -> tuple[Any, int
     except BaseException:
         handle.close()
         raise
-    return handle, start, days  # type: ignore[return-value]
+    return handle, start, records  # type: ignore[return-value]
 
 
-def recall(cache: Cache, entry: Entry, as_of: dt.date) -> list[Assessment] | None:
-    """The assessments stored for the entry's bytes and `as_of`, or None; never raises.
+def recall(cache: Cache, entry: Entry, key: str) -> Any:
+    """The document stored for the entry's bytes under `key`, or None; never raises.
 
     Keyed on `entry.identity` as its header says: the caller must check it against the bytes read.
     """
@@ -206,54 +261,49 @@ def recall(cache: Cache, entry: Entry, as_of: dt.date) -> list[Assessment] | Non
         found = _read_header(cache, results_path(cache, entry.identity.real_path), entry.identity)
         if found is None:
             return None
-        handle, start, days = found
+        handle, start, records = found
         with handle:
-            wanted = as_of.isoformat()
-            for day, offset, length, digest in days:
-                if day == wanted:
+            for name, offset, length, digest in records:
+                if name == key:
                     blob = os.pread(handle.fileno(), length, start + offset)
                     if len(blob) != length or entry.body.sha256(blob).digest() != digest:
                         return None
-                    from zibo_cli.store.read import collector_paused
-
-                    with collector_paused():  # thousands of small objects, no cycles (see read.py)
-                        return unpack(pickle.loads(blob), entry.definitions.goals, as_of)
+                    return pickle.loads(blob)
     return None
 
 
-def remember(
-    cache: Cache, identity: Identity, goals: Mapping[str, Goal], as_of: dt.date, assessments: Sequence[Assessment]
-) -> None:
-    """Store the assessments of these bytes as of `as_of`, keeping the last few days; never raises."""
+def remember(cache: Cache, identity: Identity, key: str, document: Any) -> None:
+    """Store a document for these bytes under `key`, keeping the last few of its kind; never raises."""
     from zibo_cli.store.cache import sha256_for
 
     with contextlib.suppress(Exception):
-        blob = pickle.dumps(pack(assessments, goals, as_of), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
         sha256 = sha256_for(len(blob))
         target = results_path(cache, identity.real_path)
-        wanted = as_of.isoformat()
-        kept: list[tuple[str, bytes, bytes]] = [(wanted, blob, sha256(blob).digest())]
+        kept: list[tuple[str, bytes, bytes]] = [(key, blob, sha256(blob).digest())]
         with contextlib.suppress(Exception):
             found = _read_header(cache, target, identity)
             if found is not None:
-                handle, start, days = found
+                handle, start, records = found
                 with handle:
-                    for day, offset, length, digest in days:
-                        if day != wanted and len(kept) < KEEP_DAYS:
+                    for name, offset, length, digest in records:
+                        same_kind = [kept_name for kept_name, _, _ in kept if _kind(kept_name) == _kind(name)]
+                        if name != key and len(same_kind) < KEEP:
                             old = os.pread(handle.fileno(), length, start + offset)
                             if len(old) == length and sha256(old).digest() == digest:
-                                kept.append((day, old, digest))
-        listed: list[Day] = []
+                                kept.append((name, old, digest))
+        listed: list[Record] = []
         offset = 0
-        for day, data, digest in kept:
-            listed.append((day, offset, len(data), digest))
+        for name, data, digest in kept:
+            listed.append((name, offset, len(data), digest))
             offset += len(data)
-        header = {"key": (fingerprint(), identity), "days": listed, "body": offset}
-        _write(
-            cache,
-            target,
-            [RESULTS_MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)] + [data for _, data, _ in kept],
-        )
+        header = {"key": (fingerprint(), identity), "records": listed, "body": offset}
+        head = RESULTS_MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+        _write(cache, target, [head] + [data for _, data, _ in kept])
+
+
+def _kind(key: str) -> str:
+    return key.split(" ", 1)[0]
 
 
 def _write(cache: Cache, target: Path, pieces: Sequence[bytes]) -> None:
@@ -282,7 +332,7 @@ def _write(cache: Cache, target: Path, pieces: Sequence[bytes]) -> None:
 
 
 def pack(assessments: Sequence[Assessment], goals: Mapping[str, Goal], as_of: dt.date) -> tuple[Any, ...]:
-    """The assessments of every goal, in the file's order, as columns; goals and targets by position.
+    """Assessments of `goals`, one each in their order, as columns; goals and targets by position.
 
     Raises ValueError when they are not exactly one per goal, in order, of these goals, as of that day.
     """
@@ -367,3 +417,56 @@ def _optional(present: Sequence[bool], objects: list[Any]) -> list[Any]:
         raise Damaged("results whose parts do not add up")
     found = iter(objects)
     return [next(found) if here else None for here in present]
+
+
+# -- a report's findings ---------------------------------------------------------------------------
+
+
+def pack_findings(findings: Findings, goals: Mapping[str, Goal], as_of: dt.date, window: Window) -> tuple[Any, ...]:
+    """The current assessments, each change's assessment at the window's start, the recorded figures, the sources."""
+    changed = {change.goal.id: goals[change.goal.id] for change in findings.changes}
+    if any(change.after is not now for change, now in _afters(findings)):
+        raise ValueError("a change whose end is not the current assessment")
+    recorded = [entry.observation for entry in findings.recorded]
+    if any(goals[entry.observation.goal] != entry.goal for entry in findings.recorded):
+        raise ValueError("a recorded figure of another goal")
+    return (
+        pack(findings.current, goals, as_of),
+        list(changed),
+        pack([change.before for change in findings.changes], changed, window.start),
+        _columns(recorded, _OBSERVATION_FIELDS),
+        [list(sources) for sources in findings.figure_sources],
+    )
+
+
+def _afters(findings: Findings) -> list[tuple[Any, Assessment]]:
+    current = {a.goal.id: a for a in findings.current}
+    return [(change, current[change.goal.id]) for change in findings.changes]
+
+
+def unpack_findings(document: tuple[Any, ...], goals: Mapping[str, Goal], as_of: dt.date, window: Window) -> Findings:
+    """The findings `pack_findings` stored, rebuilt on `goals`. Raises Damaged."""
+    from zibo_cli.core.report import Findings, RecordedFigure, StatusChange
+
+    current_document, changed_ids, before_document, recorded_columns, figure_sources = document
+    current = unpack(current_document, goals, as_of)
+    by_id = {a.goal.id: a for a in current}
+    try:
+        changed = {goal_id: goals[goal_id] for goal_id in changed_ids}
+        recorded = build(Observation, _OBSERVATION_FIELDS, recorded_columns)
+        recorded_figures = tuple(RecordedFigure(goals[o.goal], o) for o in recorded)
+    except (KeyError, TypeError):
+        raise Damaged("findings for goals the file does not have") from None
+    if len(changed) != len(changed_ids):
+        raise Damaged("a goal changed twice")
+    before = unpack(before_document, changed, window.start)
+    if len(figure_sources) != len(current) or not all(
+        isinstance(sources, list) and all(isinstance(source, str) for source in sources) for sources in figure_sources
+    ):
+        raise Damaged("sources for another number of goals")
+    return Findings(
+        current=tuple(current),
+        changes=tuple(StatusChange(before=b, after=by_id[b.goal.id]) for b in before),
+        recorded=recorded_figures,
+        figure_sources=tuple(tuple(sources) for sources in figure_sources),
+    )

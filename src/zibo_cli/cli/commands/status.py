@@ -56,7 +56,7 @@ def status(
     loaded = assessed_for(state, file, day)  # the figures themselves are not loaded when remembered
     assessments = [
         a
-        for a in loaded.assessments
+        for a in loaded.result
         if (include_facts or wanted or not a.goal.is_fact)
         and (category is None or a.goal.category == category)
         and (not wanted or a.status in wanted)
@@ -82,7 +82,7 @@ def status(
         console.print(status_table(assessments, console, wide=wide))
     else:
         console.print(tr("No goals match."))
-    facts = sum(1 for goal in loaded.goals.values() if goal.is_fact)
+    facts = sum(1 for goal in loaded.definitions.goals.values() if goal.is_fact)
     summary = summary_line(assessments)
     if facts and not include_facts and not wanted:
         summary += " · " + tr("{count} facts not shown (--all)", count=facts)
