@@ -151,6 +151,14 @@ def load_for(state: State, file: str | None) -> Any:
     return load(location, state.env.today(), cache_of(state))
 
 
+def head_for(state: State, file: str | None) -> Any:
+    """The file's goals and sources, its figures left in the cache entry until one goal's are asked for."""
+    from zibo_cli.store.read import load_head
+
+    location = location_for(state, file)
+    return load_head(location, state.env.today(), cache_of(state))
+
+
 def assessed_for(state: State, file: str | None, as_of: dt.date) -> Any:
     """Every goal assessed as of a day (store/results.py): remembered when these bytes were assessed that day."""
     from zibo_cli.store.results import load_assessed

@@ -74,6 +74,10 @@ class FileHead:
         return cls(loaded.location, loaded.raw, info, definitions, loaded.identity, hashing, None, loaded)
 
     @property
+    def label(self) -> str:
+        return display_path(self.location.path)
+
+    @property
     def digest(self) -> Any:
         """The running SHA-256 of `raw` (to extend with what is appended), or None without a cache."""
         return None if self.hashing is None else self.hashing.digest()
