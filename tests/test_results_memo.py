@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomli_w
-from hypothesis import assume, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import BUNDLED, SAMPLE, cache_files, fresh, run
-from test_fuzz import HALVED_IN_A_DAY, goals_documents, goals_with_history
+from test_fuzz import HALVED_IN_A_DAY, goals_with_history, offsets
 from zibo_cli.core import progress
 from zibo_cli.core.model import Goal, GoalsFile, Observation
 from zibo_cli.core.progress import Assessment, assess_file
@@ -529,18 +528,39 @@ def test_remembered_findings_equal_found_ones_but_for_the_figures(
     same_findings(again.result, find(fresh(path), day, window))  # type: ignore[arg-type]
 
 
-@settings(max_examples=100, deadline=None)
-@given(goals_documents(), st.dates(dt.date(2019, 1, 1), TODAY), st.integers(1, 800))
-def test_packed_findings_come_back_field_for_field(document: dict[str, Any], as_of: dt.date, days: int) -> None:
+@st.composite
+def files_with_records(draw: st.DrawFn) -> tuple[GoalsFile, dt.date]:
+    """A few goals with histories, their figures recorded (or not) around their dates and citing sources."""
+    cases = draw(st.lists(goals_with_history(), min_size=1, max_size=4))
+    goals: dict[str, Goal] = {}
+    observations: list[Observation] = []
+    for number, (goal, figures, _) in enumerate(cases):
+        goal_id = f"g{number}"
+        goals[goal_id] = dataclasses.replace(goal, id=goal_id, source=draw(st.sampled_from([None, "plan", "by hand"])))
+        for line, figure in enumerate(figures):
+            recorded = draw(
+                st.none()
+                | st.datetimes(dt.datetime(2015, 1, 1), dt.datetime(2036, 1, 1), timezones=offsets)
+                | st.just(dt.datetime.combine(figure.date, dt.time(9), dt.timezone(dt.timedelta(hours=8))))
+            )
+            source = draw(st.sampled_from([None, "plan", "统计公报 2025", "by hand"]))
+            observations.append(
+                dataclasses.replace(figure, goal=goal_id, recorded=recorded, source=source, line=10 * number + line)
+            )
+    draw(st.randoms()).shuffle(observations)  # goals' figures interleave in the file
+    return GoalsFile(schema=1, goals=goals, observations=observations), cases[0][2]
+
+
+@settings(max_examples=150, deadline=None)
+@given(files_with_records(), st.integers(1, 3000))
+def test_packed_findings_come_back_field_for_field(case: tuple[GoalsFile, dt.date], days: int) -> None:
     from zibo_cli.core.report import find
     from zibo_cli.core.window import parse_since
-    from zibo_cli.store.read import analyse
     from zibo_cli.store.results import pack_findings, unpack_findings
 
-    _, goals_file, problems = analyse(tomli_w.dumps(document).encode(), TODAY)
-    assume(goals_file is not None and not problems)
-    assert goals_file is not None
+    goals_file, as_of = case
     window = parse_since(f"{days}d", as_of)
     computed = find(goals_file, as_of, window)
-    back = unpack_findings(pack_findings(computed, goals_file.goals, as_of, window), goals_file.goals, as_of, window)
+    goals = goals_file.goals
+    back = unpack_findings(pack_findings(computed, goals, as_of, window), goals, as_of, window)
     same_findings(back, computed)
