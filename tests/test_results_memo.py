@@ -126,6 +126,40 @@ def computed_goals(path: Path) -> dict[str, Goal]:
     return fresh(path).goals  # type: ignore[attr-defined,no-any-return]
 
 
+def test_a_remembered_status_builds_no_figure_but_each_goals_latest(
+    world: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a hit only the definitions and the record are read: the entry's figures are never built."""
+    from zibo_cli.store import cache as cache_module
+
+    shutil.copyfile(BUNDLED, world / "goals.toml")
+    expected = run("status", "--all", "--json")
+    assert run("status", "--all", "--json", env=CACHE_ON).stdout == expected.stdout  # fills cache and memo
+
+    def refuse(self: object) -> None:
+        raise AssertionError("status built every observation")
+
+    monkeypatch.setattr(cache_module.Entry, "goals_file", refuse)
+    monkeypatch.setattr(cache_module.Entry, "observations_for", refuse)
+    built: list[int] = []
+    real_build = results.build
+
+    def counting(cls: type, names: Any, columns: Any) -> Any:
+        if cls is Observation:
+            built.append(len(columns[0]))
+        return real_build(cls, names, columns)
+
+    monkeypatch.setattr(results, "build", counting)
+    again = run("status", "--all", "--json", env=CACHE_ON)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == expected.stdout
+    goals_file = fresh(world / "goals.toml")
+    assert isinstance(goals_file, GoalsFile)
+    with_figures = {o.goal for o in goals_file.observations}
+    assert built == [len(with_figures)]  # each goal's latest figure, stored in the record
+    assert len(goals_file.observations) > len(with_figures)
+
+
 def test_figures_of_a_remembered_assessment_cannot_be_read(world: Path, cache: Cache) -> None:
     path = world / "goals.toml"
     shutil.copyfile(SAMPLE, path)
