@@ -151,11 +151,28 @@ def load_for(state: State, file: str | None) -> Any:
     return load(location, state.env.today(), cache_of(state))
 
 
-def load_head_for(state: State, file: str | None) -> Any:
-    """The file's goals and sources, its figures left in the cache until one goal's are asked for."""
+def head_for(state: State, file: str | None) -> Any:
+    """The file's goals and sources, its figures left in the cache entry until one goal's are asked for."""
     from zibo_cli.store.read import load_head
 
-    return load_head(location_for(state, file), state.env.today(), cache_of(state))
+    location = location_for(state, file)
+    return load_head(location, state.env.today(), cache_of(state))
+
+
+def assessed_for(state: State, file: str | None, as_of: dt.date) -> Any:
+    """Every goal assessed as of a day (store/results.py): remembered when these bytes were assessed that day."""
+    from zibo_cli.store.results import load_assessed
+
+    location = location_for(state, file)
+    return load_assessed(location, state.env.today(), as_of, cache_of(state))
+
+
+def findings_for(state: State, file: str | None, as_of: dt.date, window: Any) -> Any:
+    """What a report takes from the figures (store/results.py): remembered per as-of day and window."""
+    from zibo_cli.store.results import load_findings
+
+    location = location_for(state, file)
+    return load_findings(location, state.env.today(), as_of, window, cache_of(state))
 
 
 def cache_of(state: State) -> Any:

@@ -111,6 +111,20 @@ class ReportData:
         return [a for a in self.assessments if a.status.at_least_as_bad_as(status)]
 
 
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What a report takes from the figures, as of a day and for a window.
+
+    A function of the file, the as-of day and the window only (not of --horizon or the format), so
+    it can be remembered (store/results.py): a report rebuilt from it is the same report.
+    """
+
+    current: tuple[Assessment, ...]  # every goal in file order, judged on what was known on as_of
+    changes: tuple[StatusChange, ...]  # most at risk first
+    recorded: tuple[RecordedFigure, ...]  # figures recorded in the window, by recorded time
+    figure_sources: tuple[tuple[str, ...], ...]  # per goal of `current`: the sources its counted figures cite
+
+
 def build_report(
     goals_file: GoalsFile,
     as_of: dt.date,
@@ -119,25 +133,49 @@ def build_report(
     horizon_days: int = DEFAULT_HORIZON_DAYS,
 ) -> ReportData:
     """Everything a report shows, from the file as it was known on `as_of`."""
-    from zibo_cli.core.progress import assess_file, sort_assessments
+    return assemble_report(goals_file, find(goals_file, as_of, window), as_of, window, file_label, horizon_days)
+
+
+def find(goals_file: GoalsFile, as_of: dt.date, window: Window) -> Findings:
+    """Assess the file as known on `as_of` and at the window's start, and pick the figures recorded in it."""
+    from zibo_cli.core.progress import assess_file
 
     known = dataclasses.replace(goals_file, observations=known_by(goals_file.observations, as_of))
     current = assess_file(known, as_of)
-    table = tuple(sort_assessments(current, "risk"))
+    return Findings(
+        current=tuple(current),
+        changes=_changes(goals_file, current, window),
+        recorded=_recorded_in(goals_file, window),
+        figure_sources=tuple(tuple(dict.fromkeys(o.source for o in a.observations if o.source)) for a in current),
+    )
+
+
+def assemble_report(
+    goals_file: GoalsFile,
+    findings: Findings,
+    as_of: dt.date,
+    window: Window,
+    file_label: str,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+) -> ReportData:
+    """The report from its findings; of the file, only the title, goals and sources are read."""
+    from zibo_cli.core.progress import sort_assessments
+
+    current = findings.current
     return ReportData(
         title=goals_file.title,
         file=file_label,
         as_of=as_of,
         window=window,
         horizon_days=horizon_days,
-        assessments=table,
-        recorded=_recorded_in(goals_file, window),
-        changes=_changes(goals_file, current, window),
+        assessments=tuple(sort_assessments(current, "risk")),
+        recorded=findings.recorded,
+        changes=findings.changes,
         deadlines=_deadlines(current, as_of, horizon_days),
         stale=tuple(
             sorted((a for a in current if a.stale), key=lambda a: a.stale_since or dt.date.min)  # stable: file order
         ),
-        sources=_cited(goals_file, current),
+        sources=_cited(goals_file, current, findings.figure_sources),
     )
 
 
@@ -179,14 +217,16 @@ def _deadlines(current: Sequence[Assessment], as_of: dt.date, horizon_days: int)
     return tuple(due)
 
 
-def _cited(goals_file: GoalsFile, current: Sequence[Assessment]) -> tuple[CitedSource, ...]:
+def _cited(
+    goals_file: GoalsFile, current: Sequence[Assessment], figure_sources: Sequence[Sequence[str]]
+) -> tuple[CitedSource, ...]:
     """Sources named by the goals (statement, baseline, targets) and by the figures the report counts."""
     citing: dict[str, dict[str, None]] = {}
-    for assessment in current:
+    for assessment, figures in zip(current, figure_sources, strict=True):
         goal = assessment.goal
         references = [goal.source, goal.baseline.source if goal.baseline else None]
         references += [target.source for target in goal.targets]
-        references += [observation.source for observation in assessment.observations]
+        references += figures
         for reference in references:
             if reference:
                 citing.setdefault(reference, {})[goal.id] = None

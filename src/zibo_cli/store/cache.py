@@ -167,7 +167,10 @@ def build(cls: type[T], names: Sequence[str], columns: Sequence[Sequence[Any]]) 
     count = len(columns[0]) if columns else 0
     if any(len(column) != count for column in columns):
         raise Damaged("columns of different lengths")
-    if not _FAST.get(cls, False):
+    fast = _FAST.get(cls)
+    if fast is None:  # another frozen dataclass (the results memo's): checked once
+        fast = _FAST[cls] = _fast_build_possible(cls)
+    if not fast:
         return [cls(**dict(zip(names, row, strict=True))) for row in zip(*columns, strict=True)]
     objects = list(map(object.__new__, repeat(cls, count)))
     for name, column in zip(names, columns, strict=True):

@@ -81,6 +81,10 @@ class FileHead:
         return cls(loaded.location, loaded.raw, info, definitions, loaded.identity, hashing, None, loaded)
 
     @property
+    def label(self) -> str:
+        return display_path(self.location.path)
+
+    @property
     def digest(self) -> Any:
         """The running SHA-256 of `raw` (to extend with what is appended), or None without a cache."""
         return None if self.hashing is None else self.hashing.digest()
@@ -118,10 +122,6 @@ class FileHead:
         self.entry = None
         return False
 
-    @property
-    def label(self) -> str:
-        return display_path(self.location.path)
-
     def close(self, in_background: bool = False) -> None:
         """Close the cache entry, remove an unused temp file, close the file; what was read stays usable.
 
@@ -147,14 +147,14 @@ class FileHead:
         assert self.entry is not None
         return self.entry.observations_for(goal_id)
 
-    def figures_of(self, goal_id: str, today: dt.date | None) -> list[Observation]:
-        """One goal's figures, from the file itself when the cache entry turns out damaged."""
+    def figures_of(self, goal_id: str, today: dt.date | None, cache: Cache | None) -> list[Observation]:
+        """One goal's figures, from the file itself when the cache entry turns out damaged (then rewritten)."""
         from zibo_cli.store.cache import Damaged
 
         try:
             return self.observations_for(goal_id)
         except Damaged:
-            return _load(self.location, self.raw, self.info, today, None).goals_file.observations_for(goal_id)
+            return _load(self.location, self.raw, self.info, today, cache).goals_file.observations_for(goal_id)
 
 
 def _close_all(files: list[Any]) -> None:

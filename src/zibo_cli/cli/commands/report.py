@@ -12,6 +12,7 @@ from zibo_cli.cli.common import (
     OutputOption,
     as_of_day,
     fail,
+    findings_for,
     handles_errors,
     load_for,
     state_of,
@@ -79,7 +80,7 @@ def report(
     with the as-of day, compared with the date written in each figure's recorded time. Output is UTF-8.
     """
     from zibo_cli.cli.output import write_output, write_stdout
-    from zibo_cli.core.report import build_report
+    from zibo_cli.core.report import assemble_report, build_report
     from zibo_cli.core.window import SinceError, parse_since
 
     state = state_of(ctx)
@@ -96,8 +97,12 @@ def report(
         raise fail(
             tr("--since {error}", error=error), tr("For example --since 7d, --since 1m or --since 2026-01-05.")
         ) from None
-    loaded = load_for(state, file)
-    data = build_report(loaded.goals_file, day, window, loaded.label, horizon)
+    if chosen_format == "html":  # its charts draw every figure: the whole file is loaded
+        loaded = load_for(state, file)
+        data = build_report(loaded.goals_file, day, window, loaded.label, horizon)
+    else:  # the findings alone, remembered for this day and window (store/results.py)
+        loaded = findings_for(state, file, day, window)
+        data = assemble_report(loaded.definitions, loaded.result, day, window, loaded.label, horizon)
     rendered = _render(chosen_format, data).encode("utf-8")
     if output is not None and output != "-":
         write_output(state.env, output, rendered, protect=loaded.location.path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from zibo_cli.cli.common import (
@@ -10,12 +12,16 @@ from zibo_cli.cli.common import (
     GoalArgument,
     JsonOption,
     as_of_day,
+    cache_of,
     dump_json,
     footer,
     handles_errors,
-    load_head_for,
+    head_for,
     state_of,
 )
+
+if TYPE_CHECKING:
+    pass
 
 
 @handles_errors
@@ -36,9 +42,9 @@ def show(
 
     state = state_of(ctx)
     day = as_of_day(state, as_of)
-    loaded = load_head_for(state, file)  # one goal's figures, not 100,000 (docs/performance.md)
+    loaded = head_for(state, file)  # the goals, sources and this goal's figures: not all 100,000
     chosen = resolve_goal(goal, loaded.definitions)
-    assessment = assess(chosen, loaded.figures_of(chosen.id, state.env.today()), day)
+    assessment = assess(chosen, loaded.figures_of(chosen.id, state.env.today(), cache_of(state)), day)
     loaded.close()
     if json_output:
         from zibo_cli.render.assessment_json import assessment_json, observation_json
@@ -51,5 +57,5 @@ def show(
     from zibo_cli.render.show_view import show_goal
 
     console = make_console(state.env)
-    show_goal(console, assessment, loaded.definitions)
+    show_goal(console, assessment, loaded.definitions)  # it reads the file's sources only
     console.print(footer(state, loaded, day), style="dim", soft_wrap=True)  # a long path must not break mid-word

@@ -11,11 +11,11 @@ from zibo_cli.cli.common import (
     FileOption,
     JsonOption,
     as_of_day,
+    assessed_for,
     dump_json,
     fail,
     footer,
     handles_errors,
-    load_for,
     state_of,
 )
 from zibo_cli.cli.output import write_plain
@@ -44,7 +44,7 @@ def status(
     Show every goal with a target: latest figure, target, progress, time left and whether it is on track.
     Facts (goals without a target) are listed with --all. Exits 0 whatever the goals' statuses.
     """
-    from zibo_cli.core.progress import SORT_KEYS, assess_file, sort_assessments
+    from zibo_cli.core.progress import SORT_KEYS, sort_assessments
 
     state = state_of(ctx)
     day = as_of_day(state, as_of)
@@ -54,10 +54,10 @@ def status(
             tr("Use one of: {choices}.", choices=", ".join(SORT_KEYS)),
         )
     wanted = _statuses(status_filter)
-    loaded = load_for(state, file)
+    loaded = assessed_for(state, file, day)  # the figures themselves are not loaded when remembered
     assessments = [
         a
-        for a in assess_file(loaded.goals_file, day)
+        for a in loaded.result
         if (include_facts or wanted or not a.goal.is_fact)
         and (category is None or a.goal.category == category)
         and (not wanted or a.status in wanted)
@@ -77,7 +77,7 @@ def status(
             },
         )
         return
-    facts = sum(1 for goal in loaded.goals_file.goals.values() if goal.is_fact)
+    facts = sum(1 for goal in loaded.definitions.goals.values() if goal.is_fact)
     summary = summary_line(assessments)
     if facts and not include_facts and not wanted:
         summary += " · " + tr("{count} facts not shown (--all)", count=facts)

@@ -1,0 +1,472 @@
+"""Results remembered per goals file, so a repeated `zibo status` or `zibo report` builds no figures.
+
+On a 100,000-observation file a repeated `status` spent ~0.18 s building every `Observation` from
+the cache entry and ~0.13 s assessing 1,000 goals, to print a table that depends only on the
+assessments; `report` spent as long, and assessed twice. What they compute is a function of the
+file's exact bytes (which the cache entry's identity pins down, SHA-256 included), of the as-of day
+(and for a report, of its window) and of the code that computes; so it is stored beside the cache
+entry (`<slot>.results`, same folder, same owner-only rules) keyed on all of them, and a repeated run
+rebuilds it from there: the goals come from the entry's definitions blob, the rest from a few columns.
+
+Never stale: a results file is used only when its identity equals the identity of the bytes just
+read (compared after hashing them, like the entry itself), its code fingerprint matches (the cache's,
+plus the modules that assess and report) and it holds a record with the very key ("status DAY",
+"report DAY FIRST LAST"). `zibo add` changes the bytes, so results of the file before it are never
+used again. Only the last `KEEP` records of each kind are kept, for the current bytes only. Anything
+damaged or foreign is ignored and replaced; failing to write is swallowed: the memo may make a
+command faster, never make it fail.
+
+An assessment rebuilt here has every field of the computed one except `observations` (the visible
+figures), which the status table, its JSON and the text, Markdown and JSON reports never read: it
+holds `NOT_LOADED`, which refuses to be read, so a caller that needs the figures fails loudly
+instead of seeing none. (The HTML report draws them, so it never uses the memo.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import pickle
+import stat
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
+
+from zibo_cli.core.model import Goal, GoalsFile, Observation, Status
+from zibo_cli.core.progress import Assessment, Point, StageAssessment
+from zibo_cli.store.cache import Cache, Damaged, Entry, Identity, _code_fingerprint, _columns, _write_all, build
+from zibo_cli.store.locate import Location, display_path
+
+if TYPE_CHECKING:
+    from zibo_cli.core.report import Findings
+    from zibo_cli.core.window import Window
+    from zibo_cli.store.read import LoadedFile
+
+RESULTS_MAGIC = b"zibo-results 1\n"
+KEEP = 3  # records of each kind ("status", "report") remembered for the current bytes of a file
+SUFFIX = ".results"
+
+_OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
+_POINT_FIELDS = tuple(f.name for f in fields(Point))
+_STAGE_FIELDS = tuple(f.name for f in fields(StageAssessment))
+_STAGE_STORED = tuple(name for name in _STAGE_FIELDS if name not in ("target", "status", "settled_by"))
+_ASSESSMENT_FIELDS = tuple(f.name for f in fields(Assessment))
+_ASSESSMENT_STORED = ("current_stage", "stale", "stale_since")
+_LINKED = ("goal", "as_of", "status", "observations", "latest", "baseline", "stages")
+assert set(_ASSESSMENT_FIELDS) == {*_LINKED, *_ASSESSMENT_STORED}, "store every field of Assessment"
+_STATUSES = {status.value: status for status in Status}
+# Modules whose code the results depend on, beyond what the cache's own fingerprint covers.
+_COMPUTING_MODULES = ("core/progress.py", "core/dates.py", "core/report.py", "store/results.py")
+
+T = TypeVar("T")
+
+
+class _NotLoaded(tuple):  # type: ignore[type-arg]
+    """An assessment's figures that were not loaded: any attempt to read them raises."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise RuntimeError("this assessment came from the results memo: its figures were not loaded")
+
+    __iter__ = __len__ = __getitem__ = __contains__ = __bool__ = __reversed__ = _refuse  # type: ignore[assignment]
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = _refuse  # type: ignore[assignment]
+    __add__ = __mul__ = __rmul__ = count = index = __reduce__ = __reduce_ex__ = _refuse  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "<figures not loaded>"
+
+
+NOT_LOADED: tuple[Observation, ...] = _NotLoaded()
+
+
+class Outcome(Generic[T]):
+    """What a command computed from a goals file, and the file it came from.
+
+    `loaded` is the whole file when it had to be loaded (a first run, a new day, no cache); None
+    when `result` came from the memo. `definitions` has the file's title, sources and goals; its
+    `observations` list is empty unless `loaded` is set. A plain class: generating a dataclass
+    costs ~0.7 ms at import, on every `status`.
+    """
+
+    __slots__ = ("definitions", "loaded", "location", "result")
+
+    def __init__(self, location: Location, definitions: GoalsFile, result: T, loaded: LoadedFile | None) -> None:
+        self.location = location
+        self.definitions = definitions
+        self.result = result
+        self.loaded = loaded
+
+    @property
+    def label(self) -> str:
+        return display_path(self.location.path)
+
+
+def load_assessed(location: Location, today: dt.date, as_of: dt.date, cache: Cache | None) -> Outcome[list[Assessment]]:
+    """Every goal of the file assessed as of `as_of` (what `status` shows), remembered per day."""
+    from zibo_cli.core import progress  # looked up when called: tests count the calls
+
+    def compute(goals_file: GoalsFile) -> list[Assessment]:
+        return progress.assess_file(goals_file, as_of)
+
+    return _through_memo(
+        location,
+        today,
+        cache,
+        f"status {as_of.isoformat()}",
+        compute,
+        lambda assessments, goals: pack(assessments, goals, as_of),
+        lambda document, goals: unpack(document, goals, as_of),
+    )
+
+
+def load_findings(
+    location: Location, today: dt.date, as_of: dt.date, window: Window, cache: Cache | None
+) -> Outcome[Findings]:
+    """What a report takes from the figures (core.report.find), remembered per as-of day and window."""
+    from zibo_cli.core import report
+
+    def compute(goals_file: GoalsFile) -> Findings:
+        return report.find(goals_file, as_of, window)
+
+    return _through_memo(
+        location,
+        today,
+        cache,
+        f"report {as_of.isoformat()} {window.first.isoformat()} {window.last.isoformat()}",
+        compute,
+        lambda findings, goals: pack_findings(findings, goals, as_of, window),
+        lambda document, goals: unpack_findings(document, goals, as_of, window),
+    )
+
+
+def _through_memo(
+    location: Location,
+    today: dt.date,
+    cache: Cache | None,
+    key: str,
+    compute: Callable[[GoalsFile], T],
+    to_document: Callable[[T, Mapping[str, Goal]], Any],
+    from_document: Callable[[Any, Mapping[str, Goal]], T],
+) -> Outcome[T]:
+    """`compute(the validated file)`, or what it gave for these very bytes and this key before.
+
+    Validation and the cache behave exactly as `store.read.load`; the memo is used only where the
+    cache entry is, and only once the bytes' SHA-256 matches the entry's.
+    """
+    from zibo_cli.store.read import LoadedFile, _Hashing, _load, collector_paused, read_with_stat
+
+    if cache is None:
+        loaded = _load(location, *read_with_stat(location), today, None)
+        return Outcome(location, loaded.goals_file, compute(loaded.goals_file), loaded)
+    raw, info = read_with_stat(location)
+    real_path = os.path.realpath(location.path)
+    hashing = _Hashing(raw)
+    entry = cache.open(real_path, info, today)
+    remembered: T | None = None
+    goals_file = None
+    if entry is not None:
+        # While the bytes are hashed; nothing is used unless the entry's identity matches them.
+        try:
+            document = recall(cache, entry, key)
+            if document is not None:
+                with contextlib.suppress(Exception), collector_paused():  # small objects, no cycles
+                    remembered = from_document(document, entry.definitions.goals)
+            if remembered is None:
+                goals_file = entry.goals_file()
+        except Exception:  # a damaged entry: parsed again and rewritten below
+            goals_file = None
+        finally:
+            entry.close()
+    identity = Identity.hashed(real_path, info, hashing.digest())
+    if entry is not None and entry.identity == identity:
+        if remembered is not None:
+            return Outcome(location, entry.definitions, remembered, None)
+        if goals_file is not None:
+            loaded = LoadedFile(location, raw, None, goals_file, identity, entry.line_count, entry)
+            return _computed(cache, key, loaded, compute, to_document)
+    loaded = _load(location, raw, info, today, cache, hashing.digest())
+    return _computed(cache, key, loaded, compute, to_document)
+
+
+def _computed(
+    cache: Cache,
+    key: str,
+    loaded: LoadedFile,
+    compute: Callable[[GoalsFile], T],
+    to_document: Callable[[T, Mapping[str, Goal]], Any],
+) -> Outcome[T]:
+    goals_file = loaded.goals_file
+    result = compute(goals_file)
+    if loaded.identity is not None:
+        with contextlib.suppress(Exception):
+            remember(cache, loaded.identity, key, to_document(result, goals_file.goals))
+    return Outcome(loaded.location, goals_file, result, loaded)
+
+
+# -- the memo file ----------------------------------------------------------------------------------
+
+
+def results_path(cache: Cache, real_path: str) -> Path:
+    return cache.slot(real_path).with_suffix(SUFFIX)
+
+
+def fingerprint() -> tuple[Any, ...]:
+    """The cache's code fingerprint plus the size and mtime of the modules that compute the results."""
+    package = Path(__file__).resolve().parents[1]
+    parts: list[Any] = [_code_fingerprint(), _ASSESSMENT_FIELDS, _STAGE_FIELDS]
+    for module in _COMPUTING_MODULES:
+        try:
+            info = os.stat(package / module)
+            parts.append((info.st_size, info.st_mtime_ns))
+        except OSError:
+            parts.append(None)
+    return tuple(parts)
+
+
+Record = tuple[str, int, int, bytes]  # key, offset in the body, length, SHA-256
+
+
+def _read_header(cache: Cache, path: Path, identity: Identity) -> tuple[Any, int, list[Record]] | None:
+    """(open file, where the body starts, its records) if the file is this user's and for exactly `identity`."""
+    handle = open(path, "rb")  # noqa: SIM115 - closed by the caller
+    try:
+        info = os.fstat(handle.fileno())
+        if not cache._trusted(path, info) or handle.read(len(RESULTS_MAGIC)) != RESULTS_MAGIC:
+            handle.close()
+            return None
+        header = pickle.load(handle)
+        if header["key"] != (fingerprint(), identity):
+            handle.close()
+            return None
+        records = [tuple(record) for record in header["records"]]
+        start = handle.tell()
+        if info.st_size != start + header["body"]:
+            handle.close()
+            return None
+    except BaseException:
+        handle.close()
+        raise
+    return handle, start, records  # type: ignore[return-value]
+
+
+def recall(cache: Cache, entry: Entry, key: str) -> Any:
+    """The document stored for the entry's bytes under `key`, or None; never raises.
+
+    Keyed on `entry.identity` as its header says: the caller must check it against the bytes read.
+    """
+    with contextlib.suppress(Exception):
+        found = _read_header(cache, results_path(cache, entry.identity.real_path), entry.identity)
+        if found is None:
+            return None
+        handle, start, records = found
+        with handle:
+            for name, offset, length, digest in records:
+                if name == key:
+                    blob = os.pread(handle.fileno(), length, start + offset)
+                    if len(blob) != length or entry.body.sha256(blob).digest() != digest:
+                        return None
+                    return pickle.loads(blob)
+    return None
+
+
+def remember(cache: Cache, identity: Identity, key: str, document: Any) -> None:
+    """Store a document for these bytes under `key`, keeping the last few of its kind; never raises."""
+    from zibo_cli.store.cache import sha256_for
+
+    with contextlib.suppress(Exception):
+        blob = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
+        sha256 = sha256_for(len(blob))
+        target = results_path(cache, identity.real_path)
+        kept: list[tuple[str, bytes, bytes]] = [(key, blob, sha256(blob).digest())]
+        with contextlib.suppress(Exception):
+            found = _read_header(cache, target, identity)
+            if found is not None:
+                handle, start, records = found
+                with handle:
+                    for name, offset, length, digest in records:
+                        same_kind = [kept_name for kept_name, _, _ in kept if _kind(kept_name) == _kind(name)]
+                        if name != key and len(same_kind) < KEEP:
+                            old = os.pread(handle.fileno(), length, start + offset)
+                            if len(old) == length and sha256(old).digest() == digest:
+                                kept.append((name, old, digest))
+        listed: list[Record] = []
+        offset = 0
+        for name, data, digest in kept:
+            listed.append((name, offset, len(data), digest))
+            offset += len(data)
+        header = {"key": (fingerprint(), identity), "records": listed, "body": offset}
+        head = RESULTS_MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+        _write(cache, target, [head] + [data for _, data, _ in kept])
+
+
+def _kind(key: str) -> str:
+    return key.split(" ", 1)[0]
+
+
+def _write(cache: Cache, target: Path, pieces: Sequence[bytes]) -> None:
+    """Temp file in the cache folder, renamed into place; only into a folder this user alone can write."""
+    cache.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = os.stat(cache.directory)
+    if folder.st_uid != os.geteuid() or folder.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return
+    import tempfile
+
+    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=cache.directory)
+    try:
+        try:
+            for piece in pieces:
+                _write_all(fd, piece)
+        finally:
+            os.close(fd)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+# -- assessments as columns ------------------------------------------------------------------------
+
+
+def pack(assessments: Sequence[Assessment], goals: Mapping[str, Goal], as_of: dt.date) -> tuple[Any, ...]:
+    """Assessments of `goals`, one each in their order, as columns; goals and targets by position.
+
+    Raises ValueError when they are not exactly one per goal, in order, of these goals, as of that day.
+    """
+    if [a.goal.id for a in assessments] != list(goals):
+        raise ValueError("not one assessment per goal in the file's order")
+    for assessment in assessments:
+        goal = goals[assessment.goal.id]
+        if assessment.goal != goal or assessment.as_of != as_of:
+            raise ValueError("an assessment of another goal or day")
+        if tuple(stage.target for stage in assessment.stages) != goal.targets:
+            raise ValueError("stages that are not the goal's targets")
+    latest = [a.latest for a in assessments if a.latest is not None]
+    baselines = [a.baseline for a in assessments if a.baseline is not None]
+    stages = [stage for a in assessments for stage in a.stages]
+    settled = [stage.settled_by for stage in stages if stage.settled_by is not None]
+    return (
+        [a.status.value for a in assessments],
+        [a.latest is not None for a in assessments],
+        _columns(latest, _OBSERVATION_FIELDS),
+        [a.baseline is not None for a in assessments],
+        _columns(baselines, _POINT_FIELDS),
+        [stage.status.value for stage in stages],
+        _columns(stages, _STAGE_STORED),
+        [stage.settled_by is not None for stage in stages],
+        _columns(settled, _POINT_FIELDS),
+        _columns(assessments, _ASSESSMENT_STORED),
+    )
+
+
+def unpack(document: tuple[Any, ...], goals: Mapping[str, Goal], as_of: dt.date) -> list[Assessment]:
+    """The assessments `pack` stored, each goal and target the very object in `goals`. Raises Damaged."""
+    statuses, has_latest, latest_columns, has_baseline, baseline_columns = document[:5]
+    stage_statuses, stage_columns, has_settled, settled_columns, own_columns = document[5:]
+    goal_list = list(goals.values())
+    count = len(goal_list)
+    if len(statuses) != count or len(has_latest) != count or len(has_baseline) != count:
+        raise Damaged("results for another number of goals")
+    targets = [target for goal in goal_list for target in goal.targets]
+    if len(stage_statuses) != len(targets) or len(has_settled) != len(targets):
+        raise Damaged("results for other targets")
+    try:
+        status_column = [_STATUSES[value] for value in statuses]
+        stage_status_column = [_STATUSES[value] for value in stage_statuses]
+    except (KeyError, TypeError):
+        raise Damaged("an unknown status") from None
+    latest_column = _optional(has_latest, build(Observation, _OBSERVATION_FIELDS, latest_columns))
+    baseline_column = _optional(has_baseline, build(Point, _POINT_FIELDS, baseline_columns))
+    settled_column = _optional(has_settled, build(Point, _POINT_FIELDS, settled_columns))
+    stages = build(
+        StageAssessment, _STAGE_FIELDS, _ordered(_STAGE_FIELDS, {
+            "target": targets, "status": stage_status_column, "settled_by": settled_column,
+            **dict(zip(_STAGE_STORED, _exactly(stage_columns, len(_STAGE_STORED)), strict=True)),
+        }),
+    )  # fmt: skip
+    stages_column = []
+    start = 0
+    for goal in goal_list:
+        stages_column.append(tuple(stages[start : start + len(goal.targets)]))
+        start += len(goal.targets)
+    columns = _ordered(_ASSESSMENT_FIELDS, {
+        "goal": goal_list, "as_of": [as_of] * count, "status": status_column,
+        "observations": [NOT_LOADED] * count, "latest": latest_column, "baseline": baseline_column,
+        "stages": stages_column,
+        **dict(zip(_ASSESSMENT_STORED, _exactly(own_columns, len(_ASSESSMENT_STORED)), strict=True)),
+    })  # fmt: skip
+    return build(Assessment, _ASSESSMENT_FIELDS, columns)
+
+
+def _exactly(columns: Any, count: int) -> list[Any]:
+    if not isinstance(columns, list) or len(columns) != count:
+        raise Damaged("results with the wrong columns")
+    return columns
+
+
+def _ordered(names: Sequence[str], columns: Mapping[str, Sequence[Any]]) -> list[Sequence[Any]]:
+    return [columns[name] for name in names]
+
+
+def _optional(present: Sequence[bool], objects: list[Any]) -> list[Any]:
+    """`objects` spread over the positions marked present, None elsewhere."""
+    if sum(map(bool, present)) != len(objects):
+        raise Damaged("results whose parts do not add up")
+    found = iter(objects)
+    return [next(found) if here else None for here in present]
+
+
+# -- a report's findings ---------------------------------------------------------------------------
+
+
+def pack_findings(findings: Findings, goals: Mapping[str, Goal], as_of: dt.date, window: Window) -> tuple[Any, ...]:
+    """The current assessments, each change's assessment at the window's start, the recorded figures, the sources."""
+    changed = {change.goal.id: goals[change.goal.id] for change in findings.changes}
+    if any(change.after is not now for change, now in _afters(findings)):
+        raise ValueError("a change whose end is not the current assessment")
+    recorded = [entry.observation for entry in findings.recorded]
+    if any(goals[entry.observation.goal] != entry.goal for entry in findings.recorded):
+        raise ValueError("a recorded figure of another goal")
+    return (
+        pack(findings.current, goals, as_of),
+        list(changed),
+        pack([change.before for change in findings.changes], changed, window.start),
+        _columns(recorded, _OBSERVATION_FIELDS),
+        [list(sources) for sources in findings.figure_sources],
+    )
+
+
+def _afters(findings: Findings) -> list[tuple[Any, Assessment]]:
+    current = {a.goal.id: a for a in findings.current}
+    return [(change, current[change.goal.id]) for change in findings.changes]
+
+
+def unpack_findings(document: tuple[Any, ...], goals: Mapping[str, Goal], as_of: dt.date, window: Window) -> Findings:
+    """The findings `pack_findings` stored, rebuilt on `goals`. Raises Damaged."""
+    from zibo_cli.core.report import Findings, RecordedFigure, StatusChange
+
+    current_document, changed_ids, before_document, recorded_columns, figure_sources = document
+    current = unpack(current_document, goals, as_of)
+    by_id = {a.goal.id: a for a in current}
+    try:
+        changed = {goal_id: goals[goal_id] for goal_id in changed_ids}
+        recorded = build(Observation, _OBSERVATION_FIELDS, recorded_columns)
+        recorded_figures = tuple(RecordedFigure(goals[o.goal], o) for o in recorded)
+    except (KeyError, TypeError):
+        raise Damaged("findings for goals the file does not have") from None
+    if len(changed) != len(changed_ids):
+        raise Damaged("a goal changed twice")
+    before = unpack(before_document, changed, window.start)
+    if len(figure_sources) != len(current) or not all(
+        isinstance(sources, list) and all(isinstance(source, str) for source in sources) for sources in figure_sources
+    ):
+        raise Damaged("sources for another number of goals")
+    return Findings(
+        current=tuple(current),
+        changes=tuple(StatusChange(before=b, after=by_id[b.goal.id]) for b in before),
+        recorded=recorded_figures,
+        figure_sources=tuple(tuple(sources) for sources in figure_sources),
+    )
