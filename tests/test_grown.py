@@ -172,11 +172,14 @@ def test_appends_in_any_order_give_what_a_full_parse_gives(tmp_path: Path, round
         assert outcome(path, cache) == outcome(path, None)
 
 
-def test_status_after_a_hand_append_is_the_status_without_a_cache(sample: Path) -> None:
-    before = run("status", env={"ZIBO_NO_CACHE": ""})
+@pytest.mark.parametrize("command", [["status"], ["report", "--since", "30d"], ["show", "gdp"]])
+def test_commands_after_a_hand_append_skip_the_full_parse(sample: Path, counted: list[int], command: list[str]) -> None:
+    before = run(*command, env={"ZIBO_NO_CACHE": ""})
+    assert len(counted) == 1
     append(sample, TABLE.format(goal="gdp", date="2026-10-31", value="5200"))
-    with_cache = run("status", env={"ZIBO_NO_CACHE": ""})
-    without = run("status", env={"ZIBO_NO_CACHE": "1"})
+    with_cache = run(*command, env={"ZIBO_NO_CACHE": ""})
+    assert len(counted) == 1  # read from the entry and the new table alone
+    without = run(*command, env={"ZIBO_NO_CACHE": "1"})
     assert with_cache.exit_code == without.exit_code == 0
     assert with_cache.stdout == without.stdout
     assert with_cache.stdout != before.stdout  # the new figure shows
