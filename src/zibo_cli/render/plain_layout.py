@@ -50,9 +50,10 @@ def check_supported(text: str) -> None:
 
 def measure(text: str) -> Range:
     """Rich's measurement of a text: (longest word, longest line), in cells."""
-    widest = max(map(cell_len, text.splitlines()), default=0)
+    width = len if text.isascii() else cell_len
+    widest = max(map(width, text.splitlines()), default=0)
     words = text.split()
-    narrowest = max(map(cell_len, words)) if words else widest
+    narrowest = max(map(width, words)) if words else widest
     return _normalized(narrowest, widest)
 
 
@@ -80,23 +81,24 @@ def divide_line(text: str, width: int) -> list[int]:
     """Offsets at which word wrapping (folding words longer than the width) breaks a line."""
     breaks: list[int] = []
     offset = 0
+    cells = len if text.isascii() else cell_len  # printable ASCII: a cell a character
     for match in _WORD.finditer(text):
         start, word = match.start(), match.group(0)
-        length = cell_len(word.rstrip())
+        length = cells(word.rstrip())
         if width - offset >= length:
-            offset += cell_len(word)
+            offset += cells(word)
         elif length > width:
             folded = chop_cells(word, width)
             for index, piece in enumerate(folded):
                 if start:
                     breaks.append(start)
                 if index == len(folded) - 1:
-                    offset = cell_len(piece)
+                    offset = cells(piece)
                 else:
                     start += len(piece)
         elif offset and start:
             breaks.append(start)
-            offset = cell_len(word)
+            offset = cells(word)
     return breaks
 
 
@@ -128,9 +130,20 @@ def wrap(text: str, width: int, justify: Justify | None = None, no_wrap: bool = 
     """The lines Rich's `Text.wrap` gives, with overflow "fold"; `None` is Rich's "default" justify."""
     lines: list[str] = []
     for line in text.split("\n"):
-        pieces = (
-            [line] if no_wrap else [_rstrip_end(piece, width) for piece in _divided(line, divide_line(line, width))]
-        )
+        length = cell_len(line)
+        if length <= width and len(line) <= width:  # it fits: nothing to break, strip or crop
+            if justify == "left":
+                lines.append(line + " " * (width - length))
+            elif justify == "right":
+                stripped = line.rstrip()
+                lines.append(" " * (width - cell_len(stripped)) + stripped)
+            else:
+                lines.append(line)
+            continue
+        if no_wrap:
+            pieces = [line]
+        else:
+            pieces = [_rstrip_end(piece, width) for piece in _divided(line, divide_line(line, width))]
         if justify == "left":
             pieces = [_truncated(piece, width, pad=True) for piece in pieces]
         elif justify == "right":
