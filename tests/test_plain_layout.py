@@ -101,3 +101,13 @@ def test_the_natural_width_is_richs(table: tuple[list[PlainColumn], list[list[st
 def test_control_characters_are_left_to_rich(text: str) -> None:
     with pytest.raises(Unsupported):
         PlainTable.of([PlainColumn("h")], [[text]])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" abc-.", max_size=60), st.integers(min_value=1, max_value=20))
+def test_ascii_lines_are_divided_as_rich_divides_them(text: str, width: int) -> None:
+    from rich._wrap import divide_line as rich_divide_line
+
+    from zibo_cli.render.plain_layout import _divide_ascii, _divide_cells
+
+    assert _divide_ascii(text, width) == _divide_cells(text, width) == rich_divide_line(text, width)

@@ -13,6 +13,7 @@ lets Rich draw it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import Literal, NamedTuple
@@ -24,6 +25,7 @@ Justify = Literal["left", "right"]
 Range = tuple[int, int]
 
 _WORD = re.compile(r"\s*\S+\s*")
+_TEXT_RUN = re.compile(r"\S+")
 _TRAILING_SPACE = re.compile(r"\s+$")
 _UNSUPPORTED = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
@@ -79,26 +81,61 @@ def _padded_range(measured: Range, padding: int, width: int) -> Range:
 
 def divide_line(text: str, width: int) -> list[int]:
     """Offsets at which word wrapping (folding words longer than the width) breaks a line."""
+    if text.isascii() and width > 0:
+        return _divide_ascii(text, width)
+    return _divide_cells(text, width)
+
+
+def _divide_cells(text: str, width: int) -> list[int]:
+    """Rich's `divide_line`, word by word: a word is its text and the spaces after it."""
     breaks: list[int] = []
     offset = 0
-    cells = len if text.isascii() else cell_len  # printable ASCII: a cell a character
     for match in _WORD.finditer(text):
         start, word = match.start(), match.group(0)
-        length = cells(word.rstrip())
+        length = cell_len(word.rstrip())
         if width - offset >= length:
-            offset += cells(word)
+            offset += cell_len(word)
         elif length > width:
             folded = chop_cells(word, width)
             for index, piece in enumerate(folded):
                 if start:
                     breaks.append(start)
                 if index == len(folded) - 1:
-                    offset = cells(piece)
+                    offset = cell_len(piece)
                 else:
                     start += len(piece)
         elif offset and start:
             breaks.append(start)
-            offset = cells(word)
+            offset = cell_len(word)
+    return breaks
+
+
+def _divide_ascii(text: str, width: int) -> list[int]:
+    """`_divide_cells` for printable ASCII (a cell a character), a line at a time instead of a word.
+
+    A line that begins at position `line` holds every following word whose text (spaces after it
+    aside) ends by `line + width`; so the first word that ends later, found by bisection over the
+    words' ends, is where the line breaks — or, if that word alone is wider than a line, where it is
+    folded into pieces `width` characters long, the last of which begins the next line.
+    """
+    runs = [match.span() for match in _TEXT_RUN.finditer(text)]
+    if not runs:
+        return []
+    ends = [end for _, end in runs]
+    breaks: list[int] = []
+    line = 0
+    index = bisect_right(ends, width)  # the first word that does not fit on the first line
+    while index < len(runs):
+        start = runs[index][0] if index else 0  # the first word takes the spaces before it too
+        if ends[index] - start > width:  # longer than a line: folded
+            end = runs[index + 1][0] if index + 1 < len(runs) else len(text)
+            pieces = -(-(end - start) // width)
+            breaks.extend(position for position in range(start, start + pieces * width, width) if position)
+            line = start + (pieces - 1) * width
+        else:
+            breaks.append(start)
+            line = start
+        index = bisect_right(ends, line + width, index + 1)
     return breaks
 
 
