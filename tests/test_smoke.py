@@ -17,3 +17,42 @@ def test_installed_zibo_runs(sample: Path) -> None:
     result = run_installed("status", "--as-of", "2025-06-30", cwd=sample.parent)
     assert result.exit_code == 0, result.stderr
     assert "off track" in result.stdout or "on track" in result.stdout
+
+
+def test_the_installed_zibo_keeps_its_exit_codes(sample: Path) -> None:
+    """The console script ends with os._exit once output is flushed: codes 0, 1 and 2 survive it."""
+    assert run_installed("status").exit_code == 0
+    sample.write_text(sample.read_text() + '\n[[observations]]\ngoal = "nope"\ndate = 2025-01-01\nvalue = 1\n')
+    checked = run_installed("check")
+    assert checked.exit_code == 1
+    assert "nope" in checked.stdout + checked.stderr
+    refused = run_installed("status", "--sort", "sideways")
+    assert refused.exit_code == 2
+    assert "--sort" in refused.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(world: Path) -> None:
+    """`zibo status | head -1` on a long table: the closed pipe ends zibo quietly."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import PINNED_ENV, REPO, zibo_command
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import datasets
+
+    path = world / "long.toml"
+    path.write_text(datasets.goals_toml(600, 2))
+    process = subprocess.Popen(
+        [*zibo_command(), "-f", str(path), "status", "--all"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **PINNED_ENV},
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline()
+    process.stdout.close()  # like `head -1`
+    _, error = process.communicate(timeout=120)
+    assert b"Traceback" not in error
+    assert b"Exception ignored" not in error
