@@ -598,3 +598,50 @@ def test_packed_findings_come_back_field_for_field(case: tuple[GoalsFile, dt.dat
     goals = goals_file.goals
     back = unpack_findings(pack_findings(computed, goals, as_of, window), goals, as_of, window)
     same_findings(back, computed)
+
+
+# -- speculation: large files are hashed while the output is laid out ------------------------------
+
+
+@pytest.fixture
+def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file counts as large: remembered results are laid out while the file is still hashed."""
+    from zibo_cli.store import read
+
+    monkeypatch.setattr(read, "STREAM_FROM", 0)
+
+
+def test_a_speculative_status_is_shown_once_the_bytes_are_confirmed(
+    sample: Path, assessed_count: list[int], streamed: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checks: list[bool] = []
+    real = results.Outcome.confirmed
+
+    def recording(self: results.Outcome[Any]) -> bool:
+        speculative = self._check is not None
+        outcome = real(self)
+        if speculative:
+            checks.append(outcome)
+        return outcome
+
+    monkeypatch.setattr(results.Outcome, "confirmed", recording)
+    expected = run("status").stdout
+    run("status", env=CACHE_ON)
+    assert run("status", env=CACHE_ON).stdout == expected
+    assert checks == [True]  # the second run was speculative, and its bytes matched
+    assert assessed_count[0] == 2  # the run without cache, then the first with it
+
+
+def test_an_edit_keeping_size_and_mtime_undoes_a_speculative_status(
+    sample: Path, assessed_count: list[int], streamed: None
+) -> None:
+    run("status", env=CACHE_ON)
+    info = sample.stat()
+    text = sample.read_text(encoding="utf-8")
+    edited = text.replace("value = 4000,", "value = 4400,", 1)
+    with open(sample, "r+b") as handle:  # same inode, same size, same mtime: only the hash tells
+        handle.write(edited.encode())
+    os.utime(sample, ns=(info.st_atime_ns, info.st_mtime_ns))
+    cached = run("status", "--all", env=CACHE_ON)
+    assert cached.stdout == run("status", "--all").stdout
+    assert assessed_count[0] == 3  # assessed again after the speculation failed, then without cache

@@ -159,12 +159,15 @@ def head_for(state: State, file: str | None) -> Any:
     return load_head(location, state.env.today(), cache_of(state))
 
 
-def assessed_for(state: State, file: str | None, as_of: dt.date) -> Any:
-    """Every goal assessed as of a day (store/results.py): remembered when these bytes were assessed that day."""
+def assessed_for(state: State, file: str | None, as_of: dt.date, *, speculate: bool = False) -> Any:
+    """Every goal assessed as of a day (store/results.py): remembered when these bytes were assessed that day.
+
+    With `speculate`, ask `confirmed()` of the outcome before showing anything taken from it.
+    """
     from zibo_cli.store.results import load_assessed
 
     location = location_for(state, file)
-    return load_assessed(location, state.env.today(), as_of, cache_of(state))
+    return load_assessed(location, state.env.today(), as_of, cache_of(state), speculate=speculate)
 
 
 def findings_for(state: State, file: str | None, as_of: dt.date, window: Any) -> Any:

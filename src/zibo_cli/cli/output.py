@@ -33,27 +33,31 @@ def write_stdout(env: Environment, data: bytes) -> None:
         stream.flush()
 
 
-def write_plain(env: Environment, render: Callable[[int], str]) -> bool:
-    """Write `render(width)` when the output has no colour; False when Rich must print it instead.
+def plain_output(env: Environment, render: Callable[[int], str]) -> str | None:
+    """`render(width)` when the output has no colour; None when Rich must print it instead.
 
     Without colour Rich only lays text out, and render/plain_layout.py does that layout itself, to the
     byte, without importing Rich's console (docs/performance.md). A stream that is not UTF-8 gets
     Rich, which then draws ASCII borders; so does text only Rich lays out (tabs, control characters).
     """
-    if env.color:
-        return False
-    encoding = (getattr(env.stdout, "encoding", None) or "utf-8").lower()
-    if not encoding.startswith("utf"):
-        return False
+    if not plain_possible(env):
+        return None
     from zibo_cli.render.plain_layout import Unsupported
 
     try:
-        text = render(env.width)
+        return render(env.width)
     except Unsupported:
-        return False
+        return None
+
+
+def plain_possible(env: Environment) -> bool:
+    encoding = (getattr(env.stdout, "encoding", None) or "utf-8").lower()
+    return not env.color and encoding.startswith("utf")
+
+
+def write_text(env: Environment, text: str) -> None:
     env.stdout.write(text)
     env.stdout.flush()
-    return True
 
 
 def write_output(env: Environment, output: str, data: bytes, protect: Path | None = None) -> Path:

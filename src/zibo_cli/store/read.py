@@ -466,6 +466,56 @@ class _Hashing:
         return self._digest
 
 
+class StreamHashing:
+    """The SHA-256 of an open file, read in chunks by a thread: nothing is kept but the digest.
+
+    For a large file whose bytes are not needed, only their hash (see `store.results._speculated`).
+    `digest()` is None if reading failed or the file was not read to the size it had when opened.
+    """
+
+    CHUNK = 1 << 22
+
+    def __init__(self, handle: BinaryIO) -> None:
+        import threading
+
+        from zibo_cli.store.cache import sha256_for
+
+        self._handle = handle
+        self._size = os.fstat(handle.fileno()).st_size
+        self._digest = sha256_for(self._size)()
+        self._read = 0
+        self._failed = False
+        self._stop = False
+        self._thread = threading.Thread(target=self._hash, daemon=True)
+        self._thread.start()
+
+    def _hash(self) -> None:
+        buffer = bytearray(self.CHUNK)
+        view = memoryview(buffer)
+        fd = self._handle.fileno()
+        try:
+            while not self._stop:
+                count = os.readv(fd, [buffer])
+                if not count:
+                    break
+                self._digest.update(view[:count])
+                self._read += count
+        except OSError:
+            self._failed = True
+
+    def _join(self) -> None:
+        self._thread.join()
+        self._handle.close()
+
+    def digest(self) -> Any:
+        self._join()
+        return None if self._failed or self._read != self._size else self._digest
+
+    def abandon(self) -> None:
+        self._stop = True
+        self._join()
+
+
 def _load(
     location: Location,
     raw: bytes,

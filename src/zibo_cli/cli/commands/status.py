@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,11 +18,12 @@ from zibo_cli.cli.common import (
     handles_errors,
     state_of,
 )
-from zibo_cli.cli.output import write_plain
+from zibo_cli.cli.output import plain_output, plain_possible, write_text
 from zibo_cli.i18n import tr
 
 if TYPE_CHECKING:
     from zibo_cli.core.model import Status
+    from zibo_cli.core.progress import Assessment
 
 
 @handles_errors
@@ -45,6 +46,7 @@ def status(
     Facts (goals without a target) are listed with --all. Exits 0 whatever the goals' statuses.
     """
     from zibo_cli.core.progress import SORT_KEYS, sort_assessments
+    from zibo_cli.render.status_view import plain_status
 
     state = state_of(ctx)
     day = as_of_day(state, as_of)
@@ -54,17 +56,34 @@ def status(
             tr("Use one of: {choices}.", choices=", ".join(SORT_KEYS)),
         )
     wanted = _statuses(status_filter)
-    loaded = assessed_for(state, file, day)  # the figures themselves are not loaded when remembered
-    assessments = [
-        a
-        for a in loaded.result
-        if (include_facts or wanted or not a.goal.is_fact)
-        and (category is None or a.goal.category == category)
-        and (not wanted or a.status in wanted)
-    ]
-    assessments = sort_assessments(assessments, sort)
-    from zibo_cli.render.status_view import plain_status, summary_line
 
+    def chosen(assessments: list[Assessment]) -> list[Assessment]:
+        kept = [
+            a
+            for a in assessments
+            if (include_facts or wanted or not a.goal.is_fact)
+            and (category is None or a.goal.category == category)
+            and (not wanted or a.status in wanted)
+        ]
+        return sort_assessments(kept, sort)
+
+    def plain(loaded: Any) -> str | None:
+        assessments = chosen(loaded.result)
+        summary = _summary(assessments, loaded, include_facts or bool(wanted))
+        closing = footer(state, loaded, day)
+        return plain_output(state.env, lambda width: plain_status(assessments, width, wide, summary, closing))
+
+    # Piped: remembered results are laid out while the file is still hashed, and shown once confirmed.
+    speculate = not json_output and plain_possible(state.env)
+    loaded = assessed_for(state, file, day, speculate=speculate)
+    text = plain(loaded) if speculate else None
+    if not loaded.confirmed():  # the file's bytes are not those the results were remembered for
+        loaded = assessed_for(state, file, day)
+        text = plain(loaded) if speculate else None
+    if text is not None:
+        write_text(state.env, text)
+        return
+    assessments = chosen(loaded.result)
     if json_output:
         from zibo_cli.render.assessment_json import assessment_json
 
@@ -77,13 +96,6 @@ def status(
             },
         )
         return
-    facts = sum(1 for goal in loaded.definitions.goals.values() if goal.is_fact)
-    summary = summary_line(assessments)
-    if facts and not include_facts and not wanted:
-        summary += " · " + tr("{count} facts not shown (--all)", count=facts)
-    closing = footer(state, loaded, day)
-    if write_plain(state.env, lambda width: plain_status(assessments, width, wide, summary, closing)):
-        return
     from zibo_cli.render.console import make_console
     from zibo_cli.render.status_view import status_table
 
@@ -92,8 +104,18 @@ def status(
         console.print(status_table(assessments, console, wide=wide))
     else:
         console.print(tr("No goals match."))
-    console.print(summary)
-    console.print(closing, style="dim", soft_wrap=True)  # a long path must not break mid-word
+    console.print(_summary(assessments, loaded, include_facts or bool(wanted)))
+    console.print(footer(state, loaded, day), style="dim", soft_wrap=True)  # a long path must not break mid-word
+
+
+def _summary(assessments: list[Assessment], loaded: Any, facts_listed: bool) -> str:
+    from zibo_cli.render.status_view import summary_line
+
+    facts = sum(1 for goal in loaded.definitions.goals.values() if goal.is_fact)
+    summary = summary_line(assessments)
+    if facts and not facts_listed:
+        summary += " · " + tr("{count} facts not shown (--all)", count=facts)
+    return summary
 
 
 def _statuses(values: list[str] | None) -> set[Status]:
