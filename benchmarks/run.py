@@ -171,8 +171,15 @@ def dataset(out: Path, size: str) -> tuple[Path, Path]:
     version = f"{goals} {per_goal} {Path(datasets.__file__).stat().st_mtime_ns}"
     if not (toml.exists() and journal.exists() and stamp.exists() and stamp.read_text() == version):
         print(f"generating {size}: {goals:,} goals × {per_goal:,} figures …", file=sys.stderr)
-        toml.write_text(datasets.goals_toml(goals, per_goal), encoding="utf-8")
-        journal.write_text(datasets.ledger_journal(goals, per_goal), encoding="utf-8")
+        # In a child process: on Linux a child's peak memory (ru_maxrss) counts its parent's at the
+        # fork, so a benchmark process that had held the 1M dataset would inflate every measurement.
+        write = (
+            "import sys, datasets; from pathlib import Path; goals, per_goal = int(sys.argv[1]), int(sys.argv[2]); "
+            "Path(sys.argv[3]).write_text(datasets.goals_toml(goals, per_goal), encoding='utf-8'); "
+            "Path(sys.argv[4]).write_text(datasets.ledger_journal(goals, per_goal), encoding='utf-8')"
+        )
+        command = [sys.executable, "-c", write, str(goals), str(per_goal), str(toml), str(journal)]
+        subprocess.run(command, cwd=HERE, check=True)
         stamp.write_text(version)
     return toml, journal
 
