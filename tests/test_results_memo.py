@@ -645,3 +645,16 @@ def test_an_edit_keeping_size_and_mtime_undoes_a_speculative_status(
     cached = run("status", "--all", env=CACHE_ON)
     assert cached.stdout == run("status", "--all").stdout
     assert assessed_count[0] == 3  # assessed again after the speculation failed, then without cache
+
+
+def test_an_edit_keeping_size_and_mtime_undoes_a_speculative_report(sample: Path, streamed: None) -> None:
+    run("report", "--since", "1y", env=CACHE_ON)
+    info = sample.stat()
+    text = sample.read_text(encoding="utf-8")
+    edited = text.replace("value = 4000,", "value = 4400,", 1)
+    with open(sample, "r+b") as handle:
+        handle.write(edited.encode())
+    os.utime(sample, ns=(info.st_atime_ns, info.st_mtime_ns))
+    for fmt in ("text", "md", "json"):
+        cached = run("report", "--since", "1y", "--format", fmt, env=CACHE_ON)
+        assert cached.stdout == run("report", "--since", "1y", "--format", fmt).stdout, fmt

@@ -170,12 +170,15 @@ def assessed_for(state: State, file: str | None, as_of: dt.date, *, speculate: b
     return load_assessed(location, state.env.today(), as_of, cache_of(state), speculate=speculate)
 
 
-def findings_for(state: State, file: str | None, as_of: dt.date, window: Any) -> Any:
-    """What a report takes from the figures (store/results.py): remembered per as-of day and window."""
+def findings_for(state: State, file: str | None, as_of: dt.date, window: Any, *, speculate: bool = False) -> Any:
+    """What a report takes from the figures (store/results.py): remembered per as-of day and window.
+
+    With `speculate`, ask `confirmed()` of the outcome before showing anything taken from it.
+    """
     from zibo_cli.store.results import load_findings
 
     location = location_for(state, file)
-    return load_findings(location, state.env.today(), as_of, window, cache_of(state))
+    return load_findings(location, state.env.today(), as_of, window, cache_of(state), speculate=speculate)
 
 
 def cache_of(state: State) -> Any:

@@ -146,9 +146,18 @@ def load_assessed(
 
 
 def load_findings(
-    location: Location, today: dt.date, as_of: dt.date, window: Window, cache: Cache | None
+    location: Location,
+    today: dt.date,
+    as_of: dt.date,
+    window: Window,
+    cache: Cache | None,
+    *,
+    speculate: bool = False,
 ) -> Outcome[Findings]:
-    """What a report takes from the figures (core.report.find), remembered per as-of day and window."""
+    """What a report takes from the figures (core.report.find), remembered per as-of day and window.
+
+    With `speculate`, as for `load_assessed`.
+    """
     from zibo_cli.core import report
 
     def compute(goals_file: GoalsFile) -> Findings:
@@ -162,6 +171,7 @@ def load_findings(
         compute,
         lambda findings, goals: pack_findings(findings, goals, as_of, window),
         lambda document, goals: unpack_findings(document, goals, as_of, window),
+        speculate,
     )
 
 

@@ -100,10 +100,16 @@ def report(
     if chosen_format == "html":  # its charts draw every figure: the whole file is loaded
         loaded = load_for(state, file)
         data = build_report(loaded.goals_file, day, window, loaded.label, horizon)
+        rendered = _render(chosen_format, data).encode("utf-8")
     else:  # the findings alone, remembered for this day and window (store/results.py)
-        loaded = findings_for(state, file, day, window)
+        # Laid out while the file is still hashed; used only once its bytes are confirmed.
+        loaded = findings_for(state, file, day, window, speculate=True)
         data = assemble_report(loaded.definitions, loaded.result, day, window, loaded.label, horizon)
-    rendered = _render(chosen_format, data).encode("utf-8")
+        rendered = _render(chosen_format, data).encode("utf-8")
+        if not loaded.confirmed():  # the file's bytes are not those the findings were remembered for
+            loaded = findings_for(state, file, day, window)
+            data = assemble_report(loaded.definitions, loaded.result, day, window, loaded.label, horizon)
+            rendered = _render(chosen_format, data).encode("utf-8")
     if output is not None and output != "-":
         write_output(state.env, output, rendered, protect=loaded.location.path)
     else:
