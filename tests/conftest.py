@@ -116,3 +116,23 @@ def assert_golden(name: str, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8"), f"output differs from tests/golden/{name}"
+
+
+def watch_builds(monkeypatch: pytest.MonkeyPatch, command: str) -> list[int]:
+    """Fail if `command` builds every observation of a cache entry; list how many it builds, call by call."""
+    from zibo_cli.store import cache as cache_module
+
+    def refuse(self: object) -> None:
+        raise AssertionError(f"{command} built every observation")
+
+    monkeypatch.setattr(cache_module.Entry, "goals_file", refuse)
+    built: list[int] = []
+    real_build = cache_module.build
+
+    def counting(cls: type, names: object, columns: list[list[object]]) -> list[object]:
+        if cls is cache_module.Observation:
+            built.append(len(columns[0]))
+        return real_build(cls, names, columns)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache_module, "build", counting)
+    return built

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import BUNDLED, REPO, SAMPLE, cache_files, fresh, run
+from conftest import BUNDLED, REPO, SAMPLE, cache_files, fresh, run, watch_builds
 from zibo_cli.store import atomic
 from zibo_cli.store import cache as cache_module
 from zibo_cli.store.cache import Cache, cache_for
@@ -105,19 +105,7 @@ def test_a_warm_add_builds_no_observation_but_its_goals(sample: Path, monkeypatc
     """The point of the per-goal blobs: the whole file's figures are never built by `add`."""
     assert run("status", env=CACHE_ON).exit_code == 0
 
-    def refuse(self: object) -> None:
-        raise AssertionError("add built every observation")
-
-    monkeypatch.setattr(cache_module.Entry, "goals_file", refuse)
-    built: list[int] = []
-    real_build = cache_module.build
-
-    def counting(cls: type, names: object, columns: list[list[object]]) -> list[object]:
-        if cls is cache_module.Observation:
-            built.append(len(columns[0]))
-        return real_build(cls, names, columns)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(cache_module, "build", counting)
+    built = watch_builds(monkeypatch, "add")
     result = run("add", "gdp", "4700", "--date", "2025-06", env=CACHE_ON)
     assert result.exit_code == 0, result.stderr
     assert "488.41 bn yuan (2024)" in result.stdout  # the goal's figures were read: its latest one is shown

@@ -369,7 +369,7 @@ def test_an_unwritable_cache_never_fails_status(sample: Path, cache: Cache, monk
     def broken(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(results, "_write", broken)
+    monkeypatch.setattr(Cache, "replace", broken)  # the entry and the results alike
     for _ in range(2):
         result = run("status", env=CACHE_ON)
         assert result.exit_code == 0, result.stderr

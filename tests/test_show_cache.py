@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED, cache_files, fresh, run
-from zibo_cli.store import cache as cache_module
+from conftest import BUNDLED, cache_files, fresh, run, watch_builds
 
 CACHE_ON = {"ZIBO_NO_CACHE": ""}
 SHOWS = (
@@ -42,19 +41,7 @@ def test_a_warm_show_builds_no_observation_but_its_goals(world: Path, monkeypatc
     assert run("goals", env=CACHE_ON).exit_code == 0  # fills the cache
     expected = run("show", "gdp", "--json")
 
-    def refuse(self: object) -> None:
-        raise AssertionError("show built every observation")
-
-    monkeypatch.setattr(cache_module.Entry, "goals_file", refuse)
-    built: list[int] = []
-    real_build = cache_module.build
-
-    def counting(cls: type, names: object, columns: list[list[object]]) -> list[object]:
-        if cls is cache_module.Observation:
-            built.append(len(columns[0]))
-        return real_build(cls, names, columns)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(cache_module, "build", counting)
+    built = watch_builds(monkeypatch, "show")
     result = run("show", "gdp", "--json", env=CACHE_ON)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == expected.stdout

@@ -437,17 +437,20 @@ class Cache:
     def _write(self, identity: Identity, header: dict[str, Any], pieces: Sequence[bytes | _Body]) -> None:
         lengths = [piece.length if isinstance(piece, _Body) else len(piece) for piece in pieces]
         header = {**header, "key": (_code_fingerprint(), identity), "body": sum(lengths)}
+        head = MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+        self.replace(self.slot(identity.real_path), [head, *pieces])
+
+    def replace(self, target: Path, pieces: Sequence[bytes | _Body]) -> None:
+        """A temp file in the cache folder, renamed over `target`; only in a folder this user alone can write."""
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         folder = os.stat(self.directory)
         if folder.st_uid != os.geteuid() or folder.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
             return  # a folder others can write is not one to fill with pickles
         from zibo_cli.store.atomic import create_temp  # not tempfile: ~1.2 ms to import
 
-        target = self.slot(identity.real_path)
         fd, temp = create_temp(self.directory, ".tmp-")
         try:
             try:
-                _write_all(fd, MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL))
                 for piece in pieces:
                     if isinstance(piece, _Body):
                         piece.copy_to(fd)

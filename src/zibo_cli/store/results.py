@@ -28,7 +28,6 @@ import contextlib
 import datetime as dt
 import os
 import pickle
-import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
@@ -36,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from zibo_cli.core.model import Goal, GoalsFile, Observation, Status
 from zibo_cli.core.progress import Assessment, Point, StageAssessment
-from zibo_cli.store.cache import Cache, Damaged, Entry, Identity, _code_fingerprint, _columns, _write_all, build
+from zibo_cli.store.cache import Cache, Damaged, Entry, Identity, _code_fingerprint, _columns, build
 from zibo_cli.store.locate import Location, display_path
 
 if TYPE_CHECKING:
@@ -384,33 +383,11 @@ def remember(cache: Cache, identity: Identity, key: str, document: Any) -> None:
             offset += len(data)
         header = {"key": (fingerprint(), identity), "records": listed, "body": offset}
         head = RESULTS_MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
-        _write(cache, target, [head] + [data for _, data, _ in kept])
+        cache.replace(target, [head] + [data for _, data, _ in kept])
 
 
 def _kind(key: str) -> str:
     return key.split(" ", 1)[0]
-
-
-def _write(cache: Cache, target: Path, pieces: Sequence[bytes]) -> None:
-    """Temp file in the cache folder, renamed into place; only into a folder this user alone can write."""
-    cache.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder = os.stat(cache.directory)
-    if folder.st_uid != os.geteuid() or folder.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return
-    import tempfile
-
-    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=cache.directory)
-    try:
-        try:
-            for piece in pieces:
-                _write_all(fd, piece)
-        finally:
-            os.close(fd)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
 
 
 # -- assessments as columns ------------------------------------------------------------------------
