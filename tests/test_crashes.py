@@ -188,13 +188,7 @@ def test_a_kill_between_the_temp_file_and_the_rename_keeps_the_old_file(
         stderr=subprocess.DEVNULL,
         env=env,
     )
-    try:
-        # Wait (without a deadline of our own) until the temp file holds the complete new version.
-        while not any(path.read_bytes() == trials.new for path in temp_files(trials.folder)):
-            assert process.poll() is None, "the writer finished without pausing"
-            time.sleep(0.01)
-    finally:
-        kill(process)
+    kill_once_the_temp_file_is_complete(process, trials)
     assert trials.goals.read_bytes() == trials.old
     assert trials.outcome() == "old"
     assert len(temp_files(trials.folder)) == 1
@@ -207,6 +201,16 @@ def test_a_kill_between_the_temp_file_and_the_rename_keeps_the_old_file(
     assert done.exit_code == 0, done.stderr
     assert trials.goals.read_bytes() == trials.new
     assert [path.name for path in trials.folder.iterdir()] == ["goals.toml"]
+
+
+def kill_once_the_temp_file_is_complete(process: subprocess.Popen[str], trials: Trials) -> None:
+    """Wait (without a deadline of our own) until the temp file holds the complete new version, then SIGKILL."""
+    try:
+        while not any(path.read_bytes() == trials.new for path in temp_files(trials.folder)):
+            assert process.poll() is None, "the writer finished without pausing"
+            time.sleep(0.01)
+    finally:
+        kill(process)
 
 
 @pytest.mark.slow
@@ -223,12 +227,7 @@ def test_a_kill_before_the_rename_of_a_streamed_add_keeps_the_old_file(
     assert process.stdin is not None
     process.stdin.write("go\n")
     process.stdin.flush()
-    try:
-        while not any(path.read_bytes() == trials.new for path in temp_files(trials.folder)):
-            assert process.poll() is None, "the writer finished without pausing"
-            time.sleep(0.01)
-    finally:
-        kill(process)
+    kill_once_the_temp_file_is_complete(process, trials)
     assert trials.goals.read_bytes() == trials.old
     assert trials.outcome() == "old"
     plain = run_installed("status", "--json", "-f", str(trials.goals))

@@ -641,19 +641,26 @@ class Entry:
 
 def _code_fingerprint() -> tuple[Any, ...]:
     """Changes whenever the code that validates changes, even in an editable install without a version bump."""
-    package = Path(__file__).resolve().parents[1]
-    parts: list[Any] = [__version__, sys.version, _FIELDS]
-    for module in (
+    modules = (
         "core/model.py",
         "core/schema.py",
         "core/line_index.py",
         "store/read.py",
         "store/cache.py",
         "store/append.py",
-    ):
+        "store/grown.py",
+    )
+    return (__version__, sys.version, _FIELDS, *module_stamps(modules))
+
+
+def module_stamps(modules: Iterable[str]) -> list[tuple[int, int] | None]:
+    """Size and mtime of zibo's own modules (paths inside the package): changed code, another stamp."""
+    package = Path(__file__).resolve().parents[1]
+    stamps: list[tuple[int, int] | None] = []
+    for module in modules:
         try:
             info = os.stat(package / module)
-            parts.append((info.st_size, info.st_mtime_ns))
+            stamps.append((info.st_size, info.st_mtime_ns))
         except OSError:
-            parts.append(None)
-    return tuple(parts)
+            stamps.append(None)
+    return stamps

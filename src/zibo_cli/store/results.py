@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from zibo_cli.core.model import Goal, GoalsFile, Observation, Status
 from zibo_cli.core.progress import Assessment, Point, StageAssessment
-from zibo_cli.store.cache import Cache, Damaged, Entry, Identity, _code_fingerprint, _columns, build
+from zibo_cli.store.cache import Cache, Damaged, Entry, Identity, _code_fingerprint, _columns, build, module_stamps
 from zibo_cli.store.locate import Location, display_path
 
 if TYPE_CHECKING:
@@ -299,15 +299,7 @@ def results_path(cache: Cache, real_path: str) -> Path:
 
 def fingerprint() -> tuple[Any, ...]:
     """The cache's code fingerprint plus the size and mtime of the modules that compute the results."""
-    package = Path(__file__).resolve().parents[1]
-    parts: list[Any] = [_code_fingerprint(), _ASSESSMENT_FIELDS, _STAGE_FIELDS]
-    for module in _COMPUTING_MODULES:
-        try:
-            info = os.stat(package / module)
-            parts.append((info.st_size, info.st_mtime_ns))
-        except OSError:
-            parts.append(None)
-    return tuple(parts)
+    return (_code_fingerprint(), _ASSESSMENT_FIELDS, _STAGE_FIELDS, *module_stamps(_COMPUTING_MODULES))
 
 
 Record = tuple[str, int, int, bytes]  # key, offset in the body, length, SHA-256
