@@ -311,7 +311,9 @@ def test_damaged_or_foreign_results_are_ignored_and_replaced(sample: Path, asses
         count = assessed_count[0]
         assert run("status", "--all", "--json", env=CACHE_ON).stdout == expected
         assert assessed_count[0] == count + 1, damaged[:20]
-        assert memo.read_bytes() == good, "not rewritten"
+        assert memo.read_bytes() != damaged, "not rewritten"
+        assert run("status", "--all", "--json", env=CACHE_ON).stdout == expected
+        assert assessed_count[0] == count + 1, "the rewritten results are not used"
     memo.chmod(0o664)  # others could have written it: not read
     count = assessed_count[0]
     assert run("status", "--all", "--json", env=CACHE_ON).stdout == expected
@@ -658,3 +660,71 @@ def test_an_edit_keeping_size_and_mtime_undoes_a_speculative_report(sample: Path
     for fmt in ("text", "md", "json"):
         cached = run("report", "--since", "1y", "--format", fmt, env=CACHE_ON)
         assert cached.stdout == run("report", "--since", "1y", "--format", fmt).stdout, fmt
+
+
+# -- after a change: goals whose figures did not change keep their assessments ----------------------
+
+
+@pytest.fixture
+def assessed_goals(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The goals assessed one by one (by assess_file or after a change), in order."""
+    goals: list[str] = []
+    real = progress.assess
+
+    def counting(goal: Goal, observations: list[Observation], as_of: dt.date) -> Assessment:
+        goals.append(goal.id)
+        return real(goal, observations, as_of)
+
+    monkeypatch.setattr(progress, "assess", counting)
+    return goals
+
+
+@pytest.mark.parametrize("how", ["add", "by hand"])
+def test_after_an_append_only_the_goal_appended_to_is_assessed_again(
+    sample: Path, assessed_goals: list[str], how: str
+) -> None:
+    run("status", env=CACHE_ON)  # parses: results without what they were computed on
+    run("goals", env=CACHE_ON)
+    run("add", "gdp", "4100", "--date", "2024-06-30", env=CACHE_ON)
+    run("status", env=CACHE_ON)  # from the entry: results with what they were computed on
+    assessed_goals.clear()
+    if how == "add":
+        assert run("add", "parks", "99", "--date", "2025-02-28", env=CACHE_ON).exit_code == 0
+    else:
+        with open(sample, "a", encoding="utf-8") as handle:
+            handle.write('\n[[observations]]\ngoal = "parks"\ndate = 2025-02-28\nvalue = 99\n')
+    assessed_goals.clear()
+    cached = run("status", env=CACHE_ON)
+    assert assessed_goals == ["parks"]  # every other goal keeps its assessment
+    assert cached.stdout == run("status").stdout
+    for args in (["status"], ["status", "--all", "--json"]):
+        assert run(*args, env=CACHE_ON).stdout == run(*args).stdout
+
+
+def test_a_changed_definition_assesses_every_goal_again(sample: Path, assessed_goals: list[str]) -> None:
+    run("add", "gdp", "4100", "--date", "2024-06-30", env=CACHE_ON)
+    run("status", env=CACHE_ON)
+    text = sample.read_text(encoding="utf-8")
+    sample.write_text(text.replace('unit = "亿元"', 'unit = "亿元"\nnote = "edited"', 1), encoding="utf-8")
+    assessed_goals.clear()
+    assert run("status", env=CACHE_ON).stdout == run("status").stdout
+    everything = len(fresh(sample).goals)  # type: ignore[attr-defined]
+    assert len(assessed_goals) == 2 * everything
+
+
+def test_rounds_of_appends_keep_status_as_without_cache(world: Path) -> None:
+    path = world / "goals.toml"
+    shutil.copyfile(BUNDLED, path)
+    goals = [goal for goal in fresh(path).goals][:6]  # type: ignore[attr-defined]
+    for number, goal in enumerate(goals * 2):
+        if number % 3 == 0:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(
+                    f'\n[[observations]]\ngoal = "{goal}"\ndate = 2026-0{1 + number % 9}-15\nvalue = {number}\n'
+                )
+        else:
+            assert (
+                run("add", goal, str(number + 1), "--date", f"2026-0{1 + number % 9}-20", env=CACHE_ON).exit_code == 0
+            )
+        for args in (["status", "--all"], ["status", "--json", "--as-of", "2026-06-30"]):
+            assert run(*args, env=CACHE_ON).stdout == run(*args).stdout, (number, goal, args)

@@ -72,12 +72,27 @@ def load_grown(
     location: Location, raw: bytes, info: os.stat_result, today: dt.date | None, cache: Cache
 ) -> LoadedFile | None:
     """The file loaded from its previous entry and its new tables, or None when that cannot be done."""
+    loaded = _from_previous(location, raw, info, today, cache, build=True)
+    return None if loaded is None or loaded is True else loaded  # type: ignore[return-value]
+
+
+def extend_grown(location: Location, raw: bytes, info: os.stat_result, today: dt.date | None, cache: Cache) -> bool:
+    """Extend the previous entry with the new tables alone (no figure built); True when done.
+
+    For `status` and `report`, which then read the extended entry like any other (store/results.py).
+    """
+    return _from_previous(location, raw, info, today, cache, build=False) is not None
+
+
+def _from_previous(
+    location: Location, raw: bytes, info: os.stat_result, today: dt.date | None, cache: Cache, build: bool
+) -> LoadedFile | bool | None:
     real_path = os.path.realpath(location.path)
     entry = cache.open_previous(real_path, info, today)
     if entry is None:
         return None
     try:
-        return _grown(location, raw, info, today, cache, entry, real_path)
+        return _grown(location, raw, info, today, cache, entry, real_path, build)
     except Exception:  # a damaged entry: the full parse decides
         return None
     finally:
@@ -92,7 +107,8 @@ def _grown(
     cache: Cache,
     entry: Entry,
     real_path: str,
-) -> LoadedFile | None:
+    build: bool,
+) -> LoadedFile | bool | None:
     from zibo_cli.store.cache import Identity, sha256_for
     from zibo_cli.store.read import LoadedFile, count_lines, may_define_static_observations
 
@@ -115,9 +131,13 @@ def _grown(
     added = parse_appended(text, entry.definitions, entry.line_count + 1, today)
     if not added:
         return None
-    goals_file = entry.goals_file()
-    goals_file = dataclasses.replace(goals_file, observations=[*goals_file.observations, *added])
     identity = Identity.hashed(real_path, info, digest)
     line_count = entry.line_count + count_lines(appended)
+    goals_file = None
+    if build:
+        goals_file = entry.goals_file()
+        goals_file = dataclasses.replace(goals_file, observations=[*goals_file.observations, *added])
     cache.extend(entry, identity, added, line_count, may_define_static_observations(appended))
+    if goals_file is None:
+        return True
     return LoadedFile(location, raw, None, goals_file, identity, line_count)

@@ -141,7 +141,29 @@ def load_assessed(
         lambda assessments, goals: pack(assessments, goals, as_of),
         lambda document, goals: unpack(document, goals, as_of),
         speculate,
+        lambda entry, document, bases: _reassessed(entry, document, bases, as_of),
     )
+
+
+def _reassessed(entry: Entry, document: Any, earlier: Any, as_of: dt.date) -> list[Assessment] | None:
+    """The day's assessments after a change, from those of the bytes before it: goals whose figures'
+    blobs are as they were keep theirs, the others (those an append added to) are assessed again from
+    their own blobs. None when the goals' definitions changed: then everything is assessed again."""
+    from zibo_cli.core import progress
+
+    now = bases_of(entry)
+    if earlier.get("definitions") != now["definitions"]:
+        return None
+    goals = entry.definitions.goals
+    before = unpack(document, goals, as_of)
+    if [a.goal.id for a in before] != list(goals):
+        return None
+    return [
+        assessment
+        if earlier["goals"].get(goal_id) == now["goals"].get(goal_id)
+        else progress.assess(goals[goal_id], entry.observations_for(goal_id), as_of)
+        for goal_id, assessment in zip(goals, before, strict=True)
+    ]
 
 
 def load_findings(
@@ -183,6 +205,7 @@ def _through_memo(
     to_document: Callable[[T, Mapping[str, Goal]], Any],
     from_document: Callable[[Any, Mapping[str, Goal]], T],
     speculate: bool = False,
+    reuse: Callable[[Entry, Any, Any], T | None] | None = None,
 ) -> Outcome[T]:
     """`compute(the validated file)`, or what it gave for these very bytes and this key before.
 
@@ -201,12 +224,12 @@ def _through_memo(
     hashing = _Hashing(raw)
     entry = cache.open(real_path, info, today)
     if entry is None:
-        from zibo_cli.store.grown import load_grown
+        from zibo_cli.store.grown import extend_grown
 
-        grown = load_grown(location, raw, info, today, cache)  # figures appended by hand: the new ones alone
-        if grown is not None:
-            return _computed(cache, key, grown, compute, to_document)
+        if extend_grown(location, raw, info, today, cache):  # figures appended by hand: the new ones alone
+            entry = cache.open(real_path, info, today)
     remembered: T | None = None
+    partly: T | None = None
     goals_file = None
     if entry is not None:
         # While the bytes are hashed; nothing is used unless the entry's identity matches them.
@@ -215,7 +238,10 @@ def _through_memo(
             if document is not None:
                 with contextlib.suppress(Exception), collector_paused():  # small objects, no cycles
                     remembered = from_document(document, entry.definitions.goals)
-            if remembered is None:
+            if remembered is None and reuse is not None and (earlier := recall_earlier(cache, entry, key)):
+                with contextlib.suppress(Exception), collector_paused():
+                    partly = reuse(entry, *earlier)
+            if remembered is None and partly is None:
                 goals_file = entry.goals_file()
         except Exception:  # a damaged entry: parsed again and rewritten below
             goals_file = None
@@ -225,6 +251,10 @@ def _through_memo(
     if entry is not None and entry.identity == identity:
         if remembered is not None:
             return Outcome(location, entry.definitions, remembered, None)
+        if partly is not None:
+            with contextlib.suppress(Exception):
+                remember(cache, identity, key, to_document(partly, entry.definitions.goals), bases_of(entry))
+            return Outcome(location, entry.definitions, partly, None)
         if goals_file is not None:
             loaded = LoadedFile(location, raw, None, goals_file, identity, entry.line_count, entry)
             return _computed(cache, key, loaded, compute, to_document)
@@ -286,7 +316,8 @@ def _computed(
     result = compute(goals_file)
     if loaded.identity is not None:
         with contextlib.suppress(Exception):
-            remember(cache, loaded.identity, key, to_document(result, goals_file.goals))
+            bases = None if loaded.cache_entry is None else bases_of(loaded.cache_entry)
+            remember(cache, loaded.identity, key, to_document(result, goals_file.goals), bases)
     return Outcome(loaded.location, goals_file, result, loaded)
 
 
@@ -305,8 +336,11 @@ def fingerprint() -> tuple[Any, ...]:
 Record = tuple[str, int, int, bytes]  # key, offset in the body, length, SHA-256
 
 
-def _read_header(cache: Cache, path: Path, identity: Identity) -> tuple[Any, int, list[Record]] | None:
-    """(open file, where the body starts, its records) if the file is this user's and for exactly `identity`."""
+def _read_header(
+    cache: Cache, path: Path, identity: Identity, earlier: bool = False
+) -> tuple[Any, int, list[Record], dict[str, Any]] | None:
+    """(open file, where the body starts, its records, its header) if the file is this user's and for exactly
+    `identity` — or, with `earlier`, for any earlier bytes of the same file (see `recall_earlier`)."""
     handle = open(path, "rb")  # noqa: SIM115 - closed by the caller
     try:
         info = os.fstat(handle.fileno())
@@ -314,7 +348,11 @@ def _read_header(cache: Cache, path: Path, identity: Identity) -> tuple[Any, int
             handle.close()
             return None
         header = pickle.load(handle)
-        if header["key"] != (fingerprint(), identity):
+        stored_fingerprint, stored_identity = header["key"]
+        if stored_fingerprint != fingerprint() or not (
+            stored_identity == identity
+            or (earlier and isinstance(stored_identity, Identity) and stored_identity.real_path == identity.real_path)
+        ):
             handle.close()
             return None
         records = [tuple(record) for record in header["records"]]
@@ -325,7 +363,7 @@ def _read_header(cache: Cache, path: Path, identity: Identity) -> tuple[Any, int
     except BaseException:
         handle.close()
         raise
-    return handle, start, records  # type: ignore[return-value]
+    return handle, start, records, header  # type: ignore[return-value]
 
 
 def recall(cache: Cache, entry: Entry, key: str) -> Any:
@@ -333,23 +371,50 @@ def recall(cache: Cache, entry: Entry, key: str) -> Any:
 
     Keyed on `entry.identity` as its header says: the caller must check it against the bytes read.
     """
+    found = _recalled(cache, entry, key)
+    return None if found is None else found[0]
+
+
+def recall_earlier(cache: Cache, entry: Entry, key: str) -> tuple[Any, Any] | None:
+    """The document stored under `key` for the file's bytes before its last change, with the bases it
+    was computed on (see `bases_of`); or None. Never raises."""
+    found = _recalled(cache, entry, key, earlier=True)
+    if found is None or found[1].get("bases") is None:
+        return None
+    return found[0], found[1]["bases"]
+
+
+def _recalled(cache: Cache, entry: Entry, key: str, earlier: bool = False) -> tuple[Any, dict[str, Any]] | None:
     with contextlib.suppress(Exception):
-        found = _read_header(cache, results_path(cache, entry.identity.real_path), entry.identity)
+        found = _read_header(cache, results_path(cache, entry.identity.real_path), entry.identity, earlier)
         if found is None:
             return None
-        handle, start, records = found
+        handle, start, records, header = found
         with handle:
             for name, offset, length, digest in records:
                 if name == key:
                     blob = os.pread(handle.fileno(), length, start + offset)
                     if len(blob) != length or entry.body.sha256(blob).digest() != digest:
                         return None
-                    return pickle.loads(blob)
+                    return pickle.loads(blob), header
     return None
 
 
-def remember(cache: Cache, identity: Identity, key: str, document: Any) -> None:
-    """Store a document for these bytes under `key`, keeping the last few of its kind; never raises."""
+def bases_of(entry: Entry) -> dict[str, Any]:
+    """What each goal's assessment was computed on, as the cache entry records it: the SHA-256 of the
+    definitions (every goal and source) and of each blob of that goal's figures. An append adds a blob
+    to the goals it adds to and leaves every other goal's blobs as they were."""
+    goals: dict[str, list[bytes]] = {}
+    for goal_id, _offset, _length, digest in entry.blobs:
+        goals.setdefault(goal_id, []).append(digest)
+    return {"definitions": entry.definitions_digest, "goals": {goal: tuple(digests) for goal, digests in goals.items()}}
+
+
+def remember(cache: Cache, identity: Identity, key: str, document: Any, bases: dict[str, Any] | None = None) -> None:
+    """Store a document for these bytes under `key`, keeping the last few of its kind; never raises.
+
+    `bases`, from `bases_of` the entry of these bytes, lets the next change reuse what it did not touch.
+    """
     from zibo_cli.store.cache import sha256_for
 
     with contextlib.suppress(Exception):
@@ -360,7 +425,8 @@ def remember(cache: Cache, identity: Identity, key: str, document: Any) -> None:
         with contextlib.suppress(Exception):
             found = _read_header(cache, target, identity)
             if found is not None:
-                handle, start, records = found
+                handle, start, records, stored = found
+                bases = bases or stored.get("bases")
                 with handle:
                     for name, offset, length, digest in records:
                         same_kind = [kept_name for kept_name, _, _ in kept if _kind(kept_name) == _kind(name)]
@@ -373,7 +439,7 @@ def remember(cache: Cache, identity: Identity, key: str, document: Any) -> None:
         for name, data, digest in kept:
             listed.append((name, offset, len(data), digest))
             offset += len(data)
-        header = {"key": (fingerprint(), identity), "records": listed, "body": offset}
+        header = {"key": (fingerprint(), identity), "records": listed, "body": offset, "bases": bases}
         head = RESULTS_MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
         cache.replace(target, [head] + [data for _, data, _ in kept])
 
