@@ -20,7 +20,9 @@ someone else, or writable by group or others, is not read. A damaged file (bad m
 hash does not match, anything that fails to unpickle) is ignored and replaced.
 
 Since `zibo add` only appends, extending an entry writes a new header, copies the old body's bytes and
-adds one small blob: no re-parse and no re-pickling of what was there.
+adds one small blob: no re-parse and no re-pickling of what was there. A file that grew by hand is
+extended the same way (store/grown.py); what `status` and `report` computed lives beside the entry
+(store/results.py).
 
 Writes go to a temp file in the cache folder and are renamed into place; any failure to write the
 cache is swallowed: the cache may make a command faster, never make it fail.
