@@ -97,7 +97,7 @@ def test_the_natural_width_is_richs(table: tuple[list[PlainColumn], list[list[st
     assert PlainTable.of(chosen, rows).natural_width() == expected
 
 
-@pytest.mark.parametrize("text", ["tab\there", "bell\x07", "escape\x1b[31m"])
+@pytest.mark.parametrize("text", ["tab\there", "bell\x07", "escape\x1b[31m", "\u200d\u200d🇨🇳.aé"])
 def test_control_characters_are_left_to_rich(text: str) -> None:
     with pytest.raises(Unsupported):
         PlainTable.of([PlainColumn("h")], [[text]])

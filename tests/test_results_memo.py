@@ -644,9 +644,10 @@ def test_an_edit_keeping_size_and_mtime_undoes_a_speculative_status(
     with open(sample, "r+b") as handle:  # same inode, same size, same mtime: only the hash tells
         handle.write(edited.encode())
     os.utime(sample, ns=(info.st_atime_ns, info.st_mtime_ns))
-    cached = run("status", "--all", env=CACHE_ON)
+    cached = run("--verbose", "status", "--all", env=CACHE_ON)
     assert cached.stdout == run("status", "--all").stdout
     assert assessed_count[0] == 3  # assessed again after the speculation failed, then without cache
+    assert cached.stderr.count("using") == 1  # --verbose names the file once, though it was read twice
 
 
 def test_an_edit_keeping_size_and_mtime_undoes_a_speculative_report(sample: Path, streamed: None) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
 import sys
@@ -133,6 +132,10 @@ def exit_now(code: int | str | None) -> None:
         code = 1
     status = 0 if code is None else code
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError, ValueError):  # a reader gone (`| head`), a closed stream
+        try:
             stream.flush()
+        except BrokenPipeError:  # the reader went away (`| head`): quietly, with click's exit code for it
+            status = status or 1
+        except ValueError:  # a closed stream
+            pass
     os._exit(status)

@@ -159,25 +159,30 @@ def head_for(state: State, file: str | None) -> Any:
     return load_head(location, state.env.today(), cache_of(state))
 
 
-def assessed_for(state: State, file: str | None, as_of: dt.date, *, speculate: bool = False) -> Any:
+def assessed_for(
+    state: State, file: str | None, as_of: dt.date, *, speculate: bool = False, location: Any = None
+) -> Any:
     """Every goal assessed as of a day (store/results.py): remembered when these bytes were assessed that day.
 
-    With `speculate`, ask `confirmed()` of the outcome before showing anything taken from it.
+    With `speculate`, ask `confirmed()` of the outcome before showing anything taken from it; a second
+    try passes the `location` of the first, so --verbose says which file only once.
     """
     from zibo_cli.store.results import load_assessed
 
-    location = location_for(state, file)
+    location = location or location_for(state, file)
     return load_assessed(location, state.env.today(), as_of, cache_of(state), speculate=speculate)
 
 
-def findings_for(state: State, file: str | None, as_of: dt.date, window: Any, *, speculate: bool = False) -> Any:
+def findings_for(
+    state: State, file: str | None, as_of: dt.date, window: Any, *, speculate: bool = False, location: Any = None
+) -> Any:
     """What a report takes from the figures (store/results.py): remembered per as-of day and window.
 
-    With `speculate`, ask `confirmed()` of the outcome before showing anything taken from it.
+    With `speculate`, as for `assessed_for`.
     """
     from zibo_cli.store.results import load_findings
 
-    location = location_for(state, file)
+    location = location or location_for(state, file)
     return load_findings(location, state.env.today(), as_of, window, cache_of(state), speculate=speculate)
 
 

@@ -27,7 +27,8 @@ Range = tuple[int, int]
 _WORD = re.compile(r"\s*\S+\s*")
 _TEXT_RUN = re.compile(r"\S+")
 _TRAILING_SPACE = re.compile(r"\s+$")
-_UNSUPPORTED = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Control characters, and the zero-width joiner: Rich measures a stray one by the segment it falls in.
+_UNSUPPORTED = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200d]")
 
 
 def cell_len(text: str) -> int:

@@ -57,7 +57,7 @@ _LINKED = ("goal", "as_of", "status", "observations", "latest", "baseline", "sta
 assert set(_ASSESSMENT_FIELDS) == {*_LINKED, *_ASSESSMENT_STORED}, "store every field of Assessment"
 _STATUSES = {status.value: status for status in Status}
 # Modules whose code the results depend on, beyond what the cache's own fingerprint covers.
-_COMPUTING_MODULES = ("core/progress.py", "core/dates.py", "core/report.py", "store/results.py")
+_COMPUTING_MODULES = ("core/progress.py", "core/dates.py", "core/report.py", "core/window.py", "store/results.py")
 
 T = TypeVar("T")
 

@@ -107,7 +107,7 @@ def report(
         data = assemble_report(loaded.definitions, loaded.result, day, window, loaded.label, horizon)
         rendered = _render(chosen_format, data).encode("utf-8")
         if not loaded.confirmed():  # the file's bytes are not those the findings were remembered for
-            loaded = findings_for(state, file, day, window)
+            loaded = findings_for(state, file, day, window, location=loaded.location)
             data = assemble_report(loaded.definitions, loaded.result, day, window, loaded.label, horizon)
             rendered = _render(chosen_format, data).encode("utf-8")
     if output is not None and output != "-":

@@ -78,7 +78,7 @@ def status(
     loaded = assessed_for(state, file, day, speculate=speculate)
     text = plain(loaded) if speculate else None
     if not loaded.confirmed():  # the file's bytes are not those the results were remembered for
-        loaded = assessed_for(state, file, day)
+        loaded = assessed_for(state, file, day, location=loaded.location)
         text = plain(loaded) if speculate else None
     if text is not None:
         write_text(state.env, text)
