@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import run, run_installed
 
 
@@ -56,3 +58,27 @@ def test_a_reader_that_stops_early_gets_no_traceback(world: Path) -> None:
     _, error = process.communicate(timeout=120)
     assert b"Traceback" not in error
     assert b"Exception ignored" not in error
+
+
+@pytest.mark.parametrize("args", [["status"], ["status", "--json"], ["report"], ["goals"], ["show", "gdp"], ["--help"]])
+def test_output_the_disk_has_no_room_for_is_one_plain_error(sample: Path, args: list[str]) -> None:
+    """`zibo status > /dev/full`: exit 2 and one line on stderr, never a traceback."""
+    import os
+    import subprocess
+
+    from conftest import PINNED_ENV, zibo_command
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [*zibo_command(), *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **PINNED_ENV},
+            cwd=sample.parent,
+            timeout=120,
+        )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "could not be written" in done.stderr
+    assert len(done.stderr.strip().splitlines()) <= 2

@@ -130,6 +130,7 @@ ZH: dict[str, str] = {
     "{option} {text!r} is not a date.": "{option} {text!r} 不是日期。",
     "Write it as YYYY-MM-DD, e.g. {option} 2025-12-31.": "请写成 YYYY-MM-DD，例如 {option} 2025-12-31。",
     "interrupted; nothing was written.": "已中断；未写入任何内容。",
+    "the output could not be written: {reason}.": "无法写出输出：{reason}。",
     "Did you mean {ids}?": "您是否要找 {ids}？",
     " or ": " 或 ",
     "Run `zibo goals` to list the goal ids.": "运行 `zibo goals` 查看所有目标编号。",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -117,6 +118,14 @@ def main() -> None:
         build_app(only)(prog_name="zibo")
     except SystemExit as done:
         exit_now(done.code)
+    except BrokenPipeError:  # the reader went away (`| head`) while help was written
+        exit_now(1)
+    except OSError as error:  # help the disk had no room for (`> /dev/full`); commands report their own
+        from zibo_cli.cli.common import output_error
+
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"zibo: {output_error(error)}\n")
+        exit_now(2)
     exit_now(0)
 
 
@@ -136,6 +145,14 @@ def exit_now(code: int | str | None) -> None:
             stream.flush()
         except BrokenPipeError:  # the reader went away (`| head`): quietly, with click's exit code for it
             status = status or 1
+        except OSError as error:  # output the disk had no room for (`> /dev/full`)
+            if stream is sys.stdout and not status:
+                from zibo_cli.cli.common import output_error
+
+                with contextlib.suppress(OSError):
+                    sys.stderr.write(f"zibo: {output_error(error)}\n")
+                    sys.stderr.flush()
+                status = 2
         except ValueError:  # a closed stream
             pass
     os._exit(status)

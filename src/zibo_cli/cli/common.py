@@ -99,8 +99,19 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             env.stderr.write("zibo: " + tr("interrupted; nothing was written.") + "\n")
             raise typer.Exit(130) from None
+        except BrokenPipeError:  # the reader went away (`| head`): nothing to say, click's exit code
+            raise typer.Exit(1) from None
+        except OSError as error:  # writing the output failed (`> /dev/full`); files are the store's to report
+            report_error(env, ZiboError(output_error(error)))
+            raise typer.Exit(int(ExitCode.REFUSED)) from None
 
     return wrapper
+
+
+def output_error(error: OSError) -> str:
+    from zibo_cli.store.atomic import _reason
+
+    return tr("the output could not be written: {reason}.", reason=_reason(error))
 
 
 def use_language(state: State) -> None:
