@@ -109,9 +109,9 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 
 def output_error(error: OSError) -> str:
-    from zibo_cli.store.atomic import _reason
+    from zibo_cli.store.atomic import plain_reason
 
-    return tr("the output could not be written: {reason}.", reason=_reason(error))
+    return tr("the output could not be written: {reason}.", reason=plain_reason(error))
 
 
 def use_language(state: State) -> None:

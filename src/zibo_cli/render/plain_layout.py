@@ -65,21 +65,6 @@ def _normalized(minimum: int, maximum: int) -> Range:
     return max(0, minimum), max(0, minimum, maximum)
 
 
-def _within(measured: Range, width: int) -> Range:
-    """`Measurement.get`'s clamping of a measurement to the space available."""
-    minimum, maximum = _normalized(*measured)
-    minimum, maximum = min(minimum, width), min(maximum, width)
-    return (0, 0) if maximum < 1 else _normalized(minimum, maximum)
-
-
-def _padded_range(measured: Range, padding: int, width: int) -> Range:
-    """A cell's measurement inside its padding, as `Padding.__rich_measure__` gives it."""
-    if width - padding < 1:
-        return _within((width, width), width)
-    minimum, maximum = _within(measured, width)
-    return _within((min(minimum + padding, width), min(maximum + padding, width)), width)
-
-
 def divide_line(text: str, width: int) -> list[int]:
     """Offsets at which word wrapping (folding words longer than the width) breaks a line."""
     if text.isascii() and width > 0:

@@ -8,7 +8,7 @@ import fcntl
 import os
 import stat
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -176,7 +176,7 @@ def _write_error(path: Path, error: OSError) -> ZiboError:
         tr(
             "could not write {path}: {reason}. The file was not changed.",
             path=display_path(path),
-            reason=_reason(error),
+            reason=plain_reason(error),
         ),
         tr("Free some space or fix the permissions, then run the command again."),
     )
@@ -233,14 +233,9 @@ class CopyingRewrite:
         self._thread.start()
 
     def _copy(self) -> None:
-        buffer = bytearray(self.CHUNK)
-        view = memoryview(buffer)
         try:
-            while not self._stop:
-                count = os.readv(self._source, [buffer])
-                if not count:
-                    break
-                chunk = view[:count]
+            for chunk in read_chunks(self._source, self.CHUNK, lambda: self._stop):
+                count = len(chunk)
                 self._digest.update(chunk)
                 if len(self.start) < self.EDGE:
                     self.start += bytes(chunk[: self.EDGE - len(self.start)])
@@ -300,6 +295,21 @@ class CopyingRewrite:
         self._temp_name = None
 
 
+def read_chunks(fd: int, size: int, stopped: Callable[[], bool]) -> Iterator[memoryview]:
+    """The rest of an open file, in chunks read into one reused buffer: each chunk is valid until the next.
+
+    For hashing (and copying) a large file in a thread without holding it in memory; readv lets go of
+    the GIL. Raises OSError as os.readv does.
+    """
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    while not stopped():
+        count = os.readv(fd, [buffer])
+        if not count:
+            return
+        yield view[:count]
+
+
 def _test_pause_before_rename() -> None:
     """TEST-ONLY: ZIBO_TEST_PAUSE_BEFORE_RENAME=SECONDS holds a finished temp file before the rename.
 
@@ -312,7 +322,7 @@ def _test_pause_before_rename() -> None:
             time.sleep(float(pause))
 
 
-def _reason(error: OSError) -> str:
+def plain_reason(error: OSError) -> str:
     if error.errno == errno.ENOSPC:
         return tr("the disk is full")
     if error.errno in (errno.EACCES, errno.EPERM):

@@ -20,14 +20,17 @@ import dataclasses
 import datetime as dt
 import os
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from zibo_cli.store.locate import Location
 
 if TYPE_CHECKING:
     from zibo_cli.core.model import GoalsFile, Observation
-    from zibo_cli.store.cache import Cache, Entry
+    from zibo_cli.store.cache import Cache, Entry, Identity
     from zibo_cli.store.read import LoadedFile
+
+T = TypeVar("T")
 
 # Blank lines and comments, then an `[[observations]]` header on a line of its own.
 _OPENS_WITH_OBSERVATIONS = re.compile(
@@ -72,45 +75,54 @@ def load_grown(
     location: Location, raw: bytes, info: os.stat_result, today: dt.date | None, cache: Cache
 ) -> LoadedFile | None:
     """The file loaded from its previous entry and its new tables, or None when that cannot be done."""
-    loaded = _from_previous(location, raw, info, today, cache, build=True)
-    return None if loaded is None or loaded is True else loaded  # type: ignore[return-value]
+    from zibo_cli.store.read import LoadedFile
+
+    def whole(entry: Entry, identity: Identity, line_count: int, added: list[Observation]) -> LoadedFile:
+        old = entry.goals_file()
+        goals_file = dataclasses.replace(old, observations=[*old.observations, *added])
+        return LoadedFile(location, raw, None, goals_file, identity, line_count)
+
+    return _from_previous(location, raw, info, today, cache, whole)
 
 
-def extend_grown(location: Location, raw: bytes, info: os.stat_result, today: dt.date | None, cache: Cache) -> bool:
-    """Extend the previous entry with the new tables alone (no figure built); True when done.
+def extend_grown(
+    location: Location, raw: bytes, info: os.stat_result, today: dt.date | None, cache: Cache
+) -> Identity | None:
+    """Extend the previous entry with the new tables alone (no figure built); the identity of `raw`, or None.
 
     For `status` and `report`, which then read the extended entry like any other (store/results.py).
     """
-    return _from_previous(location, raw, info, today, cache, build=False) is not None
+    return _from_previous(location, raw, info, today, cache, lambda _entry, identity, *_: identity)
 
 
 def _from_previous(
-    location: Location, raw: bytes, info: os.stat_result, today: dt.date | None, cache: Cache, build: bool
-) -> LoadedFile | bool | None:
+    location: Location,
+    raw: bytes,
+    info: os.stat_result,
+    today: dt.date | None,
+    cache: Cache,
+    then: Callable[[Entry, Identity, int, list[Observation]], T],
+) -> T | None:
+    """`then(previous entry, new identity, line count, new figures)` once the entry is extended; or None."""
     real_path = os.path.realpath(location.path)
     entry = cache.open_previous(real_path, info, today)
     if entry is None:
         return None
     try:
-        return _grown(location, raw, info, today, cache, entry, real_path, build)
+        extension = _extended(raw, info, today, cache, entry, real_path)
+        return None if extension is None else then(entry, *extension)
     except Exception:  # a damaged entry: the full parse decides
         return None
     finally:
         entry.close()
 
 
-def _grown(
-    location: Location,
-    raw: bytes,
-    info: os.stat_result,
-    today: dt.date | None,
-    cache: Cache,
-    entry: Entry,
-    real_path: str,
-    build: bool,
-) -> LoadedFile | bool | None:
+def _extended(
+    raw: bytes, info: os.stat_result, today: dt.date | None, cache: Cache, entry: Entry, real_path: str
+) -> tuple[Identity, int, list[Observation]] | None:
+    """Check that `raw` is the entry's bytes and new tables, validate those, and extend the entry with them."""
     from zibo_cli.store.cache import Identity, sha256_for
-    from zibo_cli.store.read import LoadedFile, count_lines, may_define_static_observations
+    from zibo_cli.store.read import count_lines, may_define_static_observations
 
     old_size = entry.identity.size
     if entry.static_observations is not False or raw[old_size - 1 : old_size] != b"\n":
@@ -133,11 +145,5 @@ def _grown(
         return None
     identity = Identity.hashed(real_path, info, digest)
     line_count = entry.line_count + count_lines(appended)
-    goals_file = None
-    if build:
-        goals_file = entry.goals_file()
-        goals_file = dataclasses.replace(goals_file, observations=[*goals_file.observations, *added])
     cache.extend(entry, identity, added, line_count, may_define_static_observations(appended))
-    if goals_file is None:
-        return True
-    return LoadedFile(location, raw, None, goals_file, identity, line_count)
+    return identity, line_count, added

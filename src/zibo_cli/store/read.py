@@ -154,7 +154,8 @@ class FileHead:
         try:
             return self.observations_for(goal_id)
         except Damaged:
-            return _load(self.location, self.raw, self.info, today, cache).goals_file.observations_for(goal_id)
+            raw, info = (self.raw, self.info) if self.raw is not None else read_with_stat(self.location)
+            return _load(self.location, raw, info, today, cache).goals_file.observations_for(goal_id)
 
 
 def _close_all(files: list[Any]) -> None:
@@ -490,16 +491,12 @@ class StreamHashing:
         self._thread.start()
 
     def _hash(self) -> None:
-        buffer = bytearray(self.CHUNK)
-        view = memoryview(buffer)
-        fd = self._handle.fileno()
+        from zibo_cli.store.atomic import read_chunks
+
         try:
-            while not self._stop:
-                count = os.readv(fd, [buffer])
-                if not count:
-                    break
-                self._digest.update(view[:count])
-                self._read += count
+            for chunk in read_chunks(self._handle.fileno(), self.CHUNK, lambda: self._stop):
+                self._digest.update(chunk)
+                self._read += len(chunk)
         except OSError:
             self._failed = True
 

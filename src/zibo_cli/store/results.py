@@ -223,10 +223,12 @@ def _through_memo(
     real_path = os.path.realpath(location.path)
     hashing = _Hashing(raw)
     entry = cache.open(real_path, info, today)
+    grown = None
     if entry is None:
         from zibo_cli.store.grown import extend_grown
 
-        if extend_grown(location, raw, info, today, cache):  # figures appended by hand: the new ones alone
+        grown = extend_grown(location, raw, info, today, cache)  # figures appended by hand: the new ones alone
+        if grown is not None:
             entry = cache.open(real_path, info, today)
     remembered: T | None = None
     partly: T | None = None
@@ -247,7 +249,8 @@ def _through_memo(
             goals_file = None
         finally:
             entry.close()
-    identity = Identity.hashed(real_path, info, hashing.digest())
+    # A grown file's bytes were hashed while it was checked against the previous entry.
+    identity = grown or Identity.hashed(real_path, info, hashing.digest())
     if entry is not None and entry.identity == identity:
         if remembered is not None:
             return Outcome(location, entry.definitions, remembered, None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -103,13 +103,15 @@ def report(
         rendered = _render(chosen_format, data).encode("utf-8")
     else:  # the findings alone, remembered for this day and window (store/results.py)
         # Laid out while the file is still hashed; used only once its bytes are confirmed.
+        def composed(loaded: Any) -> tuple[ReportData, bytes]:
+            data = assemble_report(loaded.definitions, loaded.result, day, window, loaded.label, horizon)
+            return data, _render(chosen_format, data).encode("utf-8")
+
         loaded = findings_for(state, file, day, window, speculate=True)
-        data = assemble_report(loaded.definitions, loaded.result, day, window, loaded.label, horizon)
-        rendered = _render(chosen_format, data).encode("utf-8")
+        data, rendered = composed(loaded)
         if not loaded.confirmed():  # the file's bytes are not those the findings were remembered for
             loaded = findings_for(state, file, day, window, location=loaded.location)
-            data = assemble_report(loaded.definitions, loaded.result, day, window, loaded.label, horizon)
-            rendered = _render(chosen_format, data).encode("utf-8")
+            data, rendered = composed(loaded)
     if output is not None and output != "-":
         write_output(state.env, output, rendered, protect=loaded.location.path)
     else:

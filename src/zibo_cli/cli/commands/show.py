@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import typer
 
 from zibo_cli.cli.common import (
@@ -19,9 +17,6 @@ from zibo_cli.cli.common import (
     head_for,
     state_of,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @handles_errors
