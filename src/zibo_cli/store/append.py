@@ -199,7 +199,8 @@ def _append_locked(
 
         lines = first - 1 + len(addition.splitlines())
         digest = sha256_for(len(new_raw))(new_raw)
-        _record(cache, loaded.cache_entry, location, len(new_raw), digest, after, added, lines, static)
+        appended = (tail, edges[1].endswith(b"\n"))
+        _record(cache, loaded.cache_entry, location, len(new_raw), digest, after, added, lines, static, appended)
     return after, added
 
 
@@ -315,7 +316,10 @@ def _write_prepared(location: Location, head: FileHead, prepared: _Prepared, cac
         digest = head.digest.copy()
         digest.update(tail)
         lines = prepared.first_line - 1 + len(prepared.addition.splitlines())
-        _record(cache, head.entry, location, head.size + len(tail), digest, None, [prepared.added], lines, False)
+        appended = (tail, head.edges[1].endswith(b"\n"))
+        _record(
+            cache, head.entry, location, head.size + len(tail), digest, None, [prepared.added], lines, False, appended
+        )
     head.close(in_background=True)
     return FigureAdded(display_path(location.path), prepared.goal, prepared.before, prepared.added)
 
@@ -330,11 +334,13 @@ def _record(
     added: list[Observation],
     lines: int,
     static: bool | None,
+    appended: tuple[bytes, bool],
 ) -> None:
     """Extend the cache entry with the appended figures; a cache that cannot be written is no error.
 
     `size` and `digest` (a running SHA-256) are those of the bytes written; `after` is the whole file,
-    needed only when there is no entry to extend.
+    needed only when there is no entry to extend; `appended`, the bytes appended and whether the file
+    ended with a line break before them (store/spliced.py).
     """
     from zibo_cli.store.cache import Identity
 
@@ -346,6 +352,8 @@ def _record(
         return  # replaced in between by something that does not take the lock: read it afresh next time
     identity = Identity.hashed(os.path.realpath(location.path), info, digest)
     if entry is not None:
-        cache.extend(entry, identity, added, lines, static)
+        from zibo_cli.store.spliced import tail_chunk
+
+        cache.extend(entry, identity, added, lines, static, tail_chunk(entry, *appended))
     elif after is not None:
         cache.put(identity, after, lines, static)

@@ -36,13 +36,14 @@ import os
 import pickle
 import stat
 import sys
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from zibo_cli import __version__
 from zibo_cli.core.model import Baseline, Goal, GoalsFile, Observation, Source, Target
@@ -264,6 +265,30 @@ def _definitions(blob: bytes) -> GoalsFile:
 # -- observation blobs: one goal's figures ----------------------------------------------------------
 
 Blob = tuple[str, int, int, bytes]  # goal id, offset in the body, length, SHA-256
+# A run of the file's bytes holding only `[[observations]]` tables, from the start of a line: offset in the
+# file, length, SHA-256, position of its first figure, line it starts on (store/spliced.py).
+Chunk = tuple[int, int, bytes, int, int]
+Chunks = tuple[int, bytes, list[Chunk]]  # the length and SHA-256 of what comes before, then the chunks
+MAX_CHUNKS = 20_000  # past this (one per `add`), an entry keeps none until the next full parse
+
+
+class Cut(NamedTuple):
+    """Where an edit replaced figures, and how far it moved those after it."""
+
+    first: int  # position of the first figure replaced
+    end: int  # position of the first figure kept after them
+    positions: int  # how far the figures from `end` on moved
+    lines: int  # how many lines they moved
+
+
+def _row(observation: Observation) -> tuple[Any, ...]:
+    return tuple(getattr(observation, name) for name in _STORED)
+
+
+def _with_tail(chunks: Chunks | None, tail: Chunk | None) -> Chunks | None:
+    if chunks is None or tail is None or len(chunks[2]) >= MAX_CHUNKS:
+        return None
+    return chunks[0], chunks[1], [*chunks[2], tail]
 
 
 def _observation_blobs(observations: Sequence[Observation], first_position: int) -> list[tuple[str, bytes]]:
@@ -325,10 +350,10 @@ class Cache:
             return None
 
     def open_previous(self, real_path: str, info: os.stat_result, today: dt.date | None) -> Entry | None:
-        """The entry of this path made when the file was smaller, or None; never raises.
+        """The entry of this path made from other bytes than the file holds now, or None; never raises.
 
-        For a file that may have grown by an append (store/grown.py): the caller checks that the file
-        begins with exactly the bytes the entry was made from before it trusts anything in it.
+        For a file that may have grown by an append (store/grown.py) or been edited (store/spliced.py):
+        the caller checks which of the entry's bytes the file still holds before it trusts anything in it.
         """
         try:
             return self._open(real_path, info, today, grown=True)
@@ -354,7 +379,7 @@ class Cache:
                     not grown
                     and _stat_of(identity) != (real_path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
                 )
-                or (grown and (identity.real_path != real_path or identity.size >= info.st_size))
+                or (grown and identity.real_path != real_path)
                 or (today is not None and latest is not None and latest > today)  # a full validation must report it
             ):
                 handle.close()
@@ -375,6 +400,7 @@ class Cache:
                 body=body,
                 definitions_length=length,
                 definitions_digest=digest,
+                chunks=header.get("chunks"),
             )
         except BaseException:
             handle.close()
@@ -383,8 +409,15 @@ class Cache:
 
     # -- writing ------------------------------------------------------------------------------------
 
-    def put(self, identity: Identity, goals_file: GoalsFile, line_count: int, static: bool | None = None) -> None:
-        """Store a freshly validated file; never raises."""
+    def put(
+        self,
+        identity: Identity,
+        goals_file: GoalsFile,
+        line_count: int,
+        static: bool | None = None,
+        chunks: Chunks | None = None,
+    ) -> None:
+        """Store a freshly validated file; never raises. `chunks`: see store/spliced.py."""
         from zibo_cli.store.read import collector_paused
 
         with contextlib.suppress(Exception), collector_paused():
@@ -405,13 +438,24 @@ class Cache:
                 "line_count": line_count,
                 "static": static,
                 "blobs": blobs,
+                "chunks": chunks,
             }
             self._write(identity, header, pieces)
 
     def extend(
-        self, entry: Entry, identity: Identity, added: Sequence[Observation], lines: int, static: bool | None
+        self,
+        entry: Entry,
+        identity: Identity,
+        added: Sequence[Observation],
+        lines: int,
+        static: bool | None,
+        tail: Chunk | None = None,
     ) -> None:
-        """Record an append: the old body's bytes are copied, the new figures are added as small blobs."""
+        """Record an append: the old body's bytes are copied, the new figures are added as small blobs.
+
+        `tail` is the appended bytes as one more chunk (store/spliced.py); without it the entry keeps
+        no chunks, and the next edit before the end is parsed in full.
+        """
         with contextlib.suppress(Exception):
             blobs = list(entry.blobs)
             pieces: list[bytes | _Body] = [entry.body]
@@ -430,11 +474,105 @@ class Cache:
                 "line_count": lines,
                 "static": static,
                 "blobs": blobs,
+                "chunks": _with_tail(entry.chunks, tail),
             }
             if len(blobs) > len(entry.definitions.goals) + MAX_EXTRA_BLOBS:
                 body = entry.body.whole() + b"".join(piece for piece in pieces[1:] if isinstance(piece, bytes))
                 header["blobs"], pieces = _compacted(body, entry.definitions_length, blobs)
             self._write(identity, header, pieces)
+
+    def splice(
+        self, entry: Entry, identity: Identity, cut: Cut, added: Sequence[Observation], lines: int, chunks: Chunks
+    ) -> None:
+        """Record an edit: the figures at positions `cut.first` up to `cut.end` replaced by `added`.
+
+        The figures after them move by `cut.positions` and their lines by `cut.lines`. A goal none of
+        whose figures was replaced or moved keeps its blobs' bytes (and so, in store/results.py, its
+        assessment); each other goal gets one new blob, its columns spliced without building a figure.
+        Raises Damaged; the caller then parses the file.
+        """
+        body = entry.body.whole()
+        sha256 = entry.body.sha256
+        unpickled = list(_unpickled(_sliced(body, sha256), entry.blobs))
+        replaced: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
+        for position, observation in enumerate(added, start=cut.first):
+            replaced.setdefault(observation.goal, []).append((position, _row(observation)))
+        if cut.positions or cut.lines:  # every goal with a figure from the edit on has figures moved
+            touched = set(replaced)
+            for (goal_id, *_), (positions, _columns) in zip(entry.blobs, unpickled, strict=True):
+                if positions and positions[-1] >= cut.first:
+                    touched.add(goal_id)
+        else:  # the goals whose figures in the edited part are not exactly what they were
+            were: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
+            for (goal_id, *_), (positions, columns) in zip(entry.blobs, unpickled, strict=True):
+                start, stop = bisect_left(positions, cut.first), bisect_left(positions, cut.end)
+                if start < stop:
+                    rows_within = zip(*(column[start:stop] for column in columns), strict=True)
+                    were.setdefault(goal_id, []).extend(zip(positions[start:stop], rows_within, strict=True))
+            # Compared as pickles: 1 and 1.0, or 0.0 and -0.0, are equal but not the same figure.
+            touched = {
+                goal_id
+                for goal_id in were.keys() | replaced.keys()
+                if pickle.dumps(were.get(goal_id)) != pickle.dumps(replaced.get(goal_id))
+            }
+        date_at, line_at = _STORED.index("date"), _STORED.index("line")
+        rows: dict[str, list[tuple[int, tuple[Any, ...]]]] = {goal_id: [] for goal_id in touched}
+        pieces: list[bytes] = [body[: entry.definitions_length]]
+        blobs: list[Blob] = []
+        latest: list[dt.date] = []
+        end = entry.definitions_length
+
+        def place(goal_id: str, blob: bytes, digest: bytes, dates: list[dt.date]) -> None:
+            nonlocal end
+            blobs.append((goal_id, end, len(blob), digest))
+            pieces.append(blob)
+            end += len(blob)
+            if dates:
+                latest.append(max(dates))
+
+        for (goal_id, offset, length, digest), (positions, columns) in zip(entry.blobs, unpickled, strict=True):
+            if goal_id not in touched:
+                place(goal_id, body[offset : offset + length], digest, columns[date_at])
+                continue
+            for position, row in zip(positions, zip(*columns, strict=True), strict=True):
+                if position < cut.first:
+                    rows[goal_id].append((position, row))
+                elif position >= cut.end:
+                    shifted = list(row)
+                    if shifted[line_at] is not None:
+                        shifted[line_at] += cut.lines
+                    rows[goal_id].append((position + cut.positions, tuple(shifted)))
+        for goal_id, goal_rows in replaced.items():
+            if goal_id in rows:
+                rows[goal_id] += goal_rows
+        for goal_id, goal_rows in rows.items():
+            if not goal_rows:
+                continue  # every figure of the goal was in the replaced part
+            goal_rows.sort(key=itemgetter(0))
+            columns = [_shared(list(column)) for column in zip(*(row for _, row in goal_rows), strict=True)]
+            blob = _pickled([position for position, _ in goal_rows], columns)
+            place(goal_id, blob, sha256(blob).digest(), columns[date_at])
+        count = entry.count + cut.positions
+        if (
+            sum(len(goal_rows) for goal_rows in rows.values())
+            + sum(
+                len(positions)
+                for (goal_id, *_), (positions, _) in zip(entry.blobs, unpickled, strict=True)
+                if goal_id not in touched
+            )
+            != count
+        ):
+            raise Damaged("the splice does not add up")
+        header = {
+            "definitions": (entry.definitions_length, entry.definitions_digest),
+            "count": count,
+            "latest": max(latest, default=None),
+            "line_count": lines,
+            "static": entry.static_observations,
+            "blobs": blobs,
+            "chunks": chunks,
+        }
+        self._write(identity, header, pieces)
 
     def _write(self, identity: Identity, header: dict[str, Any], pieces: Sequence[bytes | _Body]) -> None:
         lengths = [piece.length if isinstance(piece, _Body) else len(piece) for piece in pieces]
@@ -587,6 +725,7 @@ class Entry:
     body: _Body  # as stored: the definitions blob, then the observation blobs
     definitions_length: int
     definitions_digest: bytes
+    chunks: Chunks | None = None  # where the file's bytes were cut, with their hashes: store/spliced.py
 
     def close(self) -> None:
         """Close the cache file; what was read stays usable (and `goals_file` reads all of it)."""

@@ -21,7 +21,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from zibo_cli.store.locate import Location
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 # Blank lines and comments, then an `[[observations]]` header on a line of its own.
-_OPENS_WITH_OBSERVATIONS = re.compile(
+OPENS_WITH_OBSERVATIONS = re.compile(
     r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*\[\[[ \t]*observations[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?\n"
 )
 
@@ -72,27 +72,48 @@ def parse_appended(
 
 
 def load_grown(
-    location: Location, raw: bytes, info: os.stat_result, today: dt.date | None, cache: Cache
+    location: Location,
+    raw: bytes,
+    info: os.stat_result,
+    today: dt.date | None,
+    cache: Cache,
+    digest: Callable[[], Any],
 ) -> LoadedFile | None:
-    """The file loaded from its previous entry and its new tables, or None when that cannot be done."""
+    """The file loaded from its previous entry and what changed, or None when that cannot be done.
+
+    `digest()` gives the SHA-256 of `raw`, needed only after an edit before the end (store/spliced.py).
+    """
     from zibo_cli.store.read import LoadedFile
 
-    def whole(entry: Entry, identity: Identity, line_count: int, added: list[Observation]) -> LoadedFile:
+    def whole(entry: Entry, identity: Identity, line_count: int, added: list[Observation] | None) -> LoadedFile | None:
+        if added is None:  # spliced: the new entry holds the file
+            spliced = cache.get(identity, today)
+            if spliced is None:
+                return None
+            try:
+                return LoadedFile(location, raw, None, spliced.goals_file(), identity, line_count, spliced)
+            finally:
+                spliced.close()
         old = entry.goals_file()
         goals_file = dataclasses.replace(old, observations=[*old.observations, *added])
         return LoadedFile(location, raw, None, goals_file, identity, line_count)
 
-    return _from_previous(location, raw, info, today, cache, whole)
+    return _from_previous(location, raw, info, today, cache, whole, digest)
 
 
 def extend_grown(
-    location: Location, raw: bytes, info: os.stat_result, today: dt.date | None, cache: Cache
+    location: Location,
+    raw: bytes,
+    info: os.stat_result,
+    today: dt.date | None,
+    cache: Cache,
+    digest: Callable[[], Any],
 ) -> Identity | None:
-    """Extend the previous entry with the new tables alone (no figure built); the identity of `raw`, or None.
+    """Store the file's entry from the previous one and what changed (no figure built); its identity, or None.
 
-    For `status` and `report`, which then read the extended entry like any other (store/results.py).
+    For `status` and `report`, which then read the new entry like any other (store/results.py).
     """
-    return _from_previous(location, raw, info, today, cache, lambda _entry, identity, *_: identity)
+    return _from_previous(location, raw, info, today, cache, lambda _entry, identity, *_: identity, digest)
 
 
 def _from_previous(
@@ -101,16 +122,24 @@ def _from_previous(
     info: os.stat_result,
     today: dt.date | None,
     cache: Cache,
-    then: Callable[[Entry, Identity, int, list[Observation]], T],
+    then: Callable[[Entry, Identity, int, list[Observation] | None], T | None],
+    digest: Callable[[], Any],
 ) -> T | None:
-    """`then(previous entry, new identity, line count, new figures)` once the entry is extended; or None."""
+    """`then(previous entry, new identity, line count, new figures or None if spliced)` once the new entry
+    is stored: after an append (here) or an edit before the end (store/spliced.py); or None."""
+    from zibo_cli.store.spliced import splice
+
     real_path = os.path.realpath(location.path)
     entry = cache.open_previous(real_path, info, today)
     if entry is None:
         return None
     try:
-        extension = _extended(raw, info, today, cache, entry, real_path)
-        return None if extension is None else then(entry, *extension)
+        if entry.identity.size < len(raw):
+            extension = _extended(raw, info, today, cache, entry, real_path)
+            if extension is not None:
+                return then(entry, *extension)
+        spliced = splice(raw, info, today, cache, entry, real_path, digest)
+        return None if spliced is None else then(entry, *spliced, None)
     except Exception:  # a damaged entry: the full parse decides
         return None
     finally:
@@ -123,6 +152,7 @@ def _extended(
     """Check that `raw` is the entry's bytes and new tables, validate those, and extend the entry with them."""
     from zibo_cli.store.cache import Identity, sha256_for
     from zibo_cli.store.read import count_lines, may_define_static_observations
+    from zibo_cli.store.spliced import tail_chunk
 
     old_size = entry.identity.size
     if entry.static_observations is not False or raw[old_size - 1 : old_size] != b"\n":
@@ -138,12 +168,13 @@ def _extended(
         text = appended.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if not _OPENS_WITH_OBSERVATIONS.match(text):
+    if not OPENS_WITH_OBSERVATIONS.match(text):
         return None
     added = parse_appended(text, entry.definitions, entry.line_count + 1, today)
     if not added:
         return None
     identity = Identity.hashed(real_path, info, digest)
     line_count = entry.line_count + count_lines(appended)
-    cache.extend(entry, identity, added, line_count, may_define_static_observations(appended))
+    static = may_define_static_observations(appended)
+    cache.extend(entry, identity, added, line_count, static, tail_chunk(entry, appended, after_line_break=True))
     return identity, line_count, added

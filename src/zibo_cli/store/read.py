@@ -17,6 +17,7 @@ from zibo_cli.i18n import tr
 from zibo_cli.store.locate import Location, display_path
 
 if TYPE_CHECKING:
+    from zibo_cli.core.line_index import LineIndex
     from zibo_cli.store.atomic import CopyingRewrite
     from zibo_cli.store.cache import Cache, Entry, Identity
 
@@ -401,18 +402,26 @@ def analyse(
     The text comes back too, unless `keep_text` is false: then it is let go as soon as it is parsed
     (on 15 MB of Chinese text, 30 MB less at the peak) and decoded again only to locate problems.
     """
+    return _analysed(raw, today, keep_text)[:3]
+
+
+def _analysed(
+    raw: bytes, today: dt.date | None, keep_text: bool = True
+) -> tuple[str | None, GoalsFile | None, list[Problem], LineIndex | None]:
+    """`analyse`, and for a valid file the exact header index (`index_headers`) if it could make one."""
     if not raw.strip():
         return (
             "",
             None,
             [Problem(tr("the file is empty."), 1, hint=tr("Run `zibo init --empty` for a commented template."))],
+            None,
         )
     text, problem = decode(raw)
     if problem or text is None:
-        return None, None, [problem] if problem else []
+        return None, None, [problem] if problem else [], None
     data, problem = parse_toml(text)
     if problem or data is None:
-        return text, None, [problem] if problem else []
+        return text, None, [problem] if problem else [], None
     from zibo_cli.core.line_index import index_headers, index_lines
     from zibo_cli.core.schema import build_goals_file
 
@@ -422,11 +431,11 @@ def analyse(
     if headers is not None:
         goals_file, problems = build_goals_file(data, headers, today)
         if not problems:
-            return text, goals_file, problems
+            return text, goals_file, problems, headers
     if text is None:
         text = decode(raw)[0] or ""
     goals_file, problems = build_goals_file(data, index_lines(text), today)  # key lines, to locate problems
-    return text, goals_file, problems
+    return text, goals_file, problems, None
 
 
 def load(location: Location, today: dt.date | None, cache: Cache | None = None) -> LoadedFile:
@@ -545,8 +554,8 @@ def _load(
                     goals_file = None
                 finally:
                     entry.close()
-            elif (grown := load_grown(location, raw, info, today, cache)) is not None:
-                return grown  # the thread's hash is not needed: the prefix's was extended with the tail
+            elif (grown := load_grown(location, raw, info, today, cache, hashing.digest)) is not None:
+                return grown
             digest = hashing.digest()
             identity = Identity.hashed(real_path, info, digest)
             if entry is not None and goals_file is not None and entry.identity == identity:
@@ -554,13 +563,19 @@ def _load(
         else:
             identity = Identity.hashed(real_path, info, digest)
     with collector_paused(freeze=len(raw) >= FREEZE_FROM_BYTES):
-        text, goals_file, problems = analyse(raw, today, keep_text=False)
+        text, goals_file, problems, headers = _analysed(raw, today, keep_text=False)
     if problems or goals_file is None:
         raise FileProblems(display_path(location.path), problems)
     line_count = None
     if cache is not None and identity is not None and fill:
         line_count = count_lines(raw.removeprefix(BOM.encode()))
-        cache.put(identity, goals_file, line_count, may_define_static_observations(raw))
+        static = may_define_static_observations(raw)
+        chunks = None
+        if headers is not None and static is False:
+            from zibo_cli.store.spliced import chunks_of
+
+            chunks = chunks_of(raw, headers)
+        cache.put(identity, goals_file, line_count, static, chunks)
     return LoadedFile(location, raw, text, goals_file, identity, line_count)
 
 
@@ -598,7 +613,7 @@ def load_head(
         else:
             from zibo_cli.store.grown import load_grown
 
-            if (grown := load_grown(location, raw, info, today, cache)) is not None:
+            if (grown := load_grown(location, raw, info, today, cache, hashing.digest)) is not None:
                 return FileHead.of(grown, info, hashing)
         digest = hashing.digest()
         loaded = _load(location, raw, info, today, cache, digest, fill)

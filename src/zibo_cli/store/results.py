@@ -227,7 +227,8 @@ def _through_memo(
     if entry is None:
         from zibo_cli.store.grown import extend_grown
 
-        grown = extend_grown(location, raw, info, today, cache)  # figures appended by hand: the new ones alone
+        # Figures appended or edited by hand: only what changed is parsed.
+        grown = extend_grown(location, raw, info, today, cache, hashing.digest)
         if grown is not None:
             entry = cache.open(real_path, info, today)
     remembered: T | None = None
@@ -319,7 +320,10 @@ def _computed(
     result = compute(goals_file)
     if loaded.identity is not None:
         with contextlib.suppress(Exception):
-            bases = None if loaded.cache_entry is None else bases_of(loaded.cache_entry)
+            entry = loaded.cache_entry
+            if entry is None and (entry := cache.get(loaded.identity, None)) is not None:
+                entry.close()  # the entry just stored for the parsed file: its blobs are the bases
+            bases = None if entry is None else bases_of(entry)
             remember(cache, loaded.identity, key, to_document(result, goals_file.goals), bases)
     return Outcome(loaded.location, goals_file, result, loaded)
 
