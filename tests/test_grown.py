@@ -18,7 +18,7 @@ from zibo_cli.errors import ZiboError
 from zibo_cli.store import read as read_module
 from zibo_cli.store.cache import Cache
 from zibo_cli.store.locate import Location
-from zibo_cli.store.read import analyse, load, load_head
+from zibo_cli.store.read import load, load_head
 
 TODAY = dt.date(2026, 11, 27)
 

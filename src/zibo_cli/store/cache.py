@@ -21,8 +21,10 @@ hash does not match, anything that fails to unpickle) is ignored and replaced.
 
 Since `zibo add` only appends, extending an entry writes a new header, copies the old body's bytes and
 adds one small blob: no re-parse and no re-pickling of what was there. A file that grew by hand is
-extended the same way (store/grown.py); what `status` and `report` computed lives beside the entry
-(store/results.py).
+extended the same way (store/grown.py). The header also records where the file's figure tables can be
+cut, with each piece's SHA-256, so that after an edit before the end only the changed bytes are parsed
+and only the goals whose figures changed get new blobs (store/spliced.py). What `status` and `report`
+computed lives beside the entry (store/results.py).
 
 Writes go to a temp file in the cache folder and are renamed into place; any failure to write the
 cache is swallowed: the cache may make a command faster, never make it fail.
@@ -790,6 +792,7 @@ def _code_fingerprint() -> tuple[Any, ...]:
         "store/cache.py",
         "store/append.py",
         "store/grown.py",
+        "store/spliced.py",
     )
     return (__version__, sys.version, _FIELDS, *module_stamps(modules))
 

@@ -9,9 +9,10 @@ tables, parsing the rest alone gives what a full parse gives: the old text parse
 with a line break, so it cannot end inside a string, an array or a table's keys; a new
 `[[observations]]` header only adds to that array — unless the file defines `observations` as a static
 array, which the entry records. Each new table is validated against the file's goals and sources as a
-full load validates it, and gets the line a full parse gives it. Anything else — an edit anywhere
-before the end, a new goal, a problem in the new text, text that is not a table header first — is
-left to the full parse, which reports problems with their usual messages.
+full load validates it, and gets the line a full parse gives it. An edit before the end goes to
+store/spliced.py, which applies the same reasoning at both ends of the changed bytes. Anything else —
+a new goal, a problem in the new text, text that is not a table header first — is left to the full
+parse, which reports problems with their usual messages.
 """
 
 from __future__ import annotations
