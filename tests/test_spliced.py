@@ -4,6 +4,7 @@ gives; anything else is parsed in full."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -22,6 +23,7 @@ from zibo_cli.store import spliced
 from zibo_cli.store.cache import Cache
 from zibo_cli.store.locate import Location
 from zibo_cli.store.read import load
+from zibo_cli.store.results import load_assessed
 
 TODAY = dt.date(2026, 11, 27)
 TABLE = '[[observations]]\ngoal = "{goal}"\ndate = {date}\nvalue = {value}\n\n'
@@ -152,6 +154,7 @@ NOT_SPLICED = {
     "a header removed": lambda text: text[: tables(text)[30]] + text[tables(text)[30] + len("[[observations]]\n") :],
     "a multi-line note": lambda text: change_value(text, 30, '1\nnote = """two\nlines"""'),
     "a line separator": lambda text: change_value(text, 30, '1\nnote = "a\u2028b"'),
+    "a control character in a comment": lambda text: insert_table(text, 40, "# bad \x01\n"),
     "a key before the header": lambda text: text[: tables(text)[30]] + "x = 1\n" + text[tables(text)[30] :],
 }
 
@@ -238,29 +241,93 @@ def test_only_the_goal_whose_figure_changed_is_assessed_again(tmp_path: Path, mo
 
 
 KINDS = st.sampled_from(["value", "delete", "insert", "comment", "append", "cut"])
+EDIT_LISTS = st.lists(st.tuples(KINDS, st.integers(0, 10_000), st.integers(-5, 5000)), min_size=1, max_size=6)
+
+
+def apply_edit(path: Path, kind: str, where: int, value: int, goal: str = "gdp") -> None:
+    text = path.read_text(encoding="utf-8")
+    count = len(tables(text))
+    number = where % count if count else 0
+    if kind == "value" and count:
+        text = change_value(text, number, str(value))
+    elif kind == "delete" and count > 1:
+        text = delete_table(text, number)
+    elif kind == "insert" and count:
+        text = insert_table(text, number, TABLE.format(goal=goal, date="2002-03-04", value=value))
+    elif kind == "comment" and count:
+        text = insert_table(text, number, f"# {value}\n")
+    elif kind == "cut" and count > 1:
+        text = text[: tables(text)[max(1, number)]]
+    else:
+        text += TABLE.format(goal="robots", date="2026-01-01", value=value)
+    path.write_text(text, encoding="utf-8")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(KINDS, st.integers(0, 10_000), st.integers(-5, 5000)), min_size=1, max_size=6))
+@given(EDIT_LISTS)
 def test_edits_in_any_order_give_what_a_full_parse_gives(tmp_path: Path, edits: list[tuple[str, int, int]]) -> None:
     path = with_many_figures(tmp_path / f"goals-{os.urandom(4).hex()}.toml")
     cache = Cache(tmp_path / f"cache-{os.urandom(4).hex()}")
     outcome(path, cache)
-    for kind, where, value in edits:
-        text = path.read_text(encoding="utf-8")
-        count = len(tables(text))
-        number = where % count if count else 0
-        if kind == "value" and count:
-            text = change_value(text, number, str(value))
-        elif kind == "delete" and count > 1:
-            text = delete_table(text, number)
-        elif kind == "insert" and count:
-            text = insert_table(text, number, TABLE.format(goal="gdp", date="2002-03-04", value=value))
-        elif kind == "comment" and count:
-            text = insert_table(text, number, f"# {value}\n")
-        elif kind == "cut" and count > 1:
-            text = text[: tables(text)[max(1, number)]]
-        else:
-            text += TABLE.format(goal="robots", date="2026-01-01", value=value)
-        path.write_text(text, encoding="utf-8")
+    for edit in edits:
+        apply_edit(path, *edit)
         assert outcome(path, cache) == outcome(path, None)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(EDIT_LISTS)
+def test_assessments_after_edits_are_those_of_a_full_parse(tmp_path: Path, edits: list[tuple[str, int, int]]) -> None:
+    """Remembered ones included: a goal whose figures only moved keeps its assessment, lines moved."""
+    path = with_many_figures(tmp_path / f"goals-{os.urandom(4).hex()}.toml")
+    cache = Cache(tmp_path / f"cache-{os.urandom(4).hex()}")
+    location = Location(path, "--file")
+    as_of = dt.date(2026, 6, 30)
+    load_assessed(location, TODAY, as_of, cache)
+    for edit in edits:
+        apply_edit(path, *edit)
+        try:
+            full = full_parse(path)
+            expected = progress.assess_file(full, as_of) if not isinstance(full, list) else None
+            got = load_assessed(location, TODAY, as_of, cache).result
+        except ZiboError:
+            continue  # an invalid file: the tests above compare the errors
+        assert expected is not None
+        assert [repr(dataclasses.replace(a, observations=())) for a in got] == [
+            repr(dataclasses.replace(a, observations=())) for a in expected
+        ]
+
+
+def many_goals(path: Path, goals: int = 20, figures: int = 200) -> Path:
+    """A log of many goals' figures in date order, as the province-wide file of the benchmark is."""
+    lines = ["schema = 1", ""]
+    for number in range(goals):
+        target = "{ value = 500, by = 2027-12-31 }"
+        lines += [f"[goals.g{number}]", f'name = "Goal {number}"', 'unit = "%"', f"target = {target}", ""]
+    tables = [
+        TABLE.format(goal=f"g{n % goals}", date=f"{2010 + n // 24}-{n // 2 % 12 + 1:02d}-01", value=100 + n)
+        for n in range(figures)
+    ]
+    path.write_text("\n".join(lines) + "\n" + "".join(tables), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("edit", ["insert", "delete", "comment"])
+def test_goals_whose_figures_only_moved_are_not_assessed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    path = many_goals(tmp_path / "goals.toml")
+    env = {"ZIBO_FILE": str(path), "XDG_CACHE_HOME": str(tmp_path / "xdg"), "ZIBO_NO_CACHE": ""}
+    assert run("status", "--json", env=env).exit_code == 0
+    assessed: list[str] = []
+    real = progress.assess
+
+    def counting(goal: object, *args: object, **kwargs: object) -> object:
+        assessed.append(goal.id)  # type: ignore[attr-defined]
+        return real(goal, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(progress, "assess", counting)
+    apply_edit(path, edit, 41, 7, goal="g3")  # near the start: every later line and position moves
+    after = run("status", "--json", env=env)
+    assert after.exit_code == 0, after.stderr
+    assert 0 < len(assessed) <= 6, assessed  # only those with a figure in the edited chunk (~4 tables)
+    assert after.stdout == run("status", "--json", env={**env, "ZIBO_NO_CACHE": "1"}).stdout

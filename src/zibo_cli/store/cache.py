@@ -38,19 +38,19 @@ import os
 import pickle
 import stat
 import sys
-from bisect import bisect_left
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from itertools import repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from zibo_cli import __version__
 from zibo_cli.core.model import Baseline, Goal, GoalsFile, Observation, Source, Target
 
-MAGIC = b"zibo-cache 2\n"
+MAGIC = b"zibo-cache 3\n"
 FREEZE_FROM = 20_000  # observations: past this, what was built is moved out of the collector's sight
 # Past this many blobs beyond one per goal, an extension merges each goal's blobs back into one.
 MAX_EXTRA_BLOBS = 500
@@ -267,47 +267,93 @@ def _definitions(blob: bytes) -> GoalsFile:
 # -- observation blobs: one goal's figures ----------------------------------------------------------
 
 Blob = tuple[str, int, int, bytes]  # goal id, offset in the body, length, SHA-256
-# A run of the file's bytes holding only `[[observations]]` tables, from the start of a line: offset in the
-# file, length, SHA-256, position of its first figure, line it starts on (store/spliced.py).
-Chunk = tuple[int, int, bytes, int, int]
+# A run of the file's bytes holding only `[[observations]]` tables, from the start of a line: offset in
+# the file, length, SHA-256, position of its first figure, line it starts on, id (store/spliced.py).
+Chunk = tuple[int, int, bytes, int, int, int]
 Chunks = tuple[int, bytes, list[Chunk]]  # the length and SHA-256 of what comes before, then the chunks
+# Where each chunk's figures start (position, line), by chunk id. A blob stores each figure's chunk id
+# and its position and line within the chunk: an edit that moves a chunk changes its start here, not
+# the blobs of every goal with a figure after the edit.
+Bases = dict[int, tuple[int, int]]
+HEAD = 0  # the "chunk" of figures outside any chunk: their positions and lines are the file's own
 MAX_CHUNKS = 20_000  # past this (one per `add`), an entry keeps none until the next full parse
+_LINE = _STORED.index("line")
+_DATE = _STORED.index("date")
+
+Figures = tuple[list[int], list[int], list[list[Any]]]  # chunk ids, positions and columns (lines) within them
+Start = tuple[int, int, int]  # position of a chunk's first figure, its first line, its id
 
 
-class Cut(NamedTuple):
-    """Where an edit replaced figures, and how far it moved those after it."""
+def bases_of_chunks(chunks: Chunks | None, kept: Bases | None = None) -> Bases:
+    """The starts of these chunks (and of HEAD); without chunks, those kept from before."""
+    if chunks is None:
+        return dict(kept or {HEAD: (0, 0)})
+    return {HEAD: (0, 0), **{chunk_id: (position, line) for *_, position, line, chunk_id in chunks[2]}}
 
-    first: int  # position of the first figure replaced
-    end: int  # position of the first figure kept after them
-    positions: int  # how far the figures from `end` on moved
-    lines: int  # how many lines they moved
+
+def starts_of(chunks: Sequence[Chunk]) -> list[Start]:
+    return [(position, line, chunk_id) for *_, position, line, chunk_id in chunks]
 
 
 def _row(observation: Observation) -> tuple[Any, ...]:
     return tuple(getattr(observation, name) for name in _STORED)
 
 
-def _with_tail(chunks: Chunks | None, tail: Chunk | None) -> Chunks | None:
-    if chunks is None or tail is None or len(chunks[2]) >= MAX_CHUNKS:
-        return None
-    return chunks[0], chunks[1], [*chunks[2], tail]
+def _relative(observations: Sequence[Observation], positions: Sequence[int], starts: Sequence[Start]) -> Figures:
+    """Figures at these positions in the file as a blob stores them: by chunk, within it."""
+    firsts = [first for first, _, _ in starts]
+    ids: list[int] = []
+    within: list[int] = []
+    lines: list[int | None] = []
+    for observation, position in zip(observations, positions, strict=True):
+        index = bisect_right(firsts, position) - 1
+        first, first_line, chunk_id = starts[index] if index >= 0 else (0, 0, HEAD)
+        ids.append(chunk_id)
+        within.append(position - first)
+        lines.append(None if observation.line is None else observation.line - first_line)
+    columns = _columns(observations, _STORED)
+    columns[_LINE] = lines
+    return ids, within, columns
 
 
-def _observation_blobs(observations: Sequence[Observation], first_position: int) -> list[tuple[str, bytes]]:
-    """Each goal's figures as (goal id, pickle of (positions, columns)), goals in order of first figure."""
+Row = tuple[int, int, tuple[Any, ...]]  # chunk id, position within it, the stored fields
+
+
+def _rows(figures: Figures) -> Iterable[Row]:
+    ids, within, columns = figures
+    return zip(ids, within, zip(*columns, strict=True), strict=True)
+
+
+def _placed(figures: Figures, bases: Bases) -> tuple[list[int], list[list[Any]]]:
+    """Positions and columns of a blob's figures with the file's own positions and lines. Raises Damaged."""
+    ids, within, columns = figures
+    if all(chunk_id == HEAD for chunk_id in set(ids)):
+        return within, columns
+    try:
+        starts = [bases[chunk_id] for chunk_id in ids]
+    except KeyError:
+        raise Damaged("a figure of an unknown chunk") from None
+    positions = [first + position for (first, _), position in zip(starts, within, strict=True)]
+    lines = [None if line is None else first + line for (_, first), line in zip(starts, columns[_LINE], strict=True)]
+    return positions, [*columns[:_LINE], lines, *columns[_LINE + 1 :]]
+
+
+def _observation_blobs(
+    observations: Sequence[Observation], first_position: int, starts: Sequence[Start]
+) -> list[tuple[str, bytes]]:
+    """Each goal's figures as (goal id, pickled figures), goals in order of first figure."""
     by_goal: dict[str, list[int]] = {}
     for index, observation in enumerate(observations):
         by_goal.setdefault(observation.goal, []).append(index)
     blobs = []
     for goal_id, indexes in by_goal.items():
         mine = [observations[index] for index in indexes]
-        positions = [first_position + index for index in indexes]
-        blobs.append((goal_id, _pickled(positions, _columns(mine, _STORED))))
+        blobs.append((goal_id, _pickled(_relative(mine, [first_position + index for index in indexes], starts))))
     return blobs
 
 
-def _pickled(positions: list[int], columns: list[list[Any]]) -> bytes:
-    return pickle.dumps((positions, columns), protocol=pickle.HIGHEST_PROTOCOL)
+def _pickled(figures: Figures) -> bytes:
+    return pickle.dumps(figures, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class Cache:
@@ -402,7 +448,8 @@ class Cache:
                 body=body,
                 definitions_length=length,
                 definitions_digest=digest,
-                chunks=header.get("chunks"),
+                chunks=header["chunks"],
+                bases=header["bases"],
             )
         except BaseException:
             handle.close()
@@ -424,7 +471,7 @@ class Cache:
 
         with contextlib.suppress(Exception), collector_paused():
             definitions = _definitions_blob(goals_file)
-            observations = _observation_blobs(goals_file.observations, 0)
+            observations = _observation_blobs(goals_file.observations, 0, starts_of(chunks[2]) if chunks else [])
             sha256 = sha256_for(len(definitions) + sum(len(blob) for _, blob in observations))
             pieces = [definitions]
             blobs: list[Blob] = []
@@ -441,6 +488,7 @@ class Cache:
                 "static": static,
                 "blobs": blobs,
                 "chunks": chunks,
+                "bases": bases_of_chunks(chunks),
             }
             self._write(identity, header, pieces)
 
@@ -451,18 +499,21 @@ class Cache:
         added: Sequence[Observation],
         lines: int,
         static: bool | None,
-        tail: Chunk | None = None,
+        tail: tuple[int, int, bytes, int, int] | None = None,
     ) -> None:
         """Record an append: the old body's bytes are copied, the new figures are added as small blobs.
 
-        `tail` is the appended bytes as one more chunk (store/spliced.py); without it the entry keeps
-        no chunks, and the next edit before the end is parsed in full.
+        `tail` is the appended bytes as one more chunk, without its id (store/spliced.py); without it
+        the entry keeps no chunks, and the next edit before the end is parsed in full.
         """
         with contextlib.suppress(Exception):
+            chunks = None
+            if entry.chunks is not None and tail is not None and len(entry.chunks[2]) < MAX_CHUNKS:
+                chunks = (*entry.chunks[:2], [*entry.chunks[2], (*tail, max(entry.bases) + 1)])
             blobs = list(entry.blobs)
             pieces: list[bytes | _Body] = [entry.body]
             offset = entry.body.length
-            for goal_id, blob in _observation_blobs(added, entry.count):
+            for goal_id, blob in _observation_blobs(added, entry.count, starts_of(chunks[2][-1:]) if chunks else []):
                 blobs.append((goal_id, offset, len(blob), entry.body.sha256(blob).digest()))
                 pieces.append(blob)
                 offset += len(blob)
@@ -476,7 +527,8 @@ class Cache:
                 "line_count": lines,
                 "static": static,
                 "blobs": blobs,
-                "chunks": _with_tail(entry.chunks, tail),
+                "chunks": chunks,
+                "bases": bases_of_chunks(chunks, entry.bases),
             }
             if len(blobs) > len(entry.definitions.goals) + MAX_EXTRA_BLOBS:
                 body = entry.body.whole() + b"".join(piece for piece in pieces[1:] if isinstance(piece, bytes))
@@ -484,86 +536,75 @@ class Cache:
             self._write(identity, header, pieces)
 
     def splice(
-        self, entry: Entry, identity: Identity, cut: Cut, added: Sequence[Observation], lines: int, chunks: Chunks
+        self,
+        entry: Entry,
+        identity: Identity,
+        removed: set[int],
+        added: Sequence[Observation],
+        first_position: int,
+        lines: int,
+        chunks: Chunks,
     ) -> None:
-        """Record an edit: the figures at positions `cut.first` up to `cut.end` replaced by `added`.
+        """Record an edit: the figures of the `removed` chunks replaced by `added` (from `first_position` on).
 
-        The figures after them move by `cut.positions` and their lines by `cut.lines`. A goal none of
-        whose figures was replaced or moved keeps its blobs' bytes (and so, in store/results.py, its
-        assessment); each other goal gets one new blob, its columns spliced without building a figure.
-        Raises Damaged; the caller then parses the file.
+        `chunks` are the file's chunks now: those before and after the edit as they were (moved), then
+        the edited part's, which take the removed chunks' ids first. A goal whose figures in the removed
+        chunks are exactly its figures in the new ones keeps its blobs' bytes (and so, in
+        store/results.py, its assessment): a figure's blob holds its chunk and its place in it, and
+        only the chunk's start moves. Each other goal gets one new blob. Raises Damaged; the caller
+        then parses the file.
         """
         body = entry.body.whole()
         sha256 = entry.body.sha256
         unpickled = list(_unpickled(_sliced(body, sha256), entry.blobs))
-        replaced: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
-        for position, observation in enumerate(added, start=cut.first):
-            replaced.setdefault(observation.goal, []).append((position, _row(observation)))
-        if cut.positions or cut.lines:  # every goal with a figure from the edit on has figures moved
-            touched = set(replaced)
-            for (goal_id, *_), (positions, _columns) in zip(entry.blobs, unpickled, strict=True):
-                if positions and positions[-1] >= cut.first:
-                    touched.add(goal_id)
-        else:  # the goals whose figures in the edited part are not exactly what they were
-            were: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
-            for (goal_id, *_), (positions, columns) in zip(entry.blobs, unpickled, strict=True):
-                start, stop = bisect_left(positions, cut.first), bisect_left(positions, cut.end)
-                if start < stop:
-                    rows_within = zip(*(column[start:stop] for column in columns), strict=True)
-                    were.setdefault(goal_id, []).extend(zip(positions[start:stop], rows_within, strict=True))
-            # Compared as pickles: 1 and 1.0, or 0.0 and -0.0, are equal but not the same figure.
-            touched = {
-                goal_id
-                for goal_id in were.keys() | replaced.keys()
-                if pickle.dumps(were.get(goal_id)) != pickle.dumps(replaced.get(goal_id))
-            }
-        date_at, line_at = _STORED.index("date"), _STORED.index("line")
-        rows: dict[str, list[tuple[int, tuple[Any, ...]]]] = {goal_id: [] for goal_id in touched}
+        fresh = [chunk for chunk in chunks[2] if chunk[5] in removed or chunk[5] > max(entry.bases)]
+        replacing: dict[str, list[Row]] = {}
+        if added:
+            positions = range(first_position, first_position + len(added))
+            for observation, row in zip(added, _rows(_relative(added, positions, starts_of(fresh))), strict=True):
+                replacing.setdefault(observation.goal, []).append(row)
+        replaced: dict[str, list[Row]] = {}
+        for (goal_id, *_), figures in zip(entry.blobs, unpickled, strict=True):
+            if not removed.isdisjoint(figures[0]):
+                replaced.setdefault(goal_id, []).extend(row for row in _rows(figures) if row[0] in removed)
+        # Compared as pickles: 1 and 1.0, or 0.0 and -0.0, are equal but not the same figure.
+        touched = {
+            goal_id
+            for goal_id in replaced.keys() | replacing.keys()
+            if pickle.dumps(replaced.get(goal_id)) != pickle.dumps(replacing.get(goal_id))
+        }
+        kept: dict[str, list[Row]] = {}
+        for (goal_id, *_), figures in zip(entry.blobs, unpickled, strict=True):
+            if goal_id in touched:
+                kept.setdefault(goal_id, []).extend(row for row in _rows(figures) if row[0] not in removed)
+        bases = bases_of_chunks(chunks)
         pieces: list[bytes] = [body[: entry.definitions_length]]
         blobs: list[Blob] = []
         latest: list[dt.date] = []
         end = entry.definitions_length
+        count = 0
 
         def place(goal_id: str, blob: bytes, digest: bytes, dates: list[dt.date]) -> None:
-            nonlocal end
+            nonlocal end, count
             blobs.append((goal_id, end, len(blob), digest))
             pieces.append(blob)
             end += len(blob)
+            count += len(dates)
             if dates:
                 latest.append(max(dates))
 
-        for (goal_id, offset, length, digest), (positions, columns) in zip(entry.blobs, unpickled, strict=True):
+        for (goal_id, offset, length, digest), (_, _, columns) in zip(entry.blobs, unpickled, strict=True):
             if goal_id not in touched:
-                place(goal_id, body[offset : offset + length], digest, columns[date_at])
-                continue
-            for position, row in zip(positions, zip(*columns, strict=True), strict=True):
-                if position < cut.first:
-                    rows[goal_id].append((position, row))
-                elif position >= cut.end:
-                    shifted = list(row)
-                    if shifted[line_at] is not None:
-                        shifted[line_at] += cut.lines
-                    rows[goal_id].append((position + cut.positions, tuple(shifted)))
-        for goal_id, goal_rows in replaced.items():
-            if goal_id in rows:
-                rows[goal_id] += goal_rows
-        for goal_id, goal_rows in rows.items():
-            if not goal_rows:
-                continue  # every figure of the goal was in the replaced part
-            goal_rows.sort(key=itemgetter(0))
-            columns = [_shared(list(column)) for column in zip(*(row for _, row in goal_rows), strict=True)]
-            blob = _pickled([position for position, _ in goal_rows], columns)
-            place(goal_id, blob, sha256(blob).digest(), columns[date_at])
-        count = entry.count + cut.positions
-        if (
-            sum(len(goal_rows) for goal_rows in rows.values())
-            + sum(
-                len(positions)
-                for (goal_id, *_), (positions, _) in zip(entry.blobs, unpickled, strict=True)
-                if goal_id not in touched
-            )
-            != count
-        ):
+                place(goal_id, body[offset : offset + length], digest, columns[_DATE])
+        for goal_id in touched:
+            rows = [*kept.get(goal_id, []), *replacing.get(goal_id, [])]
+            if not rows:
+                continue  # every figure of the goal was in the edited part
+            rows.sort(key=lambda row: bases[row[0]][0] + row[1])
+            columns = [_shared(list(column)) for column in zip(*(row[2] for row in rows), strict=True)]
+            blob = _pickled(([row[0] for row in rows], [row[1] for row in rows], columns))
+            place(goal_id, blob, sha256(blob).digest(), columns[_DATE])
+        if count != entry.count - sum(map(len, replaced.values())) + len(added):
             raise Damaged("the splice does not add up")
         header = {
             "definitions": (entry.definitions_length, entry.definitions_digest),
@@ -573,6 +614,7 @@ class Cache:
             "static": entry.static_observations,
             "blobs": blobs,
             "chunks": chunks,
+            "bases": bases,
         }
         self._write(identity, header, pieces)
 
@@ -609,20 +651,21 @@ class Cache:
 
 def _compacted(body: bytes, definitions_length: int, blobs: Sequence[Blob]) -> tuple[list[Blob], list[bytes | _Body]]:
     """The same body with each goal's blobs merged into one (columns concatenated, no objects built)."""
-    merged: dict[str, tuple[list[int], list[list[Any]]]] = {}
+    merged: dict[str, Figures] = {}
     sha256 = sha256_for(len(body))
     unpickled = _unpickled(_sliced(body, sha256), blobs)
-    for goal_id, (positions, columns) in zip((blob[0] for blob in blobs), unpickled, strict=True):
+    for goal_id, (ids, positions, columns) in zip((blob[0] for blob in blobs), unpickled, strict=True):
         if goal_id not in merged:
-            merged[goal_id] = ([], [[] for _ in _STORED])
-        merged[goal_id][0].extend(positions)
-        for into, column in zip(merged[goal_id][1], columns, strict=True):
+            merged[goal_id] = ([], [], [[] for _ in _STORED])
+        merged[goal_id][0].extend(ids)
+        merged[goal_id][1].extend(positions)
+        for into, column in zip(merged[goal_id][2], columns, strict=True):
             into.extend(column)
     pieces: list[bytes | _Body] = [body[:definitions_length]]
     result: list[Blob] = []
     offset = definitions_length
-    for goal_id, (positions, columns) in merged.items():
-        blob = _pickled(positions, [_shared(column) for column in columns])
+    for goal_id, (ids, positions, columns) in merged.items():
+        blob = _pickled((ids, positions, [_shared(column) for column in columns]))
         result.append((goal_id, offset, len(blob), sha256(blob).digest()))
         pieces.append(blob)
         offset += len(blob)
@@ -645,12 +688,16 @@ def _checked(blob: bytes, length: int, digest: bytes, sha256: Callable[..., Any]
     return blob
 
 
-def _unpickled(read: Reader, blobs: Iterable[Blob]) -> Iterable[tuple[list[int], list[list[Any]]]]:
+def _unpickled(read: Reader, blobs: Iterable[Blob]) -> Iterable[Figures]:
     for _, offset, length, digest in blobs:
-        positions, columns = pickle.loads(read(offset, length, digest))
-        if len(columns) != len(_STORED) or any(len(column) != len(positions) for column in columns):
+        ids, positions, columns = pickle.loads(read(offset, length, digest))
+        if (
+            len(columns) != len(_STORED)
+            or len(ids) != len(positions)
+            or any(len(column) != len(positions) for column in columns)
+        ):
             raise Damaged("a blob has the wrong shape")
-        yield positions, columns
+        yield ids, positions, columns
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -728,6 +775,7 @@ class Entry:
     definitions_length: int
     definitions_digest: bytes
     chunks: Chunks | None = None  # where the file's bytes were cut, with their hashes: store/spliced.py
+    bases: Bases = field(default_factory=lambda: {HEAD: (0, 0)})  # where each chunk's figures start
 
     def close(self) -> None:
         """Close the cache file; what was read stays usable (and `goals_file` reads all of it)."""
@@ -738,7 +786,8 @@ class Entry:
         mine = [blob for blob in self.blobs if blob[0] == goal_id]
         positions: list[int] = []
         columns: list[list[Any]] = [[] for _ in _STORED]
-        for blob_positions, blob_columns in _unpickled(self.body.read, mine):
+        for figures in _unpickled(self.body.read, mine):
+            blob_positions, blob_columns = _placed(figures, self.bases)
             positions += blob_positions
             for into, column in zip(columns, blob_columns, strict=True):
                 into += column
@@ -759,7 +808,8 @@ class Entry:
         columns: list[list[Any]] = [[] for _ in _STORED]
         self.body.whole()
         unpickled = _unpickled(self.body.read, self.blobs)
-        for (goal_id, *_), (blob_positions, blob_columns) in zip(self.blobs, unpickled, strict=True):
+        for (goal_id, *_), figures in zip(self.blobs, unpickled, strict=True):
+            blob_positions, blob_columns = _placed(figures, self.bases)
             goal_column += repeat(goal_id, len(blob_positions))
             positions += blob_positions
             for into, column in zip(columns, blob_columns, strict=True):

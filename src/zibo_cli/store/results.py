@@ -28,6 +28,7 @@ import contextlib
 import datetime as dt
 import os
 import pickle
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
@@ -35,7 +36,17 @@ from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from zibo_cli.core.model import Goal, GoalsFile, Observation, Status
 from zibo_cli.core.progress import Assessment, Point, StageAssessment
-from zibo_cli.store.cache import Cache, Damaged, Entry, Identity, _code_fingerprint, _columns, build, module_stamps
+from zibo_cli.store.cache import (
+    Bases,
+    Cache,
+    Damaged,
+    Entry,
+    Identity,
+    _code_fingerprint,
+    _columns,
+    build,
+    module_stamps,
+)
 from zibo_cli.store.locate import Location, display_path
 
 if TYPE_CHECKING:
@@ -48,6 +59,7 @@ KEEP = 3  # records of each kind ("status", "report") remembered for the current
 SUFFIX = ".results"
 
 _OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
+_LATEST_LINE = _OBSERVATION_FIELDS.index("line")
 _POINT_FIELDS = tuple(f.name for f in fields(Point))
 _STAGE_FIELDS = tuple(f.name for f in fields(StageAssessment))
 _STAGE_STORED = tuple(name for name in _STAGE_FIELDS if name not in ("target", "status", "settled_by"))
@@ -138,8 +150,8 @@ def load_assessed(
         cache,
         f"status {as_of.isoformat()}",
         compute,
-        lambda assessments, goals: pack(assessments, goals, as_of),
-        lambda document, goals: unpack(document, goals, as_of),
+        lambda assessments, goals, bases: pack(assessments, goals, as_of, bases),
+        lambda document, goals, bases: unpack(document, goals, as_of, bases),
         speculate,
         lambda entry, document, bases: _reassessed(entry, document, bases, as_of),
     )
@@ -155,7 +167,7 @@ def _reassessed(entry: Entry, document: Any, earlier: Any, as_of: dt.date) -> li
     if earlier.get("definitions") != now["definitions"]:
         return None
     goals = entry.definitions.goals
-    before = unpack(document, goals, as_of)
+    before = unpack(document, goals, as_of, entry.bases)
     if [a.goal.id for a in before] != list(goals):
         return None
     return [
@@ -190,8 +202,8 @@ def load_findings(
         cache,
         f"report {as_of.isoformat()} {window.first.isoformat()} {window.last.isoformat()}",
         compute,
-        lambda findings, goals: pack_findings(findings, goals, as_of, window),
-        lambda document, goals: unpack_findings(document, goals, as_of, window),
+        lambda findings, goals, _bases: pack_findings(findings, goals, as_of, window),
+        lambda document, goals, _bases: unpack_findings(document, goals, as_of, window),
         speculate,
     )
 
@@ -202,8 +214,8 @@ def _through_memo(
     cache: Cache | None,
     key: str,
     compute: Callable[[GoalsFile], T],
-    to_document: Callable[[T, Mapping[str, Goal]], Any],
-    from_document: Callable[[Any, Mapping[str, Goal]], T],
+    to_document: Callable[[T, Mapping[str, Goal], Bases], Any],
+    from_document: Callable[[Any, Mapping[str, Goal], Bases], T],
     speculate: bool = False,
     reuse: Callable[[Entry, Any, Any], T | None] | None = None,
 ) -> Outcome[T]:
@@ -240,7 +252,7 @@ def _through_memo(
             document = recall(cache, entry, key)
             if document is not None:
                 with contextlib.suppress(Exception), collector_paused():  # small objects, no cycles
-                    remembered = from_document(document, entry.definitions.goals)
+                    remembered = from_document(document, entry.definitions.goals, entry.bases)
             if remembered is None and reuse is not None and (earlier := recall_earlier(cache, entry, key)):
                 with contextlib.suppress(Exception), collector_paused():
                     partly = reuse(entry, *earlier)
@@ -257,7 +269,8 @@ def _through_memo(
             return Outcome(location, entry.definitions, remembered, None)
         if partly is not None:
             with contextlib.suppress(Exception):
-                remember(cache, identity, key, to_document(partly, entry.definitions.goals), bases_of(entry))
+                document = to_document(partly, entry.definitions.goals, entry.bases)
+                remember(cache, identity, key, document, bases_of(entry))
             return Outcome(location, entry.definitions, partly, None)
         if goals_file is not None:
             loaded = LoadedFile(location, raw, None, goals_file, identity, entry.line_count, entry)
@@ -271,7 +284,7 @@ def _speculated(
     today: dt.date,
     cache: Cache,
     key: str,
-    from_document: Callable[[Any, Mapping[str, Goal]], T],
+    from_document: Callable[[Any, Mapping[str, Goal], Bases], T],
 ) -> Outcome[T] | None:
     """Remembered results for a large file, while a thread still reads and hashes it; or None.
 
@@ -295,7 +308,7 @@ def _speculated(
             document = recall(cache, entry, key)
             if document is not None:
                 with collector_paused():  # small objects, no cycles
-                    remembered = from_document(document, entry.definitions.goals)
+                    remembered = from_document(document, entry.definitions.goals, entry.bases)
         entry.close()
     if entry is None or remembered is None:
         hashing.abandon()
@@ -314,7 +327,7 @@ def _computed(
     key: str,
     loaded: LoadedFile,
     compute: Callable[[GoalsFile], T],
-    to_document: Callable[[T, Mapping[str, Goal]], Any],
+    to_document: Callable[[T, Mapping[str, Goal], Bases], Any],
 ) -> Outcome[T]:
     goals_file = loaded.goals_file
     result = compute(goals_file)
@@ -323,8 +336,9 @@ def _computed(
             entry = loaded.cache_entry
             if entry is None and (entry := cache.get(loaded.identity, None)) is not None:
                 entry.close()  # the entry just stored for the parsed file: its blobs are the bases
-            bases = None if entry is None else bases_of(entry)
-            remember(cache, loaded.identity, key, to_document(result, goals_file.goals), bases)
+            if entry is not None:  # no entry, no memo: the memo is read only beside one
+                document = to_document(result, goals_file.goals, entry.bases)
+                remember(cache, loaded.identity, key, document, bases_of(entry))
     return Outcome(loaded.location, goals_file, result, loaded)
 
 
@@ -458,9 +472,14 @@ def _kind(key: str) -> str:
 # -- assessments as columns ------------------------------------------------------------------------
 
 
-def pack(assessments: Sequence[Assessment], goals: Mapping[str, Goal], as_of: dt.date) -> tuple[Any, ...]:
+def pack(
+    assessments: Sequence[Assessment], goals: Mapping[str, Goal], as_of: dt.date, bases: Bases | None = None
+) -> tuple[Any, ...]:
     """Assessments of `goals`, one each in their order, as columns; goals and targets by position.
 
+    With `bases` (the cache entry's), each latest figure's line is stored as its chunk and its line in
+    it, as the entry stores figures: an edit that only moves a chunk leaves the goals with figures in
+    it as they were, and their assessments are used again with the lines moved (store/spliced.py).
     Raises ValueError when they are not exactly one per goal, in order, of these goals, as of that day.
     """
     if [a.goal.id for a in assessments] != list(goals):
@@ -475,10 +494,13 @@ def pack(assessments: Sequence[Assessment], goals: Mapping[str, Goal], as_of: dt
     baselines = [a.baseline for a in assessments if a.baseline is not None]
     stages = [stage for a in assessments for stage in a.stages]
     settled = [stage.settled_by for stage in stages if stage.settled_by is not None]
+    latest_columns = _columns(latest, _OBSERVATION_FIELDS)
+    if bases is not None:
+        latest_columns[_LATEST_LINE] = _lines_within(latest_columns[_LATEST_LINE], bases)
     return (
         [a.status.value for a in assessments],
         [a.latest is not None for a in assessments],
-        _columns(latest, _OBSERVATION_FIELDS),
+        latest_columns,
         [a.baseline is not None for a in assessments],
         _columns(baselines, _POINT_FIELDS),
         [stage.status.value for stage in stages],
@@ -489,9 +511,17 @@ def pack(assessments: Sequence[Assessment], goals: Mapping[str, Goal], as_of: dt
     )
 
 
-def unpack(document: tuple[Any, ...], goals: Mapping[str, Goal], as_of: dt.date) -> list[Assessment]:
-    """The assessments `pack` stored, each goal and target the very object in `goals`. Raises Damaged."""
+def unpack(
+    document: tuple[Any, ...], goals: Mapping[str, Goal], as_of: dt.date, bases: Bases | None = None
+) -> list[Assessment]:
+    """The assessments `pack` stored (with the same kind of `bases`), each goal and target the very
+    object in `goals`. Raises Damaged."""
     statuses, has_latest, latest_columns, has_baseline, baseline_columns = document[:5]
+    if bases is not None:
+        latest_columns = [*latest_columns]
+        latest_columns[_LATEST_LINE] = _lines_placed(
+            _exactly(latest_columns, len(_OBSERVATION_FIELDS))[_LATEST_LINE], bases
+        )
     stage_statuses, stage_columns, has_settled, settled_columns, own_columns = document[5:]
     goal_list = list(goals.values())
     count = len(goal_list)
@@ -526,6 +556,27 @@ def unpack(document: tuple[Any, ...], goals: Mapping[str, Goal], as_of: dt.date)
         **dict(zip(_ASSESSMENT_STORED, _exactly(own_columns, len(_ASSESSMENT_STORED)), strict=True)),
     })  # fmt: skip
     return build(Assessment, _ASSESSMENT_FIELDS, columns)
+
+
+def _lines_within(lines: Sequence[int | None], bases: Bases) -> list[tuple[int, int] | None]:
+    """Each line as (chunk id, line within the chunk): the chunk is the last to start on or before it."""
+    starts = sorted((line, chunk_id) for chunk_id, (_, line) in bases.items())
+    firsts = [line for line, _ in starts]
+    within: list[tuple[int, int] | None] = []
+    for line in lines:
+        if line is None:
+            within.append(None)
+            continue
+        first, chunk_id = starts[bisect_right(firsts, line) - 1]
+        within.append((chunk_id, line - first))
+    return within
+
+
+def _lines_placed(within: Sequence[Any], bases: Bases) -> list[int | None]:
+    try:
+        return [None if place is None else bases[place[0]][1] + place[1] for place in within]
+    except (KeyError, TypeError, IndexError):
+        raise Damaged("a line in a chunk the file does not have") from None
 
 
 def _exactly(columns: Any, count: int) -> list[Any]:

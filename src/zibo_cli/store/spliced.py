@@ -29,14 +29,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zibo_cli.core.line_index import LineIndex
     from zibo_cli.store.cache import Cache, Chunk, Chunks, Entry, Identity
 
-CHUNK_BYTES = 1 << 16  # about 400 figures: an edit parses ~10 ms of text, 15 MB make ~230 chunks
+CHUNK_BYTES = 1 << 14  # about 100 figures: an edit parses ~3 ms of text; 15 MB make ~920 chunks
 _HEADER = b"[[observations]]"
 _NEWLINE = 0x0A
 # Line breaks that str.splitlines() honours besides \n and \r\n, as UTF-8 (see index_headers).
@@ -68,8 +68,11 @@ def chunks_of(raw: bytes, index: LineIndex) -> Chunks | None:
     cuts = _cuts(raw, 0, len(raw), 1, positions, 0)
     if not cuts:
         return None
+    from zibo_cli.store.cache import HEAD
+
     sha256 = _sha256_for(len(raw))
-    return cuts[0][0], sha256(memoryview(raw)[: cuts[0][0]]).digest(), _hashed(raw, cuts, len(raw))
+    ids = range(HEAD + 1, HEAD + 1 + len(cuts))
+    return cuts[0][0], sha256(memoryview(raw)[: cuts[0][0]]).digest(), _hashed(raw, cuts, len(raw), ids)
 
 
 def _cuts(data: bytes, start: int, end: int, line: int, positions: Mapping[int, int], step_from: int) -> list[Cut]:
@@ -92,13 +95,13 @@ def _cuts(data: bytes, start: int, end: int, line: int, positions: Mapping[int, 
     return cuts
 
 
-def _hashed(raw: bytes, cuts: list[Cut], end: int) -> list[Chunk]:
+def _hashed(raw: bytes, cuts: list[Cut], end: int, ids: Iterable[int]) -> list[Chunk]:
     sha256 = _sha256_for(end - cuts[0][0])
     view = memoryview(raw)
     ends = [offset for offset, _, _ in cuts[1:]] + [end]
     return [
-        (offset, stop - offset, sha256(view[offset:stop]).digest(), position, line)
-        for (offset, line, position), stop in zip(cuts, ends, strict=True)
+        (offset, stop - offset, sha256(view[offset:stop]).digest(), position, line, chunk_id)
+        for (offset, line, position), stop, chunk_id in zip(cuts, ends, ids, strict=False)
     ]
 
 
@@ -108,11 +111,9 @@ def _sha256_for(size: int) -> Callable[..., Any]:
     return sha256_for(size)
 
 
-def tail_chunk(entry: Entry, tail: bytes, after_line_break: bool) -> Chunk | None:
-    """The bytes appended after the entry's file as one more chunk, when they start a line and count exactly.
-
-    The appended text holds only figure tables (`parse_appended` checked it).
-    """
+def tail_chunk(entry: Entry, tail: bytes, after_line_break: bool) -> tuple[int, int, bytes, int, int] | None:
+    """The bytes appended after the entry's file as one more chunk (its id is the cache's to give), when
+    they start a line and their lines count exactly. They hold only figure tables (`parse_appended`)."""
     if entry.chunks is None or not after_line_break or not plain(tail):
         return None
     digest = _sha256_for(len(tail))(tail).digest()
@@ -133,9 +134,9 @@ def splice(
     `digest()` gives the SHA-256 of all of `raw`. None when the change is not one this can take;
     then the caller parses the file. Raises Damaged for a damaged entry.
     """
-    from zibo_cli.store.cache import Cut as Moved
     from zibo_cli.store.cache import Identity
     from zibo_cli.store.grown import OPENS_WITH_OBSERVATIONS, parse_appended
+    from zibo_cli.store.read import parse_toml
 
     if entry.chunks is None or entry.static_observations is not False:
         return None
@@ -180,10 +181,11 @@ def splice(
             text = middle.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        if not OPENS_WITH_OBSERVATIONS.match(text):
-            return None
-        added = parse_appended(text, entry.definitions, first_line, today) or []
-        if not added or any(observation.line is None for observation in added):
+        if OPENS_WITH_OBSERVATIONS.match(text):
+            added = parse_appended(text, entry.definitions, first_line, today) or []
+            if not added or any(observation.line is None for observation in added):
+                return None
+        elif parse_toml(text) != ({}, None):  # nothing but blank lines and comments is fine too
             return None
     new_lines = middle.count(b"\n")
     if end < count:
@@ -192,19 +194,21 @@ def splice(
     else:
         line_shift = 0
         line_count = first_line - 1 + new_lines + (0 if middle.endswith(b"\n") or not middle else 1)
-    cut = Moved(first_position, end_position, len(added) - (end_position - first_position), line_shift)
+    position_shift = len(added) - (end_position - first_position)
     positions = {observation.line: position for position, observation in enumerate(added, start=first_position)}
     middle_cuts = _cuts(raw, start, stop, first_line, positions, start + CHUNK_BYTES)
     if added:
         middle_cuts.insert(0, (start, first_line, first_position))
+    removed = [chunk[5] for chunk in chunks[first:end]]  # their ids go to the new chunks first
+    ids = [*removed, *range(max(entry.bases) + 1, max(entry.bases) + 1 + len(middle_cuts))]
     table = [
         *chunks[:first],
-        *(_hashed(raw, middle_cuts, stop) if middle_cuts else []),
+        *(_hashed(raw, middle_cuts, stop, ids) if middle_cuts else []),
         *(
-            (offset + moved, length, chunk_digest, position + cut.positions, line + line_shift)
-            for offset, length, chunk_digest, position, line in chunks[end:]
+            (offset + moved, length, chunk_digest, position + position_shift, line + line_shift, chunk_id)
+            for offset, length, chunk_digest, position, line, chunk_id in chunks[end:]
         ),
     ]
     identity = Identity.hashed(real_path, info, digest())
-    cache.splice(entry, identity, cut, added, line_count, (head_length, head_digest, table))
+    cache.splice(entry, identity, set(removed), added, first_position, line_count, (head_length, head_digest, table))
     return identity, line_count
