@@ -64,8 +64,15 @@ def cache(world: Path) -> Cache:
     return found
 
 
-def records() -> list[str]:
-    [memo] = results_files()
+def reports_files() -> list[Path]:
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "zibo"
+    return sorted(folder.glob("*.reports")) if folder.exists() else []
+
+
+def records(memo: Path | None = None) -> list[str]:
+    """The keys of the records in a memo file (by default the one of rendered reports)."""
+    if memo is None:
+        [memo] = reports_files()
     with open(memo, "rb") as handle:
         assert handle.read(len(RESULTS_MAGIC)) == RESULTS_MAGIC
         return [key for key, *_ in pickle.load(handle)["records"]]
@@ -218,9 +225,31 @@ def test_a_report_in_another_folder_prints_its_own_label(
 def test_every_key_holds_the_options(world: Path) -> None:
     shutil.copyfile(REPORT_DATA, world / "goals.toml")
     run("--lang", "zh", "report", "--as-of", "2026-10-05", "--since", "30d", "--horizon", "12", env=CACHE_ON)
-    rendered = [key for key in records() if key.startswith("rendered ")]
-    assert rendered == ["rendered 2026-10-05 2026-09-06 2026-10-05 ('text', 12, 'zh', (80, None), 'goals.toml')"]
-    assert "report 2026-10-05 2026-09-06 2026-10-05" in records()
+    assert records() == ["rendered 2026-10-05 2026-09-06 2026-10-05 ('text', 12, 'zh', (80, None), 'goals.toml')"]
+    [memo] = results_files()
+    assert records(memo) == ["report 2026-10-05 2026-09-06 2026-10-05"]  # the findings, kept apart
+
+
+def test_status_and_findings_records_never_copy_the_rendered_reports(world: Path, found_count: list[int]) -> None:
+    """Rendered reports (megabytes on a large file) live in their own file: writing a status or a
+    findings record neither reads nor rewrites them, and they stay usable."""
+    shutil.copyfile(REPORT_DATA, world / "goals.toml")
+    for fmt in ("text", "md", "json"):
+        run("report", "--as-of", "2026-10-05", "--format", fmt, env=CACHE_ON)
+    [reports] = reports_files()
+    before = reports.stat()
+    run("status", env=CACHE_ON)
+    run("report", "--as-of", "2026-10-04", "--format", "json", env=CACHE_ON)  # new findings, a new report
+    [memo] = results_files()
+    assert [key.split()[0] for key in records(memo)] == ["report", "status", "report"]
+    after = reports.stat()
+    assert (after.st_ino, after.st_mtime_ns) != (before.st_ino, before.st_mtime_ns)  # the new report was added
+    assert [key.split()[:2] for key in records()] == [["rendered", "2026-10-04"]] + [["rendered", "2026-10-05"]] * 2
+    count = found_count[0]
+    run("status", "--as-of", "2026-01-01", env=CACHE_ON)
+    assert (reports.stat().st_ino, reports.stat().st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+    run("report", "--as-of", "2026-10-05", "--format", "md", env=CACHE_ON)
+    assert found_count[0] == count
 
 
 # -- never stale -------------------------------------------------------------------------------------
@@ -245,11 +274,12 @@ def test_an_edit_keeping_size_and_mtime_is_never_served_from_the_memo(
         assert cached.stdout == run(*args, "--format", fmt).stdout, fmt
     assert '"value": 4400' in run(*args, "--format", "json", env=CACHE_ON).stdout
     assert len(laid_out) == 3 + 6  # each format laid out again, and without cache
-    [memo] = results_files()
-    with open(memo, "rb") as handle:
-        handle.read(len(RESULTS_MAGIC))
-        _, identity = pickle.load(handle)["key"]
-    assert identity == Identity.of(os.path.realpath(sample), sample.stat(), sample.read_bytes())
+    now = Identity.of(os.path.realpath(sample), sample.stat(), sample.read_bytes())
+    for memo in (*results_files(), *reports_files()):
+        with open(memo, "rb") as handle:
+            handle.read(len(RESULTS_MAGIC))
+            _, identity = pickle.load(handle)["key"]
+        assert identity == now, memo
 
 
 def test_a_speculative_report_is_shown_once_its_bytes_are_confirmed(
@@ -413,7 +443,7 @@ def test_a_damaged_report_record_is_ignored_and_replaced(
         assert len(laid_out) == 3 + number, document
     assert run(*args, env=CACHE_ON).stdout == expected.stdout
     assert len(laid_out) == 2 + len(damaged_documents), "the rewritten record is not used"
-    [memo] = results_files()
+    [memo] = reports_files()
     with open(memo, "rb") as handle:
         handle.read(len(RESULTS_MAGIC))
         listed = pickle.load(handle)["records"]

@@ -22,19 +22,22 @@ holds `NOT_LOADED`, which refuses to be read, so a caller that needs the figures
 instead of seeing none. (The HTML report draws them, so it never uses the memo.)
 
 A text, Markdown or JSON report is remembered whole as well (`load_rendered`, "rendered DAY FIRST
-LAST OPTIONS"): on 100,000 figures, laying out its ~8,900 lines took longer than everything `status`
-does. Its bytes are a function of the same bytes of the file, the as-of day and the window, and of
-nothing else but what the key's OPTIONS spell out: the format, --horizon, the language, the layout's
-width and the Unicode version Rich measures cells by (`render/report_layout.py`), and the file's
-label as the title block prints it. `--fail-on` reads only the goals' statuses in the report's
-order, which are stored with the bytes. The code that turns findings into those bytes is in the
-fingerprint: every module composing or rendering a report (`_COMPUTING_MODULES`, tested against
-what a report imports) and Rich's own (`_RICH_MODULES`); Python's version is in the cache's. So the
-record is correct by the same argument as the findings, and it is never stale by the same rules: it
-is read only from a results file for the entry's identity, checked against its own SHA-256, and
-nothing read from it is shown before the file's bytes hash to that identity (`Outcome.confirmed`).
-A report missing from the memo is composed from the day's remembered findings, or computed from the
-file, and remembered only for bytes already confirmed (a speculative one once `confirmed` matched).
+LAST OPTIONS"), in a file of its own beside the results (`<slot>.reports`, same format and rules, so
+that writing a status record never copies megabytes of reports): on 100,000 figures a repeated
+report still spent ~45 ms laying out its ~8,900 lines and ~20 ms unpacking its findings and
+assembling it, to print the same bytes again. Its bytes are a function of the same bytes
+of the file, the as-of day and the window, and of nothing else but what OPTIONS spell out: the
+format, --horizon, the language, the layout's width and the Unicode version Rich measures cells by
+(`render/report_layout.py`), and the file's label as the title block prints it. `--fail-on` reads
+only the goals' statuses in the report's order, which are stored with the bytes and checked to be
+one per goal of the entry. The code that turns findings into those bytes is in the fingerprint:
+every module that composes or renders a report (`_COMPUTING_MODULES`, tested against what a report
+imports) and Rich's layout modules (`_RICH_MODULES`); Python's version is in the cache's. So such a
+record is correct by the same argument as the findings, and never stale by the same rules: it is
+read only from a file for the entry's identity, checked against its own SHA-256, and nothing read
+from it is shown before the file's bytes hash to that identity (`Outcome.confirmed`). A report
+missing from the memo is composed from the day's remembered findings or computed from the file, and
+remembered only for bytes already confirmed (a speculative one once `confirmed` matched).
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ if TYPE_CHECKING:
 RESULTS_MAGIC = b"zibo-results 1\n"
 KEEP = 3  # records of each kind ("status", "report") remembered for the current bytes of a file
 SUFFIX = ".results"
+REPORTS_SUFFIX = ".reports"  # rendered reports: see results_path
 
 _OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
 _POINT_FIELDS = tuple(f.name for f in fields(Point))
@@ -290,12 +294,12 @@ def load_rendered(
     remembered, else from the file; the findings are then remembered too. With `speculate`, as for
     `load_assessed`.
     """
-    from zibo_cli.core import report
-
     findings_key = _findings_key(as_of, window)
     found: list[Findings] = []  # the findings of a computed report, remembered with it
 
     def compute(goals_file: GoalsFile) -> Rendered:
+        from zibo_cli.core import report  # not imported when the report is remembered: ~3 ms
+
         findings = report.find(goals_file, as_of, window)
         found.append(findings)
         return compose(goals_file, findings)
@@ -483,8 +487,11 @@ def _computed(
 # -- the memo file ----------------------------------------------------------------------------------
 
 
-def results_path(cache: Cache, real_path: str) -> Path:
-    return cache.slot(real_path).with_suffix(SUFFIX)
+def results_path(cache: Cache, real_path: str, key: str = "status") -> Path:
+    """The memo file for records of `key`'s kind. Rendered reports (`<slot>.reports`) are kept apart:
+    megabytes each on a large file, they would otherwise be read and written again with every
+    status or findings record."""
+    return cache.slot(real_path).with_suffix(REPORTS_SUFFIX if _kind(key) == "rendered" else SUFFIX)
 
 
 def fingerprint() -> tuple[Any, ...]:
@@ -573,7 +580,7 @@ def recall_earlier(cache: Cache, entry: Entry, key: str) -> tuple[Any, Any] | No
 
 def _recalled(cache: Cache, entry: Entry, key: str, earlier: bool = False) -> tuple[Any, dict[str, Any]] | None:
     with contextlib.suppress(Exception):
-        found = _read_header(cache, results_path(cache, entry.identity.real_path), entry.identity, earlier)
+        found = _read_header(cache, results_path(cache, entry.identity.real_path, key), entry.identity, earlier)
         if found is None:
             return None
         handle, start, records, header = found
@@ -614,33 +621,45 @@ def remember(
 
     with contextlib.suppress(Exception):
         blobs = [(name, pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)) for name, doc in ((key, document), *more)]
-        target = results_path(cache, identity.real_path)
-        found = None
-        with contextlib.suppress(Exception):
-            found = _read_header(cache, target, identity)
-        records = [] if found is None else found[2]
-        # One constructor for every record, new and kept: a megabyte or more is hashed faster by OpenSSL's.
-        sha256 = sha256_for(sum(len(blob) for _, blob in blobs) + sum(record[2] for record in records))
-        kept: list[tuple[str, bytes, bytes]] = [(name, blob, sha256(blob).digest()) for name, blob in blobs]
-        new = {name for name, _ in blobs}
+        sha256 = sha256_for(sum(len(blob) for _, blob in blobs))
+        files: dict[Path, list[tuple[str, bytes, bytes]]] = {}
+        for name, blob in blobs:
+            files.setdefault(results_path(cache, identity.real_path, name), []).append(
+                (name, blob, sha256(blob).digest())
+            )
+        for target, new in files.items():
+            with contextlib.suppress(Exception):
+                _write_records(cache, identity, target, new, bases if target.suffix == SUFFIX else None)
+
+
+def _write_records(
+    cache: Cache, identity: Identity, target: Path, new: list[tuple[str, bytes, bytes]], bases: dict[str, Any] | None
+) -> None:
+    """Replace `target` with the `new` records, then the last few of each kind it held for these bytes."""
+    kept = list(new)
+    names = {name for name, _, _ in new}
+    with contextlib.suppress(Exception):
+        found = _read_header(cache, target, identity)
         if found is not None:
             handle, start, records, stored = found
             bases = bases or stored.get("bases")
-            with handle, contextlib.suppress(Exception):
+            with handle:
                 for name, offset, length, digest in records:
                     same_kind = [kept_name for kept_name, _, _ in kept if _kind(kept_name) == _kind(name)]
-                    if name not in new and len(same_kind) < KEEP:
+                    if name not in names and len(same_kind) < KEEP:
+                        # Kept with the digest it was written with, not hashed again (~3 ms for the few
+                        # megabytes of remembered reports): a damaged record stays refused on reading.
                         old = os.pread(handle.fileno(), length, start + offset)
-                        if len(old) == length and sha256(old).digest() == digest:
+                        if len(old) == length:
                             kept.append((name, old, digest))
-        listed: list[Record] = []
-        offset = 0
-        for name, data, digest in kept:
-            listed.append((name, offset, len(data), digest))
-            offset += len(data)
-        header = {"key": (fingerprint(), identity), "records": listed, "body": offset, "bases": bases}
-        head = RESULTS_MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
-        cache.replace(target, [head] + [data for _, data, _ in kept])
+    listed: list[Record] = []
+    offset = 0
+    for name, data, digest in kept:
+        listed.append((name, offset, len(data), digest))
+        offset += len(data)
+    header = {"key": (fingerprint(), identity), "records": listed, "body": offset, "bases": bases}
+    head = RESULTS_MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+    cache.replace(target, [head] + [data for _, data, _ in kept])
 
 
 def _kind(key: str) -> str:
