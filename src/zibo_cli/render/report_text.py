@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from zibo_cli.core.report import ReportData
 from zibo_cli.i18n import tr
 from zibo_cli.render import report_parts as parts
+from zibo_cli.render.report_layout import WIDTH
 from zibo_cli.render.text import clean, format_observation, status_label
 
 if TYPE_CHECKING:
     from zibo_cli.core.model import Goal
     from zibo_cli.core.progress import Assessment
-
-WIDTH = 80
 
 
 class Paragraph(NamedTuple):

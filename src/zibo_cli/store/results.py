@@ -20,12 +20,31 @@ An assessment rebuilt here has every field of the computed one except `observati
 figures), which the status table, its JSON and the text, Markdown and JSON reports never read: it
 holds `NOT_LOADED`, which refuses to be read, so a caller that needs the figures fails loudly
 instead of seeing none. (The HTML report draws them, so it never uses the memo.)
+
+A text, Markdown or JSON report is remembered whole as well (`load_rendered`, "rendered DAY FIRST
+LAST OPTIONS"), in a file of its own beside the results (`<slot>.reports`, same format and rules, so
+that writing a status record never copies megabytes of reports): on 100,000 figures a repeated
+report still spent ~45 ms laying out its ~8,900 lines and ~20 ms unpacking its findings and
+assembling it, to print the same bytes again. Its bytes are a function of the same bytes
+of the file, the as-of day and the window, and of nothing else but what OPTIONS spell out: the
+format, --horizon, the language, the layout's width and the Unicode version Rich measures cells by
+(`render/report_layout.py`), and the file's label as the title block prints it. `--fail-on` reads
+only the goals' statuses in the report's order, which are stored with the bytes and checked to be
+one per goal of the entry. The code that turns findings into those bytes is in the fingerprint:
+every module that composes or renders a report (`_COMPUTING_MODULES`, tested against what a report
+imports) and Rich's layout modules (`_RICH_MODULES`); Python's version is in the cache's. So such a
+record is correct by the same argument as the findings, and never stale by the same rules: it is
+read only from a file for the entry's identity, checked against its own SHA-256, and nothing read
+from it is shown before the file's bytes hash to that identity (`Outcome.confirmed`). A report
+missing from the memo is composed from the day's remembered findings or computed from the file, and
+remembered only for bytes already confirmed (a speculative one once `confirmed` matched).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import pickle
 from bisect import bisect_right
@@ -57,6 +76,7 @@ if TYPE_CHECKING:
 RESULTS_MAGIC = b"zibo-results 1\n"
 KEEP = 3  # records of each kind ("status", "report") remembered for the current bytes of a file
 SUFFIX = ".results"
+REPORTS_SUFFIX = ".reports"  # rendered reports: see results_path
 
 _OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
 _LATEST_LINE = _OBSERVATION_FIELDS.index("line")
@@ -68,8 +88,43 @@ _ASSESSMENT_STORED = ("current_stage", "stale", "stale_since")
 _LINKED = ("goal", "as_of", "status", "observations", "latest", "baseline", "stages")
 assert set(_ASSESSMENT_FIELDS) == {*_LINKED, *_ASSESSMENT_STORED}, "store every field of Assessment"
 _STATUSES = {status.value: status for status in Status}
-# Modules whose code the results depend on, beyond what the cache's own fingerprint covers.
-_COMPUTING_MODULES = ("core/progress.py", "core/dates.py", "core/report.py", "core/window.py", "store/results.py")
+# Modules whose code the results depend on, beyond what the cache's own fingerprint covers: those that
+# assess and find, and those that compose and lay out a remembered report (`load_rendered`).
+_COMPUTING_MODULES = (
+    "core/progress.py",
+    "core/dates.py",
+    "core/report.py",
+    "core/window.py",
+    "store/results.py",
+    "core/units.py",
+    "i18n.py",
+    "messages_zh.py",
+    "cli/commands/report.py",
+    "render/report_text.py",
+    "render/report_layout.py",
+    "render/report_markdown.py",
+    "render/report_json.py",
+    "render/report_parts.py",
+    "render/plain_layout.py",
+    "render/status_view.py",
+    "render/text.py",
+    "render/assessment_json.py",
+    "render/console.py",
+)
+# Rich measures every cell of the text report (`rich.cells`, with its Unicode tables) and lays out what
+# render/plain_layout.py leaves to it; an upgrade rewrites these files, so their stamps change.
+_RICH_MODULES = (
+    "__init__.py",
+    "cells.py",
+    "_unicode_data/__init__.py",
+    "_unicode_data/_versions.py",
+    "_wrap.py",
+    "text.py",
+    "table.py",
+    "console.py",
+    "segment.py",
+    "box.py",
+)
 
 T = TypeVar("T")
 
@@ -200,11 +255,91 @@ def load_findings(
         location,
         today,
         cache,
-        f"report {as_of.isoformat()} {window.first.isoformat()} {window.last.isoformat()}",
+        _findings_key(as_of, window),
         compute,
         lambda findings, goals, _bases: pack_findings(findings, goals, as_of, window),
         lambda document, goals, _bases: unpack_findings(document, goals, as_of, window),
         speculate,
+    )
+
+
+def _findings_key(as_of: dt.date, window: Window) -> str:
+    return f"report {_day_and_window(as_of, window)}"
+
+
+def _day_and_window(as_of: dt.date, window: Window) -> str:
+    return f"{as_of.isoformat()} {window.first.isoformat()} {window.last.isoformat()}"
+
+
+class Rendered:
+    """A report as written out (`data`), with every goal's id and status in its order, most at risk
+    first (`ranked`): all that `zibo report` does with a report once it is rendered."""
+
+    __slots__ = ("data", "ranked")
+
+    def __init__(self, data: bytes, ranked: Sequence[tuple[str, Status]]) -> None:
+        self.data = data
+        self.ranked = tuple(ranked)
+
+    def at_least_as_bad_as(self, status: Status) -> list[str]:
+        """The ids of the goals with this status or a worse one, in the report's order."""
+        return [goal_id for goal_id, their in self.ranked if their.at_least_as_bad_as(status)]
+
+
+def load_rendered(
+    location: Location,
+    today: dt.date,
+    as_of: dt.date,
+    window: Window,
+    options: tuple[object, ...],
+    compose: Callable[[GoalsFile, Findings], Rendered],
+    cache: Cache | None,
+    *,
+    speculate: bool = False,
+) -> Outcome[Rendered]:
+    """A text, Markdown or JSON report, remembered per as-of day, window and `options`.
+
+    `compose(definitions, findings)` renders it from the file's title, goals and sources and the
+    findings (`core.report.find`); `options` must hold everything else the bytes depend on: the
+    format, --horizon, the language, what the layout depends on (width, Unicode version) and the file's
+    label. Without a record of the report, it is composed from the day's findings when they are
+    remembered, else from the file; the findings are then remembered too. With `speculate`, as for
+    `load_assessed`.
+    """
+    findings_key = _findings_key(as_of, window)
+    found: list[Findings] = []  # the findings of a computed report, remembered with it
+
+    def compute(goals_file: GoalsFile) -> Rendered:
+        from zibo_cli.core import report  # not imported when the report is remembered: ~3 ms
+
+        findings = report.find(goals_file, as_of, window)
+        found.append(findings)
+        return compose(goals_file, findings)
+
+    def derive(cache: Cache, entry: Entry) -> Rendered | None:
+        from zibo_cli.store.read import collector_paused
+
+        document = recall(cache, entry, findings_key)
+        if document is None:
+            return None
+        with collector_paused():
+            findings = unpack_findings(document, entry.definitions.goals, as_of, window)
+        return compose(entry.definitions, findings)
+
+    def also(rendered: Rendered, goals: Mapping[str, Goal]) -> list[tuple[str, Any]]:
+        return [(findings_key, pack_findings(findings, goals, as_of, window)) for findings in found[-1:]]
+
+    return _through_memo(
+        location,
+        today,
+        cache,
+        f"rendered {_day_and_window(as_of, window)} {options!r}",
+        compute,
+        lambda rendered, _goals, _bases: pack_rendered(rendered),
+        lambda document, goals, _bases: unpack_rendered(document, goals),
+        speculate,
+        derive=derive,
+        also=also,
     )
 
 
@@ -218,19 +353,26 @@ def _through_memo(
     from_document: Callable[[Any, Mapping[str, Goal], Bases], T],
     speculate: bool = False,
     reuse: Callable[[Entry, Any, Any], T | None] | None = None,
+    derive: Callable[[Cache, Entry], T | None] | None = None,
+    also: Callable[[T, Mapping[str, Goal]], Sequence[tuple[str, Any]]] | None = None,
 ) -> Outcome[T]:
     """`compute(the validated file)`, or what it gave for these very bytes and this key before.
 
     Validation and the cache behave exactly as `store.read.load`; the memo is used only where the
-    cache entry is, and only once the bytes' SHA-256 matches the entry's.
+    cache entry is, and only once the bytes' SHA-256 matches the entry's. Without a record under
+    `key`, `reuse` may rebuild the result from the record of the file's bytes before its last change,
+    and `derive` from other records of these bytes; either is then remembered under `key`. `also`
+    gives further records to remember with a computed result.
     """
     from zibo_cli.store.read import LoadedFile, _Hashing, _load, collector_paused, read_with_stat
 
     if cache is None:
         loaded = _load(location, *read_with_stat(location), today, None)
         return Outcome(location, loaded.goals_file, compute(loaded.goals_file), loaded)
-    if speculate and (early := _speculated(location, today, cache, key, from_document)) is not None:
-        return early
+    if speculate:
+        early = _speculated(location, today, cache, key, from_document, to_document, derive)
+        if early is not None:
+            return early
     raw, info = read_with_stat(location)
     real_path = os.path.realpath(location.path)
     hashing = _Hashing(raw)
@@ -256,6 +398,9 @@ def _through_memo(
             if remembered is None and reuse is not None and (earlier := recall_earlier(cache, entry, key)):
                 with contextlib.suppress(Exception), collector_paused():
                     partly = reuse(entry, *earlier)
+            if remembered is None and partly is None and derive is not None:
+                with contextlib.suppress(Exception):
+                    partly = derive(cache, entry)
             if remembered is None and partly is None:
                 goals_file = entry.goals_file()
         except Exception:  # a damaged entry: parsed again and rewritten below
@@ -274,9 +419,9 @@ def _through_memo(
             return Outcome(location, entry.definitions, partly, None)
         if goals_file is not None:
             loaded = LoadedFile(location, raw, None, goals_file, identity, entry.line_count, entry)
-            return _computed(cache, key, loaded, compute, to_document)
+            return _computed(cache, key, loaded, compute, to_document, also)
     loaded = _load(location, raw, info, today, cache, hashing.digest())
-    return _computed(cache, key, loaded, compute, to_document)
+    return _computed(cache, key, loaded, compute, to_document, also)
 
 
 def _speculated(
@@ -285,13 +430,16 @@ def _speculated(
     cache: Cache,
     key: str,
     from_document: Callable[[Any, Mapping[str, Goal], Bases], T],
+    to_document: Callable[[T, Mapping[str, Goal], Bases], Any],
+    derive: Callable[[Cache, Entry], T | None] | None = None,
 ) -> Outcome[T] | None:
     """Remembered results for a large file, while a thread still reads and hashes it; or None.
 
     Reading 15 MB and hashing them took ~20 ms of a repeated `status` on 100,000 figures, most of it
     before anything else could start. Here a thread reads the file in chunks and hashes them (nothing
     is kept in memory) while the caller lays out its output; `Outcome.confirmed` then waits for the
-    hash and compares it, with the file's device, inode, size and mtime, to the cache entry's.
+    hash and compares it, with the file's device, inode, size and mtime, to the cache entry's. A result
+    `derive`d from other records of the entry's bytes is remembered under `key` once they are confirmed.
     """
     from zibo_cli.store.read import STREAM_FROM, StreamHashing, _opened, collector_paused
 
@@ -302,6 +450,7 @@ def _speculated(
     hashing = StreamHashing(handle)
     real_path = os.path.realpath(location.path)
     remembered: T | None = None
+    derived: T | None = None
     entry = cache.open(real_path, info, today)
     if entry is not None:
         with contextlib.suppress(Exception):
@@ -309,17 +458,26 @@ def _speculated(
             if document is not None:
                 with collector_paused():  # small objects, no cycles
                     remembered = from_document(document, entry.definitions.goals, entry.bases)
+        if remembered is None and derive is not None:
+            with contextlib.suppress(Exception):
+                derived = derive(cache, entry)
         entry.close()
-    if entry is None or remembered is None:
+    result = remembered if remembered is not None else derived
+    if entry is None or result is None:
         hashing.abandon()
         return None
     expected = entry.identity
+    goals, bases = entry.definitions.goals, entry.bases
 
     def check() -> bool:
         digest = hashing.digest()
-        return digest is not None and Identity.hashed(real_path, info, digest) == expected
+        matched = digest is not None and Identity.hashed(real_path, info, digest) == expected
+        if matched and derived is not None:  # only now: a record is written for bytes known to be these
+            with contextlib.suppress(Exception):
+                remember(cache, expected, key, to_document(derived, goals, bases))
+        return matched
 
-    return Outcome(location, entry.definitions, remembered, None, check)
+    return Outcome(location, entry.definitions, result, None, check)
 
 
 def _computed(
@@ -328,6 +486,7 @@ def _computed(
     loaded: LoadedFile,
     compute: Callable[[GoalsFile], T],
     to_document: Callable[[T, Mapping[str, Goal], Bases], Any],
+    also: Callable[[T, Mapping[str, Goal]], Sequence[tuple[str, Any]]] | None = None,
 ) -> Outcome[T]:
     goals_file = loaded.goals_file
     result = compute(goals_file)
@@ -337,21 +496,53 @@ def _computed(
             if entry is None and (entry := cache.get(loaded.identity, None)) is not None:
                 entry.close()  # the entry just stored for the parsed file: its blobs are the bases
             if entry is not None:  # no entry, no memo: the memo is read only beside one
+                more = () if also is None else also(result, goals_file.goals)
                 document = to_document(result, goals_file.goals, entry.bases)
-                remember(cache, loaded.identity, key, document, bases_of(entry))
+                remember(cache, loaded.identity, key, document, bases_of(entry), more)
     return Outcome(loaded.location, goals_file, result, loaded)
 
 
 # -- the memo file ----------------------------------------------------------------------------------
 
 
-def results_path(cache: Cache, real_path: str) -> Path:
-    return cache.slot(real_path).with_suffix(SUFFIX)
+def results_path(cache: Cache, real_path: str, key: str = "status") -> Path:
+    """The memo file for records of `key`'s kind. Rendered reports (`<slot>.reports`) are kept apart:
+    megabytes each on a large file, they would otherwise be read and written again with every
+    status or findings record."""
+    return cache.slot(real_path).with_suffix(REPORTS_SUFFIX if _kind(key) == "rendered" else SUFFIX)
 
 
 def fingerprint() -> tuple[Any, ...]:
-    """The cache's code fingerprint plus the size and mtime of the modules that compute the results."""
-    return (_code_fingerprint(), _ASSESSMENT_FIELDS, _STAGE_FIELDS, *module_stamps(_COMPUTING_MODULES))
+    """The cache's code fingerprint plus the size and mtime of the modules that compute the results
+    (zibo's, and Rich's for a remembered text report)."""
+    return (
+        _code_fingerprint(),
+        _ASSESSMENT_FIELDS,
+        _STAGE_FIELDS,
+        *module_stamps(_COMPUTING_MODULES),
+        *_rich_stamps(),
+    )
+
+
+@functools.cache
+def _rich_folder() -> str | None:
+    """Where Rich is installed, found without importing it (~0.05 ms)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("rich")
+    return None if spec is None or spec.origin is None else os.path.dirname(spec.origin)
+
+
+def _rich_stamps() -> list[tuple[int, int] | None]:
+    folder = _rich_folder()
+    stamps: list[tuple[int, int] | None] = []
+    for module in _RICH_MODULES:
+        try:
+            info = os.stat(os.path.join(folder or "", module))
+            stamps.append((info.st_size, info.st_mtime_ns))
+        except OSError:
+            stamps.append(None)
+    return stamps
 
 
 Record = tuple[str, int, int, bytes]  # key, offset in the body, length, SHA-256
@@ -407,7 +598,7 @@ def recall_earlier(cache: Cache, entry: Entry, key: str) -> tuple[Any, Any] | No
 
 def _recalled(cache: Cache, entry: Entry, key: str, earlier: bool = False) -> tuple[Any, dict[str, Any]] | None:
     with contextlib.suppress(Exception):
-        found = _read_header(cache, results_path(cache, entry.identity.real_path), entry.identity, earlier)
+        found = _read_header(cache, results_path(cache, entry.identity.real_path, key), entry.identity, earlier)
         if found is None:
             return None
         handle, start, records, header = found
@@ -431,38 +622,62 @@ def bases_of(entry: Entry) -> dict[str, Any]:
     return {"definitions": entry.definitions_digest, "goals": {goal: tuple(digests) for goal, digests in goals.items()}}
 
 
-def remember(cache: Cache, identity: Identity, key: str, document: Any, bases: dict[str, Any] | None = None) -> None:
-    """Store a document for these bytes under `key`, keeping the last few of its kind; never raises.
+def remember(
+    cache: Cache,
+    identity: Identity,
+    key: str,
+    document: Any,
+    bases: dict[str, Any] | None = None,
+    more: Sequence[tuple[str, Any]] = (),
+) -> None:
+    """Store a document for these bytes under `key` (and `more` documents under theirs), keeping the
+    last few of each kind; never raises.
 
     `bases`, from `bases_of` the entry of these bytes, lets the next change reuse what it did not touch.
     """
     from zibo_cli.store.cache import sha256_for
 
     with contextlib.suppress(Exception):
-        blob = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
-        sha256 = sha256_for(len(blob))
-        target = results_path(cache, identity.real_path)
-        kept: list[tuple[str, bytes, bytes]] = [(key, blob, sha256(blob).digest())]
-        with contextlib.suppress(Exception):
-            found = _read_header(cache, target, identity)
-            if found is not None:
-                handle, start, records, stored = found
-                bases = bases or stored.get("bases")
-                with handle:
-                    for name, offset, length, digest in records:
-                        same_kind = [kept_name for kept_name, _, _ in kept if _kind(kept_name) == _kind(name)]
-                        if name != key and len(same_kind) < KEEP:
-                            old = os.pread(handle.fileno(), length, start + offset)
-                            if len(old) == length and sha256(old).digest() == digest:
-                                kept.append((name, old, digest))
-        listed: list[Record] = []
-        offset = 0
-        for name, data, digest in kept:
-            listed.append((name, offset, len(data), digest))
-            offset += len(data)
-        header = {"key": (fingerprint(), identity), "records": listed, "body": offset, "bases": bases}
-        head = RESULTS_MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
-        cache.replace(target, [head] + [data for _, data, _ in kept])
+        blobs = [(name, pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)) for name, doc in ((key, document), *more)]
+        sha256 = sha256_for(sum(len(blob) for _, blob in blobs))
+        files: dict[Path, list[tuple[str, bytes, bytes]]] = {}
+        for name, blob in blobs:
+            files.setdefault(results_path(cache, identity.real_path, name), []).append(
+                (name, blob, sha256(blob).digest())
+            )
+        for target, new in files.items():
+            with contextlib.suppress(Exception):
+                _write_records(cache, identity, target, new, bases if target.suffix == SUFFIX else None)
+
+
+def _write_records(
+    cache: Cache, identity: Identity, target: Path, new: list[tuple[str, bytes, bytes]], bases: dict[str, Any] | None
+) -> None:
+    """Replace `target` with the `new` records, then the last few of each kind it held for these bytes."""
+    kept = list(new)
+    names = {name for name, _, _ in new}
+    with contextlib.suppress(Exception):
+        found = _read_header(cache, target, identity)
+        if found is not None:
+            handle, start, records, stored = found
+            bases = bases or stored.get("bases")
+            with handle:
+                for name, offset, length, digest in records:
+                    same_kind = [kept_name for kept_name, _, _ in kept if _kind(kept_name) == _kind(name)]
+                    if name not in names and len(same_kind) < KEEP:
+                        # Kept with the digest it was written with, not hashed again (~3 ms for the few
+                        # megabytes of remembered reports): a damaged record stays refused on reading.
+                        old = os.pread(handle.fileno(), length, start + offset)
+                        if len(old) == length:
+                            kept.append((name, old, digest))
+    listed: list[Record] = []
+    offset = 0
+    for name, data, digest in kept:
+        listed.append((name, offset, len(data), digest))
+        offset += len(data)
+    header = {"key": (fingerprint(), identity), "records": listed, "body": offset, "bases": bases}
+    head = RESULTS_MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+    cache.replace(target, [head] + [data for _, data, _ in kept])
 
 
 def _kind(key: str) -> str:
@@ -648,3 +863,28 @@ def unpack_findings(document: tuple[Any, ...], goals: Mapping[str, Goal], as_of:
         recorded=recorded_figures,
         figure_sources=tuple(tuple(sources) for sources in figure_sources),
     )
+
+
+# -- a rendered report ------------------------------------------------------------------------------
+
+
+def pack_rendered(rendered: Rendered) -> tuple[bytes, list[str], list[str]]:
+    """The report's bytes, and its goals' ids and statuses as two columns."""
+    return (
+        rendered.data,
+        [goal_id for goal_id, _ in rendered.ranked],
+        [status.value for _, status in rendered.ranked],
+    )
+
+
+def unpack_rendered(document: tuple[Any, ...], goals: Mapping[str, Goal]) -> Rendered:
+    """The report `pack_rendered` stored, checked to rank exactly the file's goals. Raises Damaged."""
+    data, ids, statuses = document
+    if not isinstance(data, bytes) or not isinstance(ids, list) or not isinstance(statuses, list):
+        raise Damaged("a rendered report of another shape")
+    try:
+        if len(ids) != len(goals) or len(statuses) != len(ids) or set(ids) != goals.keys():
+            raise Damaged("a rendered report of other goals")
+        return Rendered(data, list(zip(ids, [_STATUSES[value] for value in statuses], strict=True)))
+    except (KeyError, TypeError):
+        raise Damaged("a rendered report with an unknown status or goal") from None

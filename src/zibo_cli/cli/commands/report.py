@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,10 +11,11 @@ from zibo_cli.cli.common import (
     FileOption,
     OutputOption,
     as_of_day,
+    cache_of,
     fail,
-    findings_for,
     handles_errors,
     load_for,
+    location_for,
     state_of,
 )
 from zibo_cli.core.model import Status
@@ -23,7 +24,9 @@ from zibo_cli.errors import ExitCode, ZiboError
 from zibo_cli.i18n import tr
 
 if TYPE_CHECKING:
-    from zibo_cli.core.report import ReportData
+    from zibo_cli.core.model import GoalsFile
+    from zibo_cli.core.report import Findings, ReportData
+    from zibo_cli.store.results import Outcome, Rendered
 
 FORMATS = ("text", "md", "html", "json")
 _ALIASES = {"txt": "text", "markdown": "md", "htm": "html"}
@@ -80,7 +83,6 @@ def report(
     with the as-of day, compared with the date written in each figure's recorded time. Output is UTF-8.
     """
     from zibo_cli.cli.output import write_output, write_stdout
-    from zibo_cli.core.report import assemble_report, build_report
     from zibo_cli.core.window import SinceError, parse_since
 
     state = state_of(ctx)
@@ -98,28 +100,47 @@ def report(
             tr("--since {error}", error=error), tr("For example --since 7d, --since 1m or --since 2026-01-05.")
         ) from None
     if chosen_format == "html":  # its charts draw every figure: the whole file is loaded
-        loaded = load_for(state, file)
-        data = build_report(loaded.goals_file, day, window, loaded.label, horizon)
-        rendered = _render(chosen_format, data).encode("utf-8")
-    else:  # the findings alone, remembered for this day and window (store/results.py)
-        # Laid out while the file is still hashed; used only once its bytes are confirmed.
-        def composed(loaded: Any) -> tuple[ReportData, bytes]:
-            data = assemble_report(loaded.definitions, loaded.result, day, window, loaded.label, horizon)
-            return data, _render(chosen_format, data).encode("utf-8")
+        from zibo_cli.core.report import build_report
 
-        loaded = findings_for(state, file, day, window, speculate=True)
-        data, rendered = composed(loaded)
-        if not loaded.confirmed():  # the file's bytes are not those the findings were remembered for
-            loaded = findings_for(state, file, day, window, location=loaded.location)
-            data, rendered = composed(loaded)
+        loaded = load_for(state, file)
+        report_data = build_report(loaded.goals_file, day, window, loaded.label, horizon)
+        rendered = _rendered(chosen_format, report_data)
+    else:  # remembered per day with everything its bytes depend on (store/results.py)
+        from zibo_cli.i18n import language
+        from zibo_cli.store.locate import display_path
+        from zibo_cli.store.results import load_rendered
+
+        location = location_for(state, file)
+        label = display_path(location.path)
+        layout = None
+        if chosen_format == "text":
+            from zibo_cli.render.report_layout import layout_key
+
+            layout = layout_key()
+        options = (chosen_format, horizon, language(), layout, label)
+
+        def compose(definitions: GoalsFile, findings: Findings) -> Rendered:
+            from zibo_cli.core.report import assemble_report
+
+            return _rendered(chosen_format, assemble_report(definitions, findings, day, window, label, horizon))
+
+        def rendered_for(speculate: bool) -> Outcome[Rendered]:
+            today, cache = state.env.today(), cache_of(state)
+            return load_rendered(location, today, day, window, options, compose, cache, speculate=speculate)
+
+        # Laid out (or taken from the memo) while the file is still hashed; shown only once its bytes are confirmed.
+        loaded = rendered_for(speculate=True)
+        if not loaded.confirmed():  # the file's bytes are not those the memo's records are for
+            loaded = rendered_for(speculate=False)
+        rendered = loaded.result
     if output is not None and output != "-":
-        write_output(state.env, output, rendered, protect=loaded.location.path)
+        write_output(state.env, output, rendered.data, protect=loaded.location.path)
     else:
-        write_stdout(state.env, rendered)
+        write_stdout(state.env, rendered.data)
     if threshold is not None:
-        flagged = data.at_least_as_bad_as(threshold)
+        flagged = rendered.at_least_as_bad_as(threshold)
         if flagged:
-            ids = ", ".join(a.goal.id for a in flagged[:10]) + (" …" if len(flagged) > 10 else "")
+            ids = ", ".join(flagged[:10]) + (" …" if len(flagged) > 10 else "")
             raise ZiboError(
                 tr("goals {status} or worse: {count} ({ids}).", status=threshold.value, count=len(flagged), ids=ids),
                 tr("(--fail-on {status}; the report was written in full.)", status=threshold.value),
@@ -152,6 +173,13 @@ def _status(text: str) -> Status:
             tr("--fail-on {value!r} is not a status.", value=text),
             tr("Use one of (most at risk first): {choices}.", choices=names),
         ) from None
+
+
+def _rendered(name: str, data: ReportData) -> Rendered:
+    """The report's bytes, with what --fail-on reads of it."""
+    from zibo_cli.store.results import Rendered
+
+    return Rendered(_render(name, data).encode("utf-8"), [(a.goal.id, a.status) for a in data.assessments])
 
 
 def _render(name: str, data: ReportData) -> str:
