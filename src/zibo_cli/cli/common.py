@@ -184,19 +184,6 @@ def assessed_for(
     return load_assessed(location, state.env.today(), as_of, cache_of(state), speculate=speculate)
 
 
-def findings_for(
-    state: State, file: str | None, as_of: dt.date, window: Any, *, speculate: bool = False, location: Any = None
-) -> Any:
-    """What a report takes from the figures (store/results.py): remembered per as-of day and window.
-
-    With `speculate`, as for `assessed_for`.
-    """
-    from zibo_cli.store.results import load_findings
-
-    location = location or location_for(state, file)
-    return load_findings(location, state.env.today(), as_of, window, cache_of(state), speculate=speculate)
-
-
 def cache_of(state: State) -> Any:
     """The per-user parse cache (store/cache.py), or None under ZIBO_NO_CACHE=1."""
     from zibo_cli.store.cache import cache_for
