@@ -10,9 +10,10 @@ Python version, the field layout of the model and a fingerprint of the modules t
 validation also depends on "today" (no figure may be dated in the future), so an entry whose latest
 figure is after today is not used either.
 
-Format: a magic line, a pickled header (the key, counts, and where each blob of the body is, with its
-SHA-256), then the body: one blob with the file's definitions (sources and goals), then blobs of
-observations, each holding one goal's figures column by column with their positions in the file.
+Format: a magic line, a pickled header (the key, counts, where each blob of the body is, with its
+SHA-256, and where the file's pieces of figure tables are and start), then the body: one blob with the
+file's definitions (sources and goals), then blobs of observations, each holding one goal's figures
+column by column, each with its piece and its position and line within it (store/spliced.py).
 Keeping each goal's figures apart lets `zibo add` read only the goal it adds to (its confirmation shows
 that goal's latest figure, progress and status) instead of building every observation of the file.
 Pickle is safe here because only this user can write the folder: a cache folder or file owned by
