@@ -14,8 +14,22 @@ _KEY = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|[A-Za-z0-9_.-]+)\s*=')
 
 
 def _unquote_path(raw: str) -> str:
-    parts = [part.strip().strip('"').strip("'") for part in re.split(r"\.(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", raw)]
+    parts = [_unquote(part.strip()) for part in re.split(r"\.(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", raw)]
     return ".".join(parts)
+
+
+def _unquote(part: str) -> str:
+    """A key as TOML reads it: `"observ\\u0061tions"` is `observations` (else its figures are one table off)."""
+    if part.startswith('"') and "\\" in part:
+        try:
+            import tomli as toml
+        except ImportError:  # pragma: no cover - tomli is a dependency, as in store/read.py
+            import tomllib as toml
+        try:
+            return str(toml.loads(f"key = {part}")["key"])
+        except Exception:
+            pass  # not a string TOML reads: the file has a problem, reported with the lines found as before
+    return part.strip('"').strip("'")
 
 
 @dataclass(slots=True)
