@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE
+from conftest import SAMPLE, run
 from zibo_cli.core import progress
 from zibo_cli.errors import ZiboError
 from zibo_cli.store import read as read_module
@@ -115,3 +115,27 @@ def test_a_header_spelled_with_an_escape(tmp_path: Path, cache: Cache, where: st
     full = full_parse(path)
     assert not isinstance(full, list)
     assert all(observation.line is not None for observation in full.observations)
+
+
+# -- the results memo after an entry lost its chunks ------------------------------------------------
+
+
+def test_a_figure_added_where_no_chunk_could_take_it_keeps_its_line_in_the_memo(tmp_path: Path) -> None:
+    """`zibo add` to a file that does not end with a line break stores the figure outside any chunk,
+    while the entry keeps the chunks' starts for its other figures. The memo stores each goal's latest
+    line by the chunk that starts last on or before it; once the file is parsed again with new chunks
+    (here after an empty `[goals]` table and more figures were appended), a goal whose blob is the same
+    must get its latest line back as the full parse gives it."""
+    path = tmp_path / "goals.toml"
+    path.write_text((SAMPLE.read_text(encoding="utf-8") + "\n" + figures(["gdp"], 40)).rstrip("\n"), encoding="utf-8")
+    xdg = tmp_path / "xdg"
+    env = {"ZIBO_FILE": str(path), "XDG_CACHE_HOME": str(xdg), "ZIBO_NO_CACHE": ""}
+    cache = Cache(xdg / "zibo")
+    assessments_agree(path, cache)
+    added = run("add", "robots", "5", "--date", "2026-03-01", env=env)  # robots had no figure yet
+    assert added.exit_code == 0, added.stderr
+    assessments_agree(path, cache)  # remembered for these bytes
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("\n[goals]\n\n" + figures(["gdp"], 80, year=2005, value=1))
+    assert outcome(path, cache) == full_parse(path)  # the new entry; the memo is still the one before
+    assessments_agree(path, cache)
