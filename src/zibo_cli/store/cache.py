@@ -11,14 +11,15 @@ validation also depends on "today" (no figure may be dated in the future), so an
 figure is after today is not used either.
 
 Format: a magic line, a pickled header (the key, counts, where each blob of the body is, with its
-SHA-256, and where the file's pieces of figure tables are and start), then the body: one blob with the
+SHA-256, and where the file's pieces of figure tables are and start) preceded by its length and its
+own SHA-256, then the body: one blob with the
 file's definitions (sources and goals), then blobs of observations, each holding one goal's figures
 column by column, each with its piece and its position and line within it (store/spliced.py).
 Keeping each goal's figures apart lets `zibo add` read only the goal it adds to (its confirmation shows
 that goal's latest figure, progress and status) instead of building every observation of the file.
 Pickle is safe here because only this user can write the folder: a cache folder or file owned by
-someone else, or writable by group or others, is not read. A damaged file (bad magic, a blob whose
-hash does not match, anything that fails to unpickle) is ignored and replaced.
+someone else, or writable by group or others, is not read. A damaged file (bad magic, a header or
+blob whose hash does not match, anything that fails to unpickle) is ignored and replaced.
 
 Since `zibo add` only appends, extending an entry writes a new header, copies the old body's bytes and
 adds one small blob: no re-parse and no re-pickling of what was there. A file that grew by hand is
@@ -51,7 +52,7 @@ from typing import Any, BinaryIO, TypeVar
 from zibo_cli import __version__
 from zibo_cli.core.model import Baseline, Goal, GoalsFile, Observation, Source, Target
 
-MAGIC = b"zibo-cache 3\n"
+MAGIC = b"zibo-cache 4\n"
 FREEZE_FROM = 20_000  # observations: past this, what was built is moved out of the collector's sight
 # Past this many blobs beyond one per goal, an extension merges each goal's blobs back into one.
 MAX_EXTRA_BLOBS = 500
@@ -420,10 +421,14 @@ class Cache:
         path = self.slot(real_path)
         handle = open(path, "rb")  # noqa: SIM115 - kept open: figures are read from it when asked for
         try:
-            if not self._trusted(path, os.fstat(handle.fileno())) or handle.read(len(MAGIC)) != MAGIC:
+            stat_info = os.fstat(handle.fileno())
+            if not self._trusted(path, stat_info):
                 handle.close()
                 return None
-            header = pickle.load(handle)
+            header = _unsealed(handle, stat_info.st_size)
+            if header is None:
+                handle.close()
+                return None
             fingerprint, identity = header["key"]
             latest = header["latest"]
             if (
@@ -630,8 +635,7 @@ class Cache:
     def _write(self, identity: Identity, header: dict[str, Any], pieces: Sequence[bytes | _Body]) -> None:
         lengths = [piece.length if isinstance(piece, _Body) else len(piece) for piece in pieces]
         header = {**header, "key": (_code_fingerprint(), identity), "body": sum(lengths)}
-        head = MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
-        self.replace(self.slot(identity.real_path), [head, *pieces])
+        self.replace(self.slot(identity.real_path), [_sealed(header), *pieces])
 
     def replace(self, target: Path, pieces: Sequence[bytes | _Body]) -> None:
         """A temp file in the cache folder, renamed over `target`; only in a folder this user alone can write."""
@@ -656,6 +660,34 @@ class Cache:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
+
+
+_SEAL = 8 + 32  # the header's length and SHA-256, between the magic line and the header
+
+
+def _sealed(header: dict[str, Any]) -> bytes:
+    """The magic line and the pickled header, with the header's length and SHA-256 between them."""
+    pickled = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+    return MAGIC + len(pickled).to_bytes(8, "little") + sha256_for(len(pickled))(pickled).digest() + pickled
+
+
+def _unsealed(handle: BinaryIO, size: int) -> Any:
+    """The header `_sealed` wrote, read from the start of `handle` (left at the body); None if damaged.
+
+    Its bytes are checked before they are unpickled: a damaged header that still unpickles would
+    otherwise be trusted (goal ids, chunks and their starts live there, outside any blob's hash), and
+    unpickling some damaged bytes makes CPython print a SystemError on stderr.
+    """
+    prefix = handle.read(len(MAGIC) + _SEAL)
+    if len(prefix) != len(MAGIC) + _SEAL or not prefix.startswith(MAGIC):
+        return None
+    length = int.from_bytes(prefix[len(MAGIC) : len(MAGIC) + 8], "little")
+    if length > size - len(prefix):
+        return None
+    pickled = handle.read(length)
+    if len(pickled) != length or sha256_for(length)(pickled).digest() != prefix[len(MAGIC) + 8 :]:
+        return None
+    return pickle.loads(pickled)
 
 
 def _compacted(body: bytes, definitions_length: int, blobs: Sequence[Blob]) -> tuple[list[Blob], list[bytes | _Body]]:
