@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import pytest
 from conftest import BUNDLED, PINNED_ENV, SAMPLE, run
 from test_results_memo import CACHE_ON, REPORT_DATA, found_count, results_files, streamed
 from zibo_cli.store import results
-from zibo_cli.store.cache import Cache, Identity, _code_fingerprint, cache_for
+from zibo_cli.store.cache import Cache, Identity, _code_fingerprint, cache_for, unsealed
 from zibo_cli.store.results import RESULTS_MAGIC
 
 __all__ = ["found_count", "streamed"]  # fixtures, shared with tests/test_results_memo.py
@@ -74,8 +73,7 @@ def records(memo: Path | None = None) -> list[str]:
     if memo is None:
         [memo] = reports_files()
     with open(memo, "rb") as handle:
-        assert handle.read(len(RESULTS_MAGIC)) == RESULTS_MAGIC
-        return [key for key, *_ in pickle.load(handle)["records"]]
+        return [key for key, *_ in unsealed(handle, memo.stat().st_size, RESULTS_MAGIC)["records"]]
 
 
 def same_as_without_cache(*args: str, env: dict[str, str] | None = None) -> str:
@@ -277,8 +275,7 @@ def test_an_edit_keeping_size_and_mtime_is_never_served_from_the_memo(
     now = Identity.of(os.path.realpath(sample), sample.stat(), sample.read_bytes())
     for memo in (*results_files(), *reports_files()):
         with open(memo, "rb") as handle:
-            handle.read(len(RESULTS_MAGIC))
-            _, identity = pickle.load(handle)["key"]
+            _, identity = unsealed(handle, memo.stat().st_size, RESULTS_MAGIC)["key"]
         assert identity == now, memo
 
 
@@ -445,8 +442,7 @@ def test_a_damaged_report_record_is_ignored_and_replaced(
     assert len(laid_out) == 2 + len(damaged_documents), "the rewritten record is not used"
     [memo] = reports_files()
     with open(memo, "rb") as handle:
-        handle.read(len(RESULTS_MAGIC))
-        listed = pickle.load(handle)["records"]
+        listed = unsealed(handle, memo.stat().st_size, RESULTS_MAGIC)["records"]
         body = handle.tell()
     [(offset, length)] = [(offset, length) for name, offset, length, _ in listed if name == key]
     good = memo.read_bytes()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import pickle
 import shutil
 import sys
 from pathlib import Path
@@ -21,7 +20,7 @@ from zibo_cli.core import progress
 from zibo_cli.core.model import Goal, GoalsFile, Observation
 from zibo_cli.core.progress import Assessment, assess_file
 from zibo_cli.store import results
-from zibo_cli.store.cache import Cache, cache_for
+from zibo_cli.store.cache import Cache, cache_for, unsealed
 from zibo_cli.store.locate import Location
 from zibo_cli.store.results import KEEP, NOT_LOADED, RESULTS_MAGIC, load_assessed, pack, unpack
 
@@ -237,8 +236,7 @@ def test_another_day_or_as_of_is_assessed_again(sample: Path, assessed_count: li
 def remembered_days() -> list[str]:
     [memo] = results_files()
     with open(memo, "rb") as handle:
-        assert handle.read(len(RESULTS_MAGIC)) == RESULTS_MAGIC
-        return [key for key, *_ in pickle.load(handle)["records"]]
+        return [key for key, *_ in unsealed(handle, memo.stat().st_size, RESULTS_MAGIC)["records"]]
 
 
 def test_only_the_last_few_days_are_kept(sample: Path, assessed_count: list[int]) -> None:
@@ -329,8 +327,7 @@ def test_any_changed_byte_of_the_results_is_refused(world: Path, cache: Cache) -
     [memo] = results_files()
     good = memo.read_bytes()
     with open(memo, "rb") as handle:
-        handle.read(len(RESULTS_MAGIC))
-        pickle.load(handle)
+        unsealed(handle, memo.stat().st_size, RESULTS_MAGIC)
         body = handle.tell()
     entry = cache.open(os.path.realpath(path), path.stat(), TODAY)
     assert entry is not None

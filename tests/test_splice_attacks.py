@@ -424,3 +424,20 @@ def test_a_damaged_header_is_never_trusted(tmp_path: Path, capfd: pytest.Capture
         slot.write_bytes(damaged)
         assert outcome(path, cache) == expected, what
         assert capfd.readouterr() == ("", ""), what
+
+
+@pytest.mark.parametrize("suffix", [".results", ".reports"])
+def test_a_damaged_memo_header_prints_nothing(tmp_path: Path, capfd: pytest.CaptureFixture[str], suffix: str) -> None:
+    path = tmp_path / "goals.toml"
+    base_file(path, 40, 1, "\n", False)
+    env = command_env(tmp_path, path)
+    for command in (("status",), ("report",)):
+        assert run(*command, env=env).exit_code == 0
+    memo = Cache(tmp_path / "xdg" / "zibo").slot(os.path.realpath(path)).with_suffix(suffix)
+    good = memo.read_bytes()
+    at = good.index(b"}\x94")  # the header dict, then MEMOIZE: turned into BYTEARRAY8
+    memo.write_bytes(good[: at + 1] + b"\x96" + good[at + 2 :])
+    capfd.readouterr()
+    for command in (("status",), ("report",)):
+        same_output(env, command)
+    assert capfd.readouterr() == ("", "")

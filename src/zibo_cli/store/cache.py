@@ -425,7 +425,7 @@ class Cache:
             if not self._trusted(path, stat_info):
                 handle.close()
                 return None
-            header = _unsealed(handle, stat_info.st_size)
+            header = unsealed(handle, stat_info.st_size)
             if header is None:
                 handle.close()
                 return None
@@ -635,7 +635,7 @@ class Cache:
     def _write(self, identity: Identity, header: dict[str, Any], pieces: Sequence[bytes | _Body]) -> None:
         lengths = [piece.length if isinstance(piece, _Body) else len(piece) for piece in pieces]
         header = {**header, "key": (_code_fingerprint(), identity), "body": sum(lengths)}
-        self.replace(self.slot(identity.real_path), [_sealed(header), *pieces])
+        self.replace(self.slot(identity.real_path), [sealed(header), *pieces])
 
     def replace(self, target: Path, pieces: Sequence[bytes | _Body]) -> None:
         """A temp file in the cache folder, renamed over `target`; only in a folder this user alone can write."""
@@ -665,27 +665,27 @@ class Cache:
 _SEAL = 8 + 32  # the header's length and SHA-256, between the magic line and the header
 
 
-def _sealed(header: dict[str, Any]) -> bytes:
+def sealed(header: dict[str, Any], magic: bytes = MAGIC) -> bytes:
     """The magic line and the pickled header, with the header's length and SHA-256 between them."""
     pickled = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
-    return MAGIC + len(pickled).to_bytes(8, "little") + sha256_for(len(pickled))(pickled).digest() + pickled
+    return magic + len(pickled).to_bytes(8, "little") + sha256_for(len(pickled))(pickled).digest() + pickled
 
 
-def _unsealed(handle: BinaryIO, size: int) -> Any:
-    """The header `_sealed` wrote, read from the start of `handle` (left at the body); None if damaged.
+def unsealed(handle: BinaryIO, size: int, magic: bytes = MAGIC) -> Any:
+    """The header `sealed` wrote, read from the start of `handle` (left at the body); None if damaged.
 
     Its bytes are checked before they are unpickled: a damaged header that still unpickles would
     otherwise be trusted (goal ids, chunks and their starts live there, outside any blob's hash), and
-    unpickling some damaged bytes makes CPython print a SystemError on stderr.
+    unpickling some damaged bytes makes CPython print a SystemError on stderr. `size`: the file's.
     """
-    prefix = handle.read(len(MAGIC) + _SEAL)
-    if len(prefix) != len(MAGIC) + _SEAL or not prefix.startswith(MAGIC):
+    prefix = handle.read(len(magic) + _SEAL)
+    if len(prefix) != len(magic) + _SEAL or not prefix.startswith(magic):
         return None
-    length = int.from_bytes(prefix[len(MAGIC) : len(MAGIC) + 8], "little")
+    length = int.from_bytes(prefix[len(magic) : len(magic) + 8], "little")
     if length > size - len(prefix):
         return None
     pickled = handle.read(length)
-    if len(pickled) != length or sha256_for(length)(pickled).digest() != prefix[len(MAGIC) + 8 :]:
+    if len(pickled) != length or sha256_for(length)(pickled).digest() != prefix[len(magic) + 8 :]:
         return None
     return pickle.loads(pickled)
 

@@ -65,6 +65,8 @@ from zibo_cli.store.cache import (
     _columns,
     build,
     module_stamps,
+    sealed,
+    unsealed,
 )
 from zibo_cli.store.locate import Location, display_path
 
@@ -73,7 +75,7 @@ if TYPE_CHECKING:
     from zibo_cli.core.window import Window
     from zibo_cli.store.read import LoadedFile
 
-RESULTS_MAGIC = b"zibo-results 1\n"
+RESULTS_MAGIC = b"zibo-results 2\n"
 KEEP = 3  # records of each kind ("status", "report") remembered for the current bytes of a file
 SUFFIX = ".results"
 REPORTS_SUFFIX = ".reports"  # rendered reports: see results_path
@@ -556,10 +558,10 @@ def _read_header(
     handle = open(path, "rb")  # noqa: SIM115 - closed by the caller
     try:
         info = os.fstat(handle.fileno())
-        if not cache._trusted(path, info) or handle.read(len(RESULTS_MAGIC)) != RESULTS_MAGIC:
+        header = unsealed(handle, info.st_size, RESULTS_MAGIC) if cache._trusted(path, info) else None
+        if header is None:
             handle.close()
             return None
-        header = pickle.load(handle)
         stored_fingerprint, stored_identity = header["key"]
         if stored_fingerprint != fingerprint() or not (
             stored_identity == identity
@@ -676,8 +678,7 @@ def _write_records(
         listed.append((name, offset, len(data), digest))
         offset += len(data)
     header = {"key": (fingerprint(), identity), "records": listed, "body": offset, "bases": bases}
-    head = RESULTS_MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
-    cache.replace(target, [head] + [data for _, data, _ in kept])
+    cache.replace(target, [sealed(header, RESULTS_MAGIC)] + [data for _, data, _ in kept])
 
 
 def _kind(key: str) -> str:
