@@ -441,3 +441,32 @@ def test_a_damaged_memo_header_prints_nothing(tmp_path: Path, capfd: pytest.Capt
     for command in (("status",), ("report",)):
         same_output(env, command)
     assert capfd.readouterr() == ("", "")
+
+
+# -- what a splice leaves for the next edit ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["between two chunks", "after the head", "instead of the last chunk"])
+def test_a_comment_between_chunks_leaves_the_next_edit_spliced(
+    tmp_path: Path, cache: Cache, counted: list[int], where: str
+) -> None:
+    """A comment-only edit at a chunk's start is spliced; its bytes must stay inside the chunks (the one
+    before them, or the head), else every later edit is parsed in full until the chunks are made again."""
+    path = tmp_path / "goals.toml"
+    base_file(path, 40, 1, "\n", False)
+    outcome(path, cache)
+    entry = cache.open(os.path.realpath(path), path.stat(), TODAY)
+    assert entry is not None
+    assert entry.chunks is not None
+    entry.close()
+    head_length, _, chunks = entry.chunks
+    raw = path.read_bytes()
+    at = {"between two chunks": chunks[3][0], "after the head": head_length}.get(where, chunks[-1][0])
+    rest = b"" if where == "instead of the last chunk" else raw[at:]
+    path.write_bytes(raw[:at] + b"# checked against the yearbook\n\n" + rest)
+    assert outcome(path, cache) == full_parse(path)
+    path.write_bytes(edited(path.read_bytes(), "value", 35, 77))
+    assert outcome(path, cache) == full_parse(path)
+    path.write_bytes(edited(path.read_bytes(), "delete", 8, 0))
+    assert outcome(path, cache) == full_parse(path)
+    assert len(counted) == 1, "parsed in full"

@@ -201,8 +201,17 @@ def splice(
         middle_cuts.insert(0, (start, first_line, first_position))
     removed = [chunk[5] for chunk in chunks[first:end]]  # their ids go to the new chunks first
     ids = [*removed, *range(max(entry.bases) + 1, max(entry.bases) + 1 + len(middle_cuts))]
+    before = chunks[:first]
+    if middle and not middle_cuts:
+        # Only comments and blank lines: they join the chunk before them (or the head), so that the
+        # chunks still cover every byte after the head and the next edit can be spliced too.
+        if before:
+            offset, _, _, position, line, chunk_id = before[-1]
+            before[-1] = (offset, stop - offset, sha256(view[offset:stop]).digest(), position, line, chunk_id)
+        else:
+            head_length, head_digest = stop, sha256(view[:stop]).digest()
     table = [
-        *chunks[:first],
+        *before,
         *(_hashed(raw, middle_cuts, stop, ids) if middle_cuts else []),
         *(
             (offset + moved, length, chunk_digest, position + position_shift, line + line_shift, chunk_id)
