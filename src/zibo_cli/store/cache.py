@@ -297,9 +297,9 @@ def starts_of(chunks: Sequence[Chunk]) -> list[Start]:
     return [(position, line, chunk_id) for *_, position, line, chunk_id in chunks]
 
 
-def _starts(bases: Bases) -> list[Start]:
-    """Every chunk's start (HEAD's included) in file order, from the bases alone."""
-    return sorted((position, line, chunk_id) for chunk_id, (position, line) in bases.items())
+def _last_start(bases: Bases) -> list[Start]:
+    """The start of the chunk that starts last (HEAD, without chunks), from the bases alone."""
+    return [max((position, line, chunk_id) for chunk_id, (position, line) in bases.items())]
 
 
 def _row(observation: Observation) -> tuple[Any, ...]:
@@ -526,7 +526,7 @@ class Cache:
             offset = entry.body.length
             # Without a chunk of their own, the new figures belong to the last chunk there is: a figure's
             # chunk must be the last to start on or before its line, as the results memo finds it.
-            starts = starts_of(chunks[2][-1:]) if chunks else _starts(entry.bases)
+            starts = starts_of(chunks[2][-1:]) if chunks else _last_start(entry.bases)
             for goal_id, blob in _observation_blobs(added, entry.count, starts):
                 blobs.append((goal_id, offset, len(blob), entry.body.sha256(blob).digest()))
                 pieces.append(blob)
