@@ -216,8 +216,9 @@ def load_assessed(
 
 def _reassessed(entry: Entry, document: Any, earlier: Any, as_of: dt.date) -> list[Assessment] | None:
     """The day's assessments after a change, from those of the bytes before it: goals whose figures'
-    blobs are as they were keep theirs, the others (those an append added to) are assessed again from
-    their own blobs. None when the goals' definitions changed: then everything is assessed again."""
+    blobs are as they were keep theirs, the others (those an append added to, or with a figure changed
+    in an edited chunk) are assessed again from their own blobs. None when the goals' definitions
+    changed: then everything is assessed again."""
     from zibo_cli.core import progress
 
     now = bases_of(entry)

@@ -3,7 +3,7 @@
 A figure corrected by hand, a table deleted or inserted in the middle, a `git pull` that fixes an old
 figure: the cache entry no longer matches, and parsing and validating the whole file again takes ~2 s
 on 100,000 figures. So each entry also records where the file's bytes can be cut (its "chunks"): the
-part holding only `[[observations]]` tables, after every other table, cut at about every 64 KB at the
+part holding only `[[observations]]` tables, after every other table, cut at about every 16 KB at the
 start of a table's header line, with the SHA-256 of each piece and of what comes before them.
 
 For the file as it is now, the chunks still there from the start (same bytes at the same offsets)
@@ -21,8 +21,9 @@ a changed goal or source, text that is not only figure tables, any problem — g
 which reports problems with their usual messages.
 
 The figures before and after the change keep their positions and lines (moved by what the change
-added or removed); `Cache.splice` rewrites the blobs of only the goals whose figures changed or
-moved, so store/results.py assesses only those again.
+added or removed). A blob holds each figure's place within its chunk, so a chunk that only moved
+changes its start in the header, not the blobs: `Cache.splice` rewrites the blobs of only the goals
+whose figures in the edited chunks changed, and store/results.py assesses only those again.
 """
 
 from __future__ import annotations
