@@ -470,3 +470,59 @@ def test_a_comment_between_chunks_leaves_the_next_edit_spliced(
     path.write_bytes(edited(path.read_bytes(), "delete", 8, 0))
     assert outcome(path, cache) == full_parse(path)
     assert len(counted) == 1, "parsed in full"
+
+
+# -- chunks' bytes moved whole: a hash that matches where the chunk is not ---------------------------
+
+
+def chunk_edits(raw: bytes, head_length: int, chunks: list[tuple[int, int, bytes, int, int, int]]) -> dict[str, bytes]:
+    piece = [raw[offset : offset + length] for offset, length, *_ in chunks]
+    at = [offset for offset, *_ in chunks]
+    k = len(chunks) // 2
+    return {
+        "a chunk deleted (the size changes by its length)": raw[: at[k]] + raw[at[k + 1] :],
+        "a chunk doubled": raw[: at[k + 1]] + piece[k] + raw[at[k + 1] :],
+        "a chunk replaced by the next one's bytes": raw[: at[k]] + piece[k + 1] + raw[at[k + 1] :],
+        "two chunks swapped": raw[: at[k]] + piece[k + 1] + piece[k] + raw[at[k + 2] :],
+        "the first chunk moved to the end": raw[: at[0]] + raw[at[1] :] + piece[0],
+        "the last chunk moved to the front": raw[: at[0]] + piece[-1] + raw[at[0] : at[-1]],
+        "everything after the head deleted": raw[:head_length],
+        "everything after the head but one chunk": raw[:head_length] + piece[k],
+        "the head's last line break cut": raw[: head_length - 1] + raw[head_length:],
+    }
+
+
+@pytest.mark.parametrize("edit", range(9))
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])
+def test_chunks_moved_whole(tmp_path: Path, cache: Cache, edit: int, line_end: str) -> None:
+    path = tmp_path / "goals.toml"
+    base_file(path, 60, 0, line_end, False)
+    outcome(path, cache)
+    entry = cache.open(os.path.realpath(path), path.stat(), TODAY)
+    assert entry is not None
+    entry.close()
+    assert entry.chunks is not None
+    head_length, _, chunks = entry.chunks
+    assert len(chunks) > 6
+    edits = chunk_edits(path.read_bytes(), head_length, chunks)
+    name = list(edits)[edit]
+    path.write_bytes(edits[name])
+    same_as_a_full_parse(path, cache, AS_OF)
+    path.write_bytes(edited(path.read_bytes(), "value", 7, 5))  # and the entry the splice wrote splices again
+    same_as_a_full_parse(path, cache, AS_OF)
+
+
+def test_a_day_before_a_figure_kept_by_a_splice(tmp_path: Path, cache: Cache) -> None:
+    """The figures a splice keeps were validated against the day they were read; on an earlier day one of
+    them is in the future, which only the full parse reports."""
+    path = tmp_path / "goals.toml"
+    base_file(path, 60, 0, "\n", False)
+    load(Location(path, "--file"), TODAY, cache)
+    path.write_bytes(edited(path.read_bytes(), "value", 3, 5))
+    earlier = dt.date(2013, 1, 1)  # figures run to 2014
+    with pytest.raises(ZiboError) as cached:
+        load(Location(path, "--file"), earlier, cache)
+    with pytest.raises(ZiboError) as full:
+        load(Location(path, "--file"), earlier, None)
+    assert str(cached.value) == str(full.value)
+    assert "in the future" in str(full.value)
