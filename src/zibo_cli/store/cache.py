@@ -275,7 +275,8 @@ Chunk = tuple[int, int, bytes, int, int, int]
 Chunks = tuple[int, bytes, list[Chunk]]  # the length and SHA-256 of what comes before, then the chunks
 # Where each chunk's figures start (position, line), by chunk id. A blob stores each figure's chunk id
 # and its position and line within the chunk: an edit that moves a chunk changes its start here, not
-# the blobs of every goal with a figure after the edit.
+# the blobs of every goal with a figure after the edit. A figure's chunk is always the last to start on
+# or before its line (HEAD's start is 0): store/results.py finds a remembered line's chunk that way.
 Bases = dict[int, tuple[int, int]]
 HEAD = 0  # the "chunk" of figures outside any chunk: their positions and lines are the file's own
 MAX_CHUNKS = 20_000  # past this (one per `add`), an entry keeps none until the next full parse
