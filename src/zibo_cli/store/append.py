@@ -309,6 +309,7 @@ def _write_prepared(location: Location, head: FileHead, prepared: _Prepared, cac
     tail = _tail(*head.edges, prepared.addition)
     if head.rewrite is not None:
         head.rewrite.finish(tail)  # the file's bytes are in the temp file already
+        head.release_source()  # the old file's pages are freed in a thread while the entry is extended
     else:
         assert head.raw is not None
         atomic_write(location.path, [head.raw, tail])
