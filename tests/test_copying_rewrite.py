@@ -353,13 +353,20 @@ def test_a_kill_before_the_rename_of_an_add_copied_in_the_kernel_keeps_the_old_f
     assert [path.name for path in trials.folder.iterdir()] == ["goals.toml"]
 
 
-def test_the_hash_of_the_copy_is_openssl_sha256_or_what_hashlib_gives_without_it(
+def test_a_large_file_is_identified_by_blake3_a_small_one_or_one_without_blake3_by_sha256(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    digest = read._openssl_sha256()
-    digest.update(CONTENT)
-    assert digest.hexdigest() == hashlib.sha256(CONTENT).hexdigest()
-    monkeypatch.setitem(sys.modules, "_hashlib", None)  # an interpreter built without OpenSSL
-    fallback = read._openssl_sha256()
+    from blake3 import blake3
+
+    from zibo_cli.store.cache import FAST_FROM, file_digest, named
+
+    large = file_digest(FAST_FROM)
+    large.update(CONTENT)
+    assert named(large) == "blake3:" + blake3(CONTENT).hexdigest()
+    small = file_digest(FAST_FROM - 1)
+    small.update(CONTENT)
+    assert named(small) == "sha256:" + hashlib.sha256(CONTENT).hexdigest()
+    monkeypatch.setitem(sys.modules, "blake3", None)  # a platform the package has no wheel for
+    fallback = file_digest(FAST_FROM)
     fallback.update(CONTENT)
-    assert fallback.hexdigest() == hashlib.sha256(CONTENT).hexdigest()
+    assert named(fallback) == "sha256:" + hashlib.sha256(CONTENT).hexdigest()

@@ -310,15 +310,15 @@ def test_a_report_from_findings_of_other_bytes_is_not_remembered(
     real = results.remember
 
     def recording(cache: Cache, identity: Identity, key: str, *args: Any, **kwargs: Any) -> None:
-        written.append(f"{identity.sha256[:8]} {key.split()[0]}")
+        written.append(f"{identity.digest[:16]} {key.split()[0]}")
         real(cache, identity, key, *args, **kwargs)
 
     monkeypatch.setattr(results, "remember", recording)
     run("report", "--since", "1y", env=CACHE_ON)
-    old = Identity.of(os.path.realpath(sample), sample.stat(), sample.read_bytes()).sha256[:8]
+    old = Identity.of(os.path.realpath(sample), sample.stat(), sample.read_bytes()).digest[:16]
     assert written == [f"{old} rendered"]
     edit_keeping_size_and_mtime(sample, "value = 4000,", "value = 4400,")
-    new = Identity.of(os.path.realpath(sample), sample.stat(), sample.read_bytes()).sha256[:8]
+    new = Identity.of(os.path.realpath(sample), sample.stat(), sample.read_bytes()).digest[:16]
     cached = run("report", "--since", "1y", "--format", "md", env=CACHE_ON)
     assert cached.stdout == run("report", "--since", "1y", "--format", "md").stdout
     assert written == [f"{old} rendered", f"{new} rendered"]  # nothing more for the old bytes

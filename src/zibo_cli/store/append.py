@@ -195,10 +195,11 @@ def _append_locked(
         )
     atomic_write(location.path, new_raw)
     if cache is not None:
-        from zibo_cli.store.cache import sha256_for
+        from zibo_cli.store.cache import file_digest
 
         lines = first - 1 + len(addition.splitlines())
-        digest = sha256_for(len(new_raw))(new_raw)
+        digest = file_digest(len(new_raw))
+        digest.update(new_raw)
         appended = (tail, edges[1].endswith(b"\n"))
         _record(cache, loaded.cache_entry, location, len(new_raw), digest, after, added, lines, static, appended)
     return after, added
@@ -339,12 +340,14 @@ def _record(
 ) -> None:
     """Extend the cache entry with the appended figures; a cache that cannot be written is no error.
 
-    `size` and `digest` (a running SHA-256) are those of the bytes written; `after` is the whole file,
+    `size` and `digest` (a running `file_digest`) are those of the bytes written; `after` is the whole file,
     needed only when there is no entry to extend; `appended`, the bytes appended and whether the file
     ended with a line break before them (store/spliced.py).
     """
-    from zibo_cli.store.cache import Identity
+    from zibo_cli.store.cache import Identity, file_digest
 
+    if digest.name != file_digest(size).name:
+        return  # grown past the size where the hash changes: the next command parses it, once
     try:
         info = os.stat(real_target(location.path))
     except OSError:

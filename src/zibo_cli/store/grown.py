@@ -151,7 +151,7 @@ def _extended(
     raw: bytes, info: os.stat_result, today: dt.date | None, cache: Cache, entry: Entry, real_path: str
 ) -> tuple[Identity, int, list[Observation]] | None:
     """Check that `raw` is the entry's bytes and new tables, validate those, and extend the entry with them."""
-    from zibo_cli.store.cache import Identity, sha256_for
+    from zibo_cli.store.cache import Identity, file_digest, named
     from zibo_cli.store.read import count_lines, may_define_static_observations
     from zibo_cli.store.spliced import tail_chunk
 
@@ -159,9 +159,11 @@ def _extended(
     if entry.static_observations is not False or raw[old_size - 1 : old_size] != b"\n":
         return None
     view = memoryview(raw)
-    digest = sha256_for(len(raw))()
+    digest = file_digest(old_size)  # as the entry's was made; kept going over what was appended
+    if digest.name != file_digest(len(raw)).name:
+        return None  # grown past the size where the hash changes: parsed in full, once
     digest.update(view[:old_size])
-    if digest.hexdigest() != entry.identity.sha256:
+    if named(digest) != entry.identity.digest:
         return None
     appended = raw[old_size:]
     digest.update(appended)

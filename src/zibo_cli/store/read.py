@@ -113,7 +113,9 @@ class FileHead:
         """
         if self.entry is None:
             return True
-        matches = self.entry.identity.sha256 == self.digest.hexdigest()
+        from zibo_cli.store.cache import named
+
+        matches = self.entry.identity.digest == named(self.digest)
         if matches and self.rewrite is not None:
             copy = self.rewrite
             copied_all = copy.size == self.info.st_size and copy.complete()
@@ -463,18 +465,19 @@ def load(location: Location, today: dt.date | None, cache: Cache | None = None) 
 
 
 class _Hashing:
-    """The SHA-256 of the file's bytes, computed in a thread while the caller reads the cache entry.
+    """The digest of the file's bytes (`cache.file_digest`), computed in a thread while the caller reads
+    the cache entry.
 
-    hashlib releases the GIL while it hashes, so on two cores the 12 ms that 15 MB take overlap with
+    hashlib and blake3 release the GIL while they hash, so on two cores hashing 15 MB overlaps with
     reading (and building) the cache entry; nothing read is trusted before `digest()` compares them.
     """
 
     THREADED_FROM = 1 << 20  # below a megabyte a thread costs more than it saves
 
     def __init__(self, raw: bytes) -> None:
-        from zibo_cli.store.cache import sha256_for
+        from zibo_cli.store.cache import file_digest
 
-        self._digest = sha256_for(len(raw))()
+        self._digest = file_digest(len(raw))
         self._thread = None
         if len(raw) < self.THREADED_FROM:
             self._digest.update(raw)
@@ -492,7 +495,7 @@ class _Hashing:
 
 
 class StreamHashing:
-    """The SHA-256 of an open file, read in chunks by a thread: nothing is kept but the digest.
+    """The digest of an open file (`cache.file_digest`), read in chunks by a thread: nothing else is kept.
 
     For a large file whose bytes are not needed, only their hash (see `store.results._speculated`).
     `digest()` is None if reading failed or the file was not read to the size it had when opened.
@@ -503,11 +506,11 @@ class StreamHashing:
     def __init__(self, handle: BinaryIO) -> None:
         import threading
 
-        from zibo_cli.store.cache import sha256_for
+        from zibo_cli.store.cache import file_digest
 
         self._handle = handle
         self._size = os.fstat(handle.fileno()).st_size
-        self._digest = sha256_for(self._size)()
+        self._digest = file_digest(self._size)
         self._read = 0
         self._failed = False
         self._stop = False
@@ -636,21 +639,6 @@ def load_head(
     return FileHead.of(_load(location, raw, info, today, None), info, None)
 
 
-def _openssl_sha256() -> Any:
-    """OpenSSL's SHA-256 without importing hashlib, which also sets up every other algorithm.
-
-    The copy cannot start before its hash exists; loading OpenSSL is ~1.6 ms of that, hashlib's own
-    module ~0.4 ms more (hashlib comes later, with the cache entry, while the copy runs).
-    """
-    try:
-        from _hashlib import openssl_sha256
-    except ImportError:  # an interpreter without OpenSSL
-        from zibo_cli.store.cache import sha256_for
-
-        return sha256_for(STREAM_FROM)()
-    return openssl_sha256()
-
-
 def _streamed(
     location: Location, handle: BinaryIO, info: os.stat_result, today: dt.date | None, cache: Cache
 ) -> FileHead | None:
@@ -661,6 +649,7 @@ def _streamed(
     edges (read first, and compared with the copy's by `verified`).
     """
     from zibo_cli.store.atomic import CopyingRewrite
+    from zibo_cli.store.cache import file_digest
 
     fd = handle.fileno()
     try:
@@ -669,7 +658,7 @@ def _streamed(
         return None  # the caller reads the file and says why it cannot
     # Started before the entry is opened (7 ms on 100k), which it overlaps; without an entry the copy is
     # dropped and the file read from its start (a first run after an edit parses for seconds anyway).
-    rewrite = CopyingRewrite(location.path, fd, _openssl_sha256())
+    rewrite = CopyingRewrite(location.path, fd, file_digest(info.st_size))
     entry = cache.open(os.path.realpath(location.path), info, today)
     if entry is None:
         rewrite.abandon()

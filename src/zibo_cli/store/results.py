@@ -75,7 +75,7 @@ if TYPE_CHECKING:
     from zibo_cli.core.window import Window
     from zibo_cli.store.read import LoadedFile
 
-RESULTS_MAGIC = b"zibo-results 2\n"
+RESULTS_MAGIC = b"zibo-results 3\n"
 KEEP = 3  # records of each kind ("status", "report") remembered for the current bytes of a file
 SUFFIX = ".results"
 REPORTS_SUFFIX = ".reports"  # rendered reports: see results_path
