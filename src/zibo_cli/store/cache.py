@@ -787,7 +787,9 @@ class _Body:
         self.handle = handle
         self.start = start
         self.length = length
-        self.sha256 = sha256_for(length)
+        # The interpreter's SHA-256 for the few blobs a command reads one by one (loading OpenSSL's costs
+        # ~2.5 ms), OpenSSL's once the whole body is read to check every blob (3.5× faster on 6 MB).
+        self.sha256 = sha256_for(0)
         self._whole: bytes | None = None
 
     def read(self, offset: int, length: int, digest: bytes) -> bytes:
@@ -801,6 +803,7 @@ class _Body:
             if len(data) != self.length:
                 raise Damaged("the body is shorter than its header says")
             self._whole = data
+            self.sha256 = sha256_for(self.length)
         return self._whole
 
     def copy_to(self, fd: int) -> None:
