@@ -5,7 +5,8 @@ beside the user's file. One cache file per goals file, named after a hash of the
 Off with `ZIBO_NO_CACHE=1`.
 
 Why it can never serve stale data: an entry is used only when the goals file's device, inode, size
-and mtime_ns *and* the SHA-256 of the bytes just read all match, along with zibo's version, the
+and mtime_ns *and* the digest of the bytes just read (`file_digest`: SHA-256, or BLAKE3 from a
+megabyte on) all match, along with zibo's version, the
 Python version, the field layout of the model and a fingerprint of the modules that validate. The
 validation also depends on "today" (no figure may be dated in the future), so an entry whose latest
 figure is after today is not used either.
