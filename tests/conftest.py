@@ -9,6 +9,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -136,3 +137,22 @@ def watch_builds(monkeypatch: pytest.MonkeyPatch, command: str) -> list[int]:
 
     monkeypatch.setattr(cache_module, "build", counting)
     return built
+
+
+def record_speculations(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """What each speculative outcome's `confirmed()` answered from now on (a remembered result shown
+    before the file's bytes were confirmed must be confirmed, or computed again)."""
+    from zibo_cli.store import results
+
+    checks: list[bool] = []
+    real = results.Outcome.confirmed
+
+    def recording(self: results.Outcome[Any]) -> bool:
+        speculative = self._check is not None
+        outcome = real(self)
+        if speculative:
+            checks.append(outcome)
+        return outcome
+
+    monkeypatch.setattr(results.Outcome, "confirmed", recording)
+    return checks

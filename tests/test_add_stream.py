@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -96,13 +97,20 @@ def test_a_read_error_while_copying_falls_back_to_reading_the_file(
 def test_a_failed_streamed_write_leaves_the_file_intact(
     failure: str, sample: Path, streaming: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    failed_add_leaves_the_file_intact(failure, sample, monkeypatch, ADD)
+    assert streaming, "the streamed path was not taken"
+
+
+def failed_add_leaves_the_file_intact(
+    failure: str, sample: Path, monkeypatch: pytest.MonkeyPatch, add: Sequence[str]
+) -> None:
+    """With a warm cache, `add` under this failure exits 2 with one plain line and leaves every file as it was."""
     install, reason = FAILURES[failure]
     assert run("status", env=CACHE_ON).exit_code == 0
     before = sample.read_bytes()
     listing = folder_listing(sample.parent)
     install(monkeypatch)
-    result = run(*ADD, env=CACHE_ON)
-    assert streaming, "the streamed path was not taken"
+    result = run(*add, env=CACHE_ON)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "Traceback" not in result.stderr

@@ -22,9 +22,10 @@ import pytest
 
 from conftest import SAMPLE, run, run_installed
 from test_add_cache import CACHE_ON, add_in, twin_files
+from test_add_stream import failed_add_leaves_the_file_intact
 from test_crashes import ADD as CRASH_ADD
 from test_crashes import WRITER, Trials, kill_once_the_temp_file_is_complete, new_bytes  # noqa: F401
-from test_disk_errors import FAILURES, fail_write, failing, folder_listing
+from test_disk_errors import fail_write, failing
 from zibo_cli.errors import ZiboError
 from zibo_cli.store import atomic, read
 
@@ -305,19 +306,7 @@ def test_a_file_changed_under_the_kernel_copy_is_seen_and_read_afresh(
 def test_a_failed_add_copied_in_the_kernel_leaves_the_file_intact(
     failure: str, sample: Path, streaming: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    install, reason = FAILURES[failure]
-    assert run("status", env=CACHE_ON).exit_code == 0
-    before = sample.read_bytes()
-    listing = folder_listing(sample.parent)
-    install(monkeypatch)
-    result = run("add", "gdp", "5000", "--date", "2025", env=CACHE_ON)
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    assert result.stderr.startswith(f"zibo: could not write goals.toml: {reason}. The file was not changed.\n")
-    assert sample.read_bytes() == before
-    assert folder_listing(sample.parent) == listing, "the temp file was left behind"
-    monkeypatch.undo()
-    assert run("check").exit_code == 0
+    failed_add_leaves_the_file_intact(failure, sample, monkeypatch, ["add", "gdp", "5000", "--date", "2025"])
 
 
 KERNEL_WRITER = WRITER.replace(

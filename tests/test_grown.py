@@ -4,7 +4,6 @@ is parsed in full."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -14,13 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import BUNDLED, SAMPLE, run
-from zibo_cli.errors import ZiboError
-from zibo_cli.store import read as read_module
+from loading import TODAY, count_full_parses, full_parse, outcome
 from zibo_cli.store.cache import Cache
 from zibo_cli.store.locate import Location
-from zibo_cli.store.read import load, load_head
-
-TODAY = dt.date(2026, 11, 27)
+from zibo_cli.store.read import load_head
 
 TABLE = '\n[[observations]]\ngoal = "{goal}"\ndate = {date}\nvalue = {value}\n'
 # Appended texts that must be parsed in full: an edit of the last table, a new goal, a static array,
@@ -47,31 +43,7 @@ def cache(tmp_path: Path) -> Cache:
 
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many full parses `load` did."""
-    calls: list[int] = []
-    real = read_module._analysed
-
-    def counting(*args: object, **kwargs: object) -> object:
-        calls.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(read_module, "_analysed", counting)
-    # `check` and these tests' own full parses go through `analyse`: not counted.
-    monkeypatch.setattr(read_module, "analyse", lambda *args, **kwargs: real(*args, **kwargs)[:3])  # type: ignore[arg-type]
-    return calls
-
-
-def outcome(path: Path, cache: Cache | None) -> object:
-    """The goals file, or the error's text: what a command would see."""
-    try:
-        return load(Location(path, "--file"), TODAY, cache).goals_file
-    except ZiboError as error:
-        return str(error)
-
-
-def full_parse(path: Path) -> object:
-    _, goals_file, problems = read_module.analyse(path.read_bytes(), TODAY)
-    return problems or goals_file
+    return count_full_parses(monkeypatch)
 
 
 def append(path: Path, text: str | bytes) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import BUNDLED, PINNED_ENV, SAMPLE, run
+from conftest import BUNDLED, PINNED_ENV, SAMPLE, record_speculations, run
 from test_results_memo import CACHE_ON, REPORT_DATA, found_count, results_files, streamed
 from zibo_cli.store import results
 from zibo_cli.store.cache import Cache, Identity, _code_fingerprint, cache_for, unsealed
@@ -282,17 +282,7 @@ def test_an_edit_keeping_size_and_mtime_is_never_served_from_the_memo(
 def test_a_speculative_report_is_shown_once_its_bytes_are_confirmed(
     sample: Path, laid_out: list[str], streamed: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    checks: list[bool] = []
-    real = results.Outcome.confirmed
-
-    def recording(self: results.Outcome[Any]) -> bool:
-        speculative = self._check is not None
-        outcome = real(self)
-        if speculative:
-            checks.append(outcome)
-        return outcome
-
-    monkeypatch.setattr(results.Outcome, "confirmed", recording)
+    checks = record_speculations(monkeypatch)
     expected = run("report").stdout
     run("report", env=CACHE_ON)
     assert checks == []  # nothing remembered yet: nothing to speculate on

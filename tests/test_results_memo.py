@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import BUNDLED, SAMPLE, cache_files, fresh, run
+from conftest import BUNDLED, SAMPLE, cache_files, fresh, record_speculations, run
 from test_fuzz import HALVED_IN_A_DAY, goals_with_history, offsets
 from zibo_cli.core import progress
 from zibo_cli.core.model import Goal, GoalsFile, Observation
@@ -613,17 +613,7 @@ def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_speculative_status_is_shown_once_the_bytes_are_confirmed(
     sample: Path, assessed_count: list[int], streamed: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    checks: list[bool] = []
-    real = results.Outcome.confirmed
-
-    def recording(self: results.Outcome[Any]) -> bool:
-        speculative = self._check is not None
-        outcome = real(self)
-        if speculative:
-            checks.append(outcome)
-        return outcome
-
-    monkeypatch.setattr(results.Outcome, "confirmed", recording)
+    checks = record_speculations(monkeypatch)
     expected = run("status").stdout
     run("status", env=CACHE_ON)
     assert run("status", env=CACHE_ON).stdout == expected

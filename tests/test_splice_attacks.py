@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLE, run
+from loading import TODAY, change_value, count_full_parses, full_parse, outcome
 from zibo_cli.core import progress
 from zibo_cli.errors import ZiboError
 from zibo_cli.store import read as read_module
@@ -25,7 +26,6 @@ from zibo_cli.store.locate import Location
 from zibo_cli.store.read import load, load_head
 from zibo_cli.store.results import load_assessed
 
-TODAY = dt.date(2026, 11, 27)
 AS_OF = dt.date(2026, 6, 30)
 TABLE = '[[observations]]\ngoal = "{goal}"\ndate = {date}\nvalue = {value}\n\n'
 
@@ -43,30 +43,7 @@ def cache(tmp_path: Path) -> Cache:
 
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many full parses loading did (not counting these tests' own, through `analyse`)."""
-    calls: list[int] = []
-    real = read_module._analysed
-
-    def counting(*args: object, **kwargs: object) -> object:
-        calls.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(read_module, "_analysed", counting)
-    monkeypatch.setattr(read_module, "analyse", lambda *args, **kwargs: real(*args, **kwargs)[:3])  # type: ignore[arg-type]
-    return calls
-
-
-def outcome(path: Path, cache: Cache | None) -> object:
-    """The goals file, or the error's text: what a command would see."""
-    try:
-        return load(Location(path, "--file"), TODAY, cache).goals_file
-    except ZiboError as error:
-        return str(error)
-
-
-def full_parse(path: Path) -> object:
-    _, goals_file, problems = read_module.analyse(path.read_bytes(), TODAY)
-    return problems or goals_file
+    return count_full_parses(monkeypatch)
 
 
 def figures(goals: list[str], count: int, year: int = 2010, value: int = 1000) -> str:
@@ -74,17 +51,6 @@ def figures(goals: list[str], count: int, year: int = 2010, value: int = 1000) -
         TABLE.format(goal=goals[n % len(goals)], date=f"{year + n // 12}-{n % 12 + 1:02d}-01", value=value + n)
         for n in range(count)
     )
-
-
-def tables(text: str) -> list[int]:
-    """Where each literal `[[observations]]` table starts."""
-    return [match.start() for match in re.finditer(r"^\[\[observations\]\]", text, re.MULTILINE)]
-
-
-def change_value(text: str, number: int, value: str) -> str:
-    start = text.index("value = ", tables(text)[number])
-    end = text.index("\n", start)
-    return text[:start] + f"value = {value}" + text[end:]
 
 
 def assessments_agree(path: Path, cache: Cache, as_of: dt.date = AS_OF) -> None:

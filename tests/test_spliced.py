@@ -16,16 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import BUNDLED, SAMPLE, run
+from loading import TODAY, change_value, count_full_parses, count_goals_assessed, full_parse, outcome, tables
 from zibo_cli.core import progress
 from zibo_cli.errors import ZiboError
-from zibo_cli.store import read as read_module
 from zibo_cli.store import spliced
 from zibo_cli.store.cache import Cache
 from zibo_cli.store.locate import Location
-from zibo_cli.store.read import load
 from zibo_cli.store.results import load_assessed
 
-TODAY = dt.date(2026, 11, 27)
 TABLE = '[[observations]]\ngoal = "{goal}"\ndate = {date}\nvalue = {value}\n\n'
 
 
@@ -42,30 +40,7 @@ def cache(tmp_path: Path) -> Cache:
 
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many full parses loading did (not counting these tests' own, through `analyse`)."""
-    calls: list[int] = []
-    real = read_module._analysed
-
-    def counting(*args: object, **kwargs: object) -> object:
-        calls.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(read_module, "_analysed", counting)
-    monkeypatch.setattr(read_module, "analyse", lambda *args, **kwargs: real(*args, **kwargs)[:3])  # type: ignore[arg-type]
-    return calls
-
-
-def outcome(path: Path, cache: Cache | None) -> object:
-    """The goals file, or the error's text: what a command would see."""
-    try:
-        return load(Location(path, "--file"), TODAY, cache).goals_file
-    except ZiboError as error:
-        return str(error)
-
-
-def full_parse(path: Path) -> object:
-    _, goals_file, problems = read_module.analyse(path.read_bytes(), TODAY)
-    return problems or goals_file
+    return count_full_parses(monkeypatch)
 
 
 def with_many_figures(path: Path) -> Path:
@@ -83,17 +58,6 @@ def entry_chunks(cache: Cache, path: Path) -> object:
     assert entry is not None
     entry.close()
     return entry.chunks
-
-
-def tables(text: str) -> list[int]:
-    """Where each `[[observations]]` table starts."""
-    return [match.start() for match in re.finditer(r"^\[\[observations\]\]", text, re.MULTILINE)]
-
-
-def change_value(text: str, number: int, value: str) -> str:
-    start = text.index("value = ", tables(text)[number])
-    end = text.index("\n", start)
-    return text[:start] + f"value = {value}" + text[end:]
 
 
 def change_date(text: str, number: int, day: str) -> str:
@@ -222,14 +186,7 @@ def test_only_the_goal_whose_figure_changed_is_assessed_again(tmp_path: Path, mo
     env = {"ZIBO_FILE": str(path), "XDG_CACHE_HOME": str(tmp_path / "xdg"), "ZIBO_NO_CACHE": ""}
     before = run("status", "--json", env=env)
     assert before.exit_code == 0, before.stderr
-    assessed: list[str] = []
-    real = progress.assess
-
-    def counting(goal: object, *args: object, **kwargs: object) -> object:
-        assessed.append(goal.id)  # type: ignore[attr-defined]
-        return real(goal, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(progress, "assess", counting)
+    assessed = count_goals_assessed(monkeypatch)
     text = path.read_text(encoding="utf-8")
     number = len(tables(text)) - 20
     goal = re.search(r'goal = "([^"]+)"', text[tables(text)[number] :]).group(1)  # type: ignore[union-attr]
@@ -318,14 +275,7 @@ def test_goals_whose_figures_only_moved_are_not_assessed_again(
     path = many_goals(tmp_path / "goals.toml")
     env = {"ZIBO_FILE": str(path), "XDG_CACHE_HOME": str(tmp_path / "xdg"), "ZIBO_NO_CACHE": ""}
     assert run("status", "--json", env=env).exit_code == 0
-    assessed: list[str] = []
-    real = progress.assess
-
-    def counting(goal: object, *args: object, **kwargs: object) -> object:
-        assessed.append(goal.id)  # type: ignore[attr-defined]
-        return real(goal, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(progress, "assess", counting)
+    assessed = count_goals_assessed(monkeypatch)
     apply_edit(path, edit, 41, 7, goal="g3")  # near the start: every later line and position moves
     after = run("status", "--json", env=env)
     assert after.exit_code == 0, after.stderr

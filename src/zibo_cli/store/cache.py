@@ -331,10 +331,6 @@ def _last_start(bases: Bases) -> list[Start]:
     return [max((position, line, chunk_id) for chunk_id, (position, line) in bases.items())]
 
 
-def _row(observation: Observation) -> tuple[Any, ...]:
-    return tuple(getattr(observation, name) for name in _STORED)
-
-
 def _relative(observations: Sequence[Observation], positions: Sequence[int], starts: Sequence[Start]) -> Figures:
     """Figures at these positions in the file as a blob stores them: by chunk, within it."""
     firsts = [first for first, _, _ in starts]

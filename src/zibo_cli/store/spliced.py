@@ -132,7 +132,7 @@ def splice(
 ) -> tuple[Identity, int] | None:
     """Store `raw` as the entry's file with only its changed part parsed: (identity, line count), or None.
 
-    `digest()` gives the SHA-256 of all of `raw`. None when the change is not one this can take;
+    `digest()` gives the `cache.file_digest` of all of `raw`. None when the change is not one this can take;
     then the caller parses the file. Raises Damaged for a damaged entry.
     """
     from zibo_cli.store.cache import Identity

@@ -1,0 +1,70 @@
+"""Shared by the tests of loading through the cache (test_grown, test_spliced, test_splice_attacks):
+what a command sees with and without it, how many full parses were done, and edits of a file's text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from zibo_cli.core import progress
+from zibo_cli.errors import ZiboError
+from zibo_cli.store import read as read_module
+from zibo_cli.store.cache import Cache
+from zibo_cli.store.locate import Location
+from zibo_cli.store.read import load
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def count_full_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one for each full parse loading does (not the tests' own, through `analyse`)."""
+    calls: list[int] = []
+    real = read_module._analysed
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(read_module, "_analysed", counting)
+    monkeypatch.setattr(read_module, "analyse", lambda *args, **kwargs: real(*args, **kwargs)[:3])  # type: ignore[arg-type]
+    return calls
+
+
+def count_goals_assessed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the goals assessed one by one from now on."""
+    assessed: list[str] = []
+    real = progress.assess
+
+    def counting(goal: object, *args: object, **kwargs: object) -> object:
+        assessed.append(goal.id)  # type: ignore[attr-defined]
+        return real(goal, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(progress, "assess", counting)
+    return assessed
+
+
+def outcome(path: Path, cache: Cache | None) -> object:
+    """The goals file, or the error's text: what a command would see."""
+    try:
+        return load(Location(path, "--file"), TODAY, cache).goals_file
+    except ZiboError as error:
+        return str(error)
+
+
+def full_parse(path: Path) -> object:
+    _, goals_file, problems = read_module.analyse(path.read_bytes(), TODAY)
+    return problems or goals_file
+
+
+def tables(text: str) -> list[int]:
+    """Where each literal `[[observations]]` table starts."""
+    return [match.start() for match in re.finditer(r"^\[\[observations\]\]", text, re.MULTILINE)]
+
+
+def change_value(text: str, number: int, value: str) -> str:
+    start = text.index("value = ", tables(text)[number])
+    end = text.index("\n", start)
+    return text[:start] + f"value = {value}" + text[end:]
