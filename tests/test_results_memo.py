@@ -241,14 +241,14 @@ def remembered_days() -> list[str]:
 
 def test_only_the_last_few_days_are_kept(sample: Path, assessed_count: list[int]) -> None:
     days = [f"2025-0{month}-01" for month in range(1, KEEP + 2)]
-    for day in days:
-        run("status", "--as-of", day, env=CACHE_ON)
+    for day in days:  # --json: the printed text, remembered apart (test_printed_text.py), is not asked for
+        run("status", "--json", "--as-of", day, env=CACHE_ON)
     assert assessed_count[0] == len(days)
     assert remembered_days() == [f"status {day}" for day in days[:0:-1]]  # the newest first, the oldest dropped
     for day in days[1:]:
-        run("status", "--as-of", day, env=CACHE_ON)
+        run("status", "--json", "--as-of", day, env=CACHE_ON)
     assert assessed_count[0] == len(days)
-    run("status", "--as-of", days[0], env=CACHE_ON)  # dropped, so assessed again
+    run("status", "--json", "--as-of", days[0], env=CACHE_ON)  # dropped, so assessed again
     assert assessed_count[0] == len(days) + 1
     assert remembered_days() == [f"status {day}" for day in (days[0], days[-1], days[-2])]
 
@@ -345,9 +345,10 @@ def test_results_of_another_file_are_not_used(world: Path, cache: Cache, assesse
     for path in (one, other):
         run("-f", str(path), "status", "--all", env=CACHE_ON)
     assert assessed_count[0] == 2
-    memo_one = results.results_path(cache, os.path.realpath(one))
-    memo_other = results.results_path(cache, os.path.realpath(other))
-    shutil.copyfile(memo_other, memo_one)  # the other file's results, under this file's name
+    for key in ("status", "text"):  # the other file's results and printed text, under this file's name
+        memo_one = results.results_path(cache, os.path.realpath(one), key)
+        memo_other = results.results_path(cache, os.path.realpath(other), key)
+        shutil.copyfile(memo_other, memo_one)
     cached = run("-f", str(one), "status", "--all", env=CACHE_ON)
     assert assessed_count[0] == 3
     assert cached.stdout == run("-f", str(one), "status", "--all").stdout
@@ -614,9 +615,9 @@ def test_a_speculative_status_is_shown_once_the_bytes_are_confirmed(
     sample: Path, assessed_count: list[int], streamed: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     checks = record_speculations(monkeypatch)
-    expected = run("status").stdout
+    expected = run("status", "--wide").stdout
     run("status", env=CACHE_ON)
-    assert run("status", env=CACHE_ON).stdout == expected
+    assert run("status", "--wide", env=CACHE_ON).stdout == expected  # other text, the same assessments
     assert checks == [True]  # the second run was speculative, and its bytes matched
     assert assessed_count[0] == 2  # the run without cache, then the first with it
 

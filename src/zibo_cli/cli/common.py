@@ -162,11 +162,14 @@ def load_for(state: State, file: str | None) -> Any:
     return load(location, state.env.today(), cache_of(state))
 
 
-def head_for(state: State, file: str | None) -> Any:
-    """The file's goals and sources, its figures left in the cache entry until one goal's are asked for."""
+def head_for(state: State, file: str | None, location: Any = None) -> Any:
+    """The file's goals and sources, its figures left in the cache entry until one goal's are asked for.
+
+    Pass the `location` if it was already found, so --verbose says which file only once.
+    """
     from zibo_cli.store.read import load_head
 
-    location = location_for(state, file)
+    location = location or location_for(state, file)
     return load_head(location, state.env.today(), cache_of(state))
 
 

@@ -77,8 +77,11 @@ if TYPE_CHECKING:
 
 RESULTS_MAGIC = b"zibo-results 3\n"
 KEEP = 3  # records of each kind ("status", "report") remembered for the current bytes of a file
+# Printed text (`recall_text`): a status table, and a few goals' `show`, each a few kilobytes.
+KEEP_TEXT = 8
 SUFFIX = ".results"
 REPORTS_SUFFIX = ".reports"  # rendered reports: see results_path
+TEXTS_SUFFIX = ".texts"  # printed text: see recall_text
 
 _OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
 _LATEST_LINE = _OBSERVATION_FIELDS.index("line")
@@ -112,20 +115,42 @@ _COMPUTING_MODULES = (
     "render/text.py",
     "render/assessment_json.py",
     "render/console.py",
+    # What prints a remembered status or show text (`recall_text`), beyond the above.
+    "cli/printed.py",
+    "cli/common.py",
+    "cli/commands/status.py",
+    "cli/commands/show.py",
+    "cli/goal_lookup.py",
+    "core/matching.py",
+    "render/show_view.py",
+    "render/chart.py",
 )
-# Rich measures every cell of the text report (`rich.cells`, with its Unicode tables) and lays out what
-# render/plain_layout.py leaves to it; an upgrade rewrites these files, so their stamps change.
+# Rich measures every cell of the text report (`rich.cells`, with its Unicode tables), lays out what
+# render/plain_layout.py leaves to it, and lays out `show` whole: every module of Rich's that `show`
+# imports to lay text out (tested). An upgrade rewrites these files, so their stamps change.
 _RICH_MODULES = (
     "__init__.py",
     "cells.py",
     "_unicode_data/__init__.py",
     "_unicode_data/_versions.py",
     "_wrap.py",
-    "text.py",
-    "table.py",
-    "console.py",
-    "segment.py",
+    "_loop.py",
+    "_pick.py",
+    "_ratio.py",
+    "align.py",
     "box.py",
+    "console.py",
+    "constrain.py",
+    "containers.py",
+    "control.py",
+    "measure.py",
+    "padding.py",
+    "protocol.py",
+    "segment.py",
+    "style.py",
+    "styled.py",
+    "table.py",
+    "text.py",
 )
 
 T = TypeVar("T")
@@ -159,7 +184,7 @@ class Outcome(Generic[T]):
     costs ~0.7 ms at import, on every `status`.
     """
 
-    __slots__ = ("_check", "definitions", "loaded", "location", "result")
+    __slots__ = ("_check", "definitions", "identity", "loaded", "location", "result")
 
     def __init__(
         self,
@@ -167,12 +192,14 @@ class Outcome(Generic[T]):
         definitions: GoalsFile,
         result: T,
         loaded: LoadedFile | None,
+        identity: Identity | None,
         check: Callable[[], bool] | None = None,
     ) -> None:
         self.location = location
         self.definitions = definitions
         self.result = result
         self.loaded = loaded
+        self.identity = identity  # the bytes `result` is for (once confirmed); None without a cache
         self._check = check
 
     def confirmed(self) -> bool:
@@ -371,7 +398,7 @@ def _through_memo(
 
     if cache is None:
         loaded = _load(location, *read_with_stat(location), today, None)
-        return Outcome(location, loaded.goals_file, compute(loaded.goals_file), loaded)
+        return Outcome(location, loaded.goals_file, compute(loaded.goals_file), loaded, None)
     if speculate:
         early = _speculated(location, today, cache, key, from_document, to_document, derive)
         if early is not None:
@@ -414,12 +441,12 @@ def _through_memo(
     identity = grown or Identity.hashed(real_path, info, hashing.digest())
     if entry is not None and entry.identity == identity:
         if remembered is not None:
-            return Outcome(location, entry.definitions, remembered, None)
+            return Outcome(location, entry.definitions, remembered, None, identity)
         if partly is not None:
             with contextlib.suppress(Exception):
                 document = to_document(partly, entry.definitions.goals, entry.bases)
                 remember(cache, identity, key, document, bases_of(entry))
-            return Outcome(location, entry.definitions, partly, None)
+            return Outcome(location, entry.definitions, partly, None, identity)
         if goals_file is not None:
             loaded = LoadedFile(location, raw, None, goals_file, identity, entry.line_count, entry)
             return _computed(cache, key, loaded, compute, to_document, also)
@@ -480,7 +507,7 @@ def _speculated(
                 remember(cache, expected, key, to_document(derived, goals, bases))
         return matched
 
-    return Outcome(location, entry.definitions, result, None, check)
+    return Outcome(location, entry.definitions, result, None, expected, check)
 
 
 def _computed(
@@ -502,17 +529,17 @@ def _computed(
                 more = () if also is None else also(result, goals_file.goals)
                 document = to_document(result, goals_file.goals, entry.bases)
                 remember(cache, loaded.identity, key, document, bases_of(entry), more)
-    return Outcome(loaded.location, goals_file, result, loaded)
+    return Outcome(loaded.location, goals_file, result, loaded, loaded.identity)
 
 
 # -- the memo file ----------------------------------------------------------------------------------
 
 
 def results_path(cache: Cache, real_path: str, key: str = "status") -> Path:
-    """The memo file for records of `key`'s kind. Rendered reports (`<slot>.reports`) are kept apart:
-    megabytes each on a large file, they would otherwise be read and written again with every
-    status or findings record."""
-    return cache.slot(real_path).with_suffix(REPORTS_SUFFIX if _kind(key) == "rendered" else SUFFIX)
+    """The memo file for records of `key`'s kind. Rendered reports (`<slot>.reports`) and printed text
+    (`<slot>.texts`) are kept apart: megabytes each on a large file, reports would otherwise be read
+    and written again with every status or findings record, and printed text with every report."""
+    return cache.slot(real_path).with_suffix(_SUFFIXES.get(_kind(key), SUFFIX))
 
 
 def fingerprint() -> tuple[Any, ...]:
@@ -552,10 +579,10 @@ Record = tuple[str, int, int, bytes]  # key, offset in the body, length, SHA-256
 
 
 def _read_header(
-    cache: Cache, path: Path, identity: Identity, earlier: bool = False
+    cache: Cache, path: Path, accepts: Callable[[Identity], bool]
 ) -> tuple[Any, int, list[Record], dict[str, Any]] | None:
-    """(open file, where the body starts, its records, its header) if the file is this user's and for exactly
-    `identity` — or, with `earlier`, for any earlier bytes of the same file (see `recall_earlier`)."""
+    """(open file, where the body starts, its records, its header) if the file is this user's and for
+    bytes whose identity it `accepts` (see `_for_exactly`, `_for_any_bytes_of` and `recall_text`)."""
     handle = open(path, "rb")  # noqa: SIM115 - closed by the caller
     try:
         info = os.fstat(handle.fileno())
@@ -564,9 +591,10 @@ def _read_header(
             handle.close()
             return None
         stored_fingerprint, stored_identity = header["key"]
-        if stored_fingerprint != fingerprint() or not (
-            stored_identity == identity
-            or (earlier and isinstance(stored_identity, Identity) and stored_identity.real_path == identity.real_path)
+        if (
+            stored_fingerprint != fingerprint()
+            or not isinstance(stored_identity, Identity)
+            or not accepts(stored_identity)
         ):
             handle.close()
             return None
@@ -579,6 +607,15 @@ def _read_header(
         handle.close()
         raise
     return handle, start, records, header  # type: ignore[return-value]
+
+
+def _for_exactly(identity: Identity) -> Callable[[Identity], bool]:
+    return lambda stored: stored == identity
+
+
+def _for_any_bytes_of(real_path: str) -> Callable[[Identity], bool]:
+    """Records of the file at this path, whatever its bytes were: see `recall_earlier`."""
+    return lambda stored: stored.real_path == real_path
 
 
 def recall(cache: Cache, entry: Entry, key: str) -> Any:
@@ -601,7 +638,9 @@ def recall_earlier(cache: Cache, entry: Entry, key: str) -> tuple[Any, Any] | No
 
 def _recalled(cache: Cache, entry: Entry, key: str, earlier: bool = False) -> tuple[Any, dict[str, Any]] | None:
     with contextlib.suppress(Exception):
-        found = _read_header(cache, results_path(cache, entry.identity.real_path, key), entry.identity, earlier)
+        identity = entry.identity
+        accepts = _for_any_bytes_of(identity.real_path) if earlier else _for_exactly(identity)
+        found = _read_header(cache, results_path(cache, identity.real_path, key), accepts)
         if found is None:
             return None
         handle, start, records, header = found
@@ -660,14 +699,14 @@ def _write_records(
     kept = list(new)
     names = {name for name, _, _ in new}
     with contextlib.suppress(Exception):
-        found = _read_header(cache, target, identity)
+        found = _read_header(cache, target, _for_exactly(identity))
         if found is not None:
             handle, start, records, stored = found
             bases = bases or stored.get("bases")
             with handle:
                 for name, offset, length, digest in records:
                     same_kind = [kept_name for kept_name, _, _ in kept if _kind(kept_name) == _kind(name)]
-                    if name not in names and len(same_kind) < KEEP:
+                    if name not in names and len(same_kind) < (KEEP_TEXT if _kind(name) == "text" else KEEP):
                         # Kept with the digest it was written with, not hashed again (~3 ms for the few
                         # megabytes of remembered reports): a damaged record stays refused on reading.
                         old = os.pread(handle.fileno(), length, start + offset)
@@ -682,8 +721,78 @@ def _write_records(
     cache.replace(target, [sealed(header, RESULTS_MAGIC)] + [data for _, data, _ in kept])
 
 
+_SUFFIXES = {"rendered": REPORTS_SUFFIX, "text": TEXTS_SUFFIX}  # kinds kept apart from `<slot>.results`
+
+
 def _kind(key: str) -> str:
     return key.split(" ", 1)[0]
+
+
+# -- printed text ---------------------------------------------------------------------------------
+
+
+def text_key(command: str, today: dt.date, as_of: dt.date, options: tuple[object, ...]) -> str:
+    """The key of a command's printed text: `options` must hold everything else the text depends on.
+
+    Today is in it because the cache refuses a file with a figure recorded after today: a record made
+    on another day must not stand in for that refusal.
+    """
+    return f"text {command} {today.isoformat()} {as_of.isoformat()} {options!r}"
+
+
+class RecalledText:
+    """Text printed before for a file whose bytes are still being hashed: ask `confirmed()` before printing."""
+
+    __slots__ = ("_hashing", "_info", "_real_path", "_stored", "text")
+
+    def __init__(self, text: str, stored: Identity, real_path: str, info: os.stat_result, hashing: Any) -> None:
+        self.text = text
+        self._stored = stored
+        self._real_path = real_path
+        self._info = info
+        self._hashing = hashing
+
+    def confirmed(self) -> bool:
+        """Whether the file's bytes are those the text was printed for (their digest, device, inode, size, mtime)."""
+        digest = self._hashing.digest()
+        return digest is not None and Identity.hashed(self._real_path, self._info, digest) == self._stored
+
+
+def recall_text(location: Location, key: str, cache: Cache) -> RecalledText | None:
+    """The text remembered under `key` for the file as it stands, or None; never raises but for an unreadable file.
+
+    A repeated `status` on 100,000 figures spent ~35 ms laying out its table and ~10 ms reading the
+    cache entry and the assessments, to print the same text again. Here neither is opened: the record
+    is taken when the memo's identity has the file's path, device, inode, size and mtime, while a thread
+    hashes the file; `RecalledText.confirmed` then compares the digest as well.
+    """
+    from zibo_cli.store.cache import _stat_of, sha256_for
+    from zibo_cli.store.read import StreamHashing, _opened
+
+    handle, info = _opened(location)
+    hashing = StreamHashing(handle)
+    real_path = os.path.realpath(location.path)
+    stat = (real_path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    with contextlib.suppress(Exception):
+        found = _read_header(cache, results_path(cache, real_path, key), lambda stored: _stat_of(stored) == stat)
+        if found is not None:
+            memo, start, records, header = found
+            with memo:
+                for name, offset, length, digest in records:
+                    if name == key:
+                        blob = os.pread(memo.fileno(), length, start + offset)
+                        if len(blob) == length and sha256_for(length)(blob).digest() == digest:
+                            text = pickle.loads(blob)
+                            if isinstance(text, str):
+                                return RecalledText(text, header["key"][1], real_path, info, hashing)
+                        break
+    hashing.abandon()
+    return None
+
+
+def remember_text(cache: Cache, identity: Identity, key: str, text: str) -> None:
+    """Keep printed text for these (confirmed) bytes under `key`; never raises."""
+    remember(cache, identity, key, text)
 
 
 # -- assessments as columns ------------------------------------------------------------------------

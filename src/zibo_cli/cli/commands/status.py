@@ -16,6 +16,7 @@ from zibo_cli.cli.common import (
     fail,
     footer,
     handles_errors,
+    location_for,
     state_of,
 )
 from zibo_cli.cli.output import plain_output, plain_possible, write_text
@@ -73,15 +74,27 @@ def status(
         closing = footer(state, loaded, day)
         return plain_output(state.env, lambda width: plain_status(assessments, width, wide, summary, closing))
 
-    # Piped: remembered results are laid out while the file is still hashed, and shown once confirmed.
+    location = location_for(state, file)
     speculate = not json_output and plain_possible(state.env)
-    loaded = assessed_for(state, file, day, speculate=speculate)
+    printed = None
+    if speculate:  # the very text printed for these bytes, day and options before (cli/printed.py)
+        from zibo_cli.cli.printed import PrintedText
+
+        options = (wide, include_facts, category, sorted(s.value for s in wanted), sort)
+        printed = PrintedText(state, location, "status", day, options)
+        if (text := printed.recalled()) is not None:
+            write_text(state.env, text)
+            return
+    # Piped: remembered results are laid out while the file is still hashed, and shown once confirmed.
+    loaded = assessed_for(state, file, day, speculate=speculate, location=location)
     text = plain(loaded) if speculate else None
     if not loaded.confirmed():  # the file's bytes are not those the results were remembered for
-        loaded = assessed_for(state, file, day, location=loaded.location)
+        loaded = assessed_for(state, file, day, location=location)
         text = plain(loaded) if speculate else None
     if text is not None:
         write_text(state.env, text)
+        if printed is not None:
+            printed.keep(loaded.identity, text)
         return
     assessments = chosen(loaded.result)
     if json_output:
