@@ -763,30 +763,37 @@ def recall_text(location: Location, key: str, cache: Cache) -> RecalledText | No
 
     A repeated `status` on 100,000 figures spent ~35 ms laying out its table and ~10 ms reading the
     cache entry and the assessments, to print the same text again. Here neither is opened: the record
-    is taken when the memo's identity has the file's path, device, inode, size and mtime, while a thread
+    is taken when the memo's identity has the file's path, device, inode, size and mtime, and a thread
     hashes the file; `RecalledText.confirmed` then compares the digest as well.
     """
-    from zibo_cli.store.cache import _stat_of, sha256_for
     from zibo_cli.store.read import StreamHashing, _opened
 
     handle, info = _opened(location)
-    hashing = StreamHashing(handle)
     real_path = os.path.realpath(location.path)
+    found = _text_record(cache, real_path, info, key)
+    if found is None:  # no thread started: after a change the command goes on at once
+        handle.close()
+        return None
+    text, stored = found
+    return RecalledText(text, stored, real_path, info, StreamHashing(handle))
+
+
+def _text_record(cache: Cache, real_path: str, info: os.stat_result, key: str) -> tuple[str, Identity] | None:
+    from zibo_cli.store.cache import _stat_of, sha256_for
+
     stat = (real_path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
     with contextlib.suppress(Exception):
         found = _read_header(cache, results_path(cache, real_path, key), lambda stored: _stat_of(stored) == stat)
-        if found is not None:
-            memo, start, records, header = found
-            with memo:
-                for name, offset, length, digest in records:
-                    if name == key:
-                        blob = os.pread(memo.fileno(), length, start + offset)
-                        if len(blob) == length and sha256_for(length)(blob).digest() == digest:
-                            text = pickle.loads(blob)
-                            if isinstance(text, str):
-                                return RecalledText(text, header["key"][1], real_path, info, hashing)
-                        break
-    hashing.abandon()
+        if found is None:
+            return None
+        memo, start, records, header = found
+        with memo:
+            for name, offset, length, digest in records:
+                if name == key:
+                    blob = os.pread(memo.fileno(), length, start + offset)
+                    if len(blob) == length and sha256_for(length)(blob).digest() == digest:
+                        text = pickle.loads(blob)
+                        return (text, header["key"][1]) if isinstance(text, str) else None
     return None
 
 
