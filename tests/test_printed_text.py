@@ -1,4 +1,4 @@
-"""Printed text remembered (cli/printed.py, store/results.py `recall_text`): a repeated `status` or
+"""Printed text remembered (cli/printed.py, store/results.py `recall_printed`): a repeated `status` or
 `show` prints what it printed before for the very same bytes, day and options, and never anything else."""
 
 from __future__ import annotations
@@ -34,6 +34,16 @@ STATUS_OPTIONS = (
     ("--as-of", "2025-06-30"),
 )
 SHOW_QUERIES = ("gdp", "GDP", "share", "water", "Water-quality", "parks")
+REPORT_OPTIONS = (
+    (),
+    ("--format", "md"),
+    ("--format", "json"),
+    ("--since", "30d"),
+    ("--since", "1y", "--horizon", "400"),
+    ("--fail-on", "at_risk"),
+    ("--fail-on", "missed", "--format", "json"),
+    ("--as-of", "2025-06-30"),
+)
 SETTINGS = (
     {},
     {"COLUMNS": "120"},
@@ -103,6 +113,22 @@ def test_a_repeated_show_prints_its_text_again_without_reading_the_goal(
     assert laid_out == ["show_goal"] * 2
 
 
+@pytest.mark.parametrize("options", REPORT_OPTIONS[:3] + REPORT_OPTIONS[5:7])
+def test_a_repeated_report_prints_it_again_without_reading_the_cache(
+    sample: Path, options: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = run("report", *options)
+    first = run("report", *options, env=CACHE_ON)
+    loads: list[int] = []
+    real = results.load_rendered
+    monkeypatch.setattr(results, "load_rendered", lambda *a, **k: loads.append(1) or real(*a, **k))
+    again = run("report", *options, env=CACHE_ON)
+    assert loads == [], "not printed from what was kept"
+    for result in (first, again):
+        assert (result.exit_code, result.stdout) == (expected.exit_code, expected.stdout)
+        assert result.stderr == expected.stderr
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(
@@ -110,6 +136,7 @@ def test_a_repeated_show_prints_its_text_again_without_reading_the_goal(
             st.one_of(
                 st.tuples(st.just("status"), st.sampled_from(STATUS_OPTIONS)),
                 st.tuples(st.just("show"), st.sampled_from(SHOW_QUERIES).map(lambda query: (query,))),
+                st.tuples(st.just("report"), st.sampled_from(REPORT_OPTIONS)),
             ),
             st.sampled_from(SETTINGS),
         ),
@@ -120,7 +147,8 @@ def test_a_repeated_show_prints_its_text_again_without_reading_the_goal(
 def test_whatever_ran_before_each_run_prints_what_a_run_without_cache_prints(
     sample: Path, runs: list[tuple[tuple[str, tuple[str, ...]], dict[str, str]]]
 ) -> None:
-    """Every option, setting and goal query is in the key: no run ever prints another run's text."""
+    """Every option, setting and goal query is in the key: no run ever prints another run's text (or
+    exits otherwise: `report --fail-on` reads the statuses kept with the report)."""
     for (command, options), setting in runs:
         plain = run(command, *options, env=setting)
         cached = run(command, *options, env={**CACHE_ON, **setting})

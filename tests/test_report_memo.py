@@ -38,6 +38,17 @@ RUNS = (
 )
 
 
+@pytest.fixture(autouse=True)
+def memo_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the memo of rendered reports (`load_rendered`): what a command printed
+    before for the same bytes and today (cli/printed.py, tests/test_printed_text.py) is neither looked
+    up nor kept here."""
+    from zibo_cli.cli.printed import PrintedText
+
+    monkeypatch.setattr(PrintedText, "recalled", lambda self, accept=None: None)
+    monkeypatch.setattr(PrintedText, "keep", lambda self, identity, document: None)
+
+
 @pytest.fixture
 def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The formats of the reports rendered (and not taken from the memo), in order."""

@@ -77,11 +77,11 @@ if TYPE_CHECKING:
 
 RESULTS_MAGIC = b"zibo-results 3\n"
 KEEP = 3  # records of each kind ("status", "report") remembered for the current bytes of a file
-# Printed text (`recall_text`): a status table, and a few goals' `show`, each a few kilobytes.
+# Printed text (`recall_printed`): a status table, a few goals' `show`, a report or two.
 KEEP_TEXT = 8
 SUFFIX = ".results"
 REPORTS_SUFFIX = ".reports"  # rendered reports: see results_path
-TEXTS_SUFFIX = ".texts"  # printed text: see recall_text
+TEXTS_SUFFIX = ".texts"  # printed text: see recall_printed
 
 _OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
 _LATEST_LINE = _OBSERVATION_FIELDS.index("line")
@@ -115,7 +115,7 @@ _COMPUTING_MODULES = (
     "render/text.py",
     "render/assessment_json.py",
     "render/console.py",
-    # What prints a remembered status or show text (`recall_text`), beyond the above.
+    # What prints a remembered status or show text (`recall_printed`), beyond the above.
     "cli/printed.py",
     "cli/common.py",
     "cli/commands/status.py",
@@ -582,7 +582,7 @@ def _read_header(
     cache: Cache, path: Path, accepts: Callable[[Identity], bool]
 ) -> tuple[Any, int, list[Record], dict[str, Any]] | None:
     """(open file, where the body starts, its records, its header) if the file is this user's and for
-    bytes whose identity it `accepts` (see `_for_exactly`, `_for_any_bytes_of` and `recall_text`)."""
+    bytes whose identity it `accepts` (see `_for_exactly`, `_for_any_bytes_of` and `recall_printed`)."""
     handle = open(path, "rb")  # noqa: SIM115 - closed by the caller
     try:
         info = os.fstat(handle.fileno())
@@ -721,7 +721,8 @@ def _write_records(
     cache.replace(target, [sealed(header, RESULTS_MAGIC)] + [data for _, data, _ in kept])
 
 
-_SUFFIXES = {"rendered": REPORTS_SUFFIX, "text": TEXTS_SUFFIX}  # kinds kept apart from `<slot>.results`
+# Kinds kept apart from `<slot>.results`: what was printed.
+_SUFFIXES = {"rendered": REPORTS_SUFFIX, "report-text": REPORTS_SUFFIX, "text": TEXTS_SUFFIX}
 
 
 def _kind(key: str) -> str:
@@ -737,48 +738,53 @@ def text_key(command: str, today: dt.date, as_of: dt.date, options: tuple[object
     Today is in it because the cache refuses a file with a figure recorded after today: a record made
     on another day must not stand in for that refusal.
     """
-    return f"text {command} {today.isoformat()} {as_of.isoformat()} {options!r}"
+    kind = "report-text" if command == "report" else "text"  # megabytes on a large file: kept with the reports
+    return f"{kind} {command} {today.isoformat()} {as_of.isoformat()} {options!r}"
 
 
-class RecalledText:
-    """Text printed before for a file whose bytes are still being hashed: ask `confirmed()` before printing."""
+class Recalled(Generic[T]):
+    """What a command printed before, for a file whose bytes are still being hashed: ask `confirmed()`
+    before printing `value`."""
 
-    __slots__ = ("_hashing", "_info", "_real_path", "_stored", "text")
+    __slots__ = ("_hashing", "_info", "_real_path", "_stored", "value")
 
-    def __init__(self, text: str, stored: Identity, real_path: str, info: os.stat_result, hashing: Any) -> None:
-        self.text = text
+    def __init__(self, value: T, stored: Identity, real_path: str, info: os.stat_result, hashing: Any) -> None:
+        self.value = value
         self._stored = stored
         self._real_path = real_path
         self._info = info
         self._hashing = hashing
 
     def confirmed(self) -> bool:
-        """Whether the file's bytes are those the text was printed for (their digest, device, inode, size, mtime)."""
+        """Whether the file's bytes are those it was printed for (their digest, device, inode, size, mtime)."""
         digest = self._hashing.digest()
         return digest is not None and Identity.hashed(self._real_path, self._info, digest) == self._stored
 
 
-def recall_text(location: Location, key: str, cache: Cache) -> RecalledText | None:
-    """The text remembered under `key` for the file as it stands, or None; never raises but for an unreadable file.
+def recall_printed(location: Location, key: str, cache: Cache, accept: Callable[[Any], T | None]) -> Recalled[T] | None:
+    """What was remembered under `key` for the file as it stands (`accept`ed: None refuses its shape), or
+    None; never raises but for an unreadable file.
 
     A repeated `status` on 100,000 figures spent ~35 ms laying out its table and ~10 ms reading the
     cache entry and the assessments, to print the same text again. Here neither is opened: the record
     is taken when the memo's identity has the file's path, device, inode, size and mtime, and a thread
-    hashes the file; `RecalledText.confirmed` then compares the digest as well.
+    hashes the file; `Recalled.confirmed` then compares the digest as well.
     """
     from zibo_cli.store.read import StreamHashing, _opened
 
     handle, info = _opened(location)
     real_path = os.path.realpath(location.path)
-    found = _text_record(cache, real_path, info, key)
+    found = _printed_record(cache, real_path, info, key, accept)
     if found is None:  # no thread started: after a change the command goes on at once
         handle.close()
         return None
-    text, stored = found
-    return RecalledText(text, stored, real_path, info, StreamHashing(handle))
+    value, stored = found
+    return Recalled(value, stored, real_path, info, StreamHashing(handle))
 
 
-def _text_record(cache: Cache, real_path: str, info: os.stat_result, key: str) -> tuple[str, Identity] | None:
+def _printed_record(
+    cache: Cache, real_path: str, info: os.stat_result, key: str, accept: Callable[[Any], T | None]
+) -> tuple[T, Identity] | None:
     from zibo_cli.store.cache import _stat_of, sha256_for
 
     stat = (real_path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
@@ -792,14 +798,14 @@ def _text_record(cache: Cache, real_path: str, info: os.stat_result, key: str) -
                 if name == key:
                     blob = os.pread(memo.fileno(), length, start + offset)
                     if len(blob) == length and sha256_for(length)(blob).digest() == digest:
-                        text = pickle.loads(blob)
-                        return (text, header["key"][1]) if isinstance(text, str) else None
+                        value = accept(pickle.loads(blob))
+                        return None if value is None else (value, header["key"][1])
     return None
 
 
-def remember_text(cache: Cache, identity: Identity, key: str, text: str) -> None:
-    """Keep printed text for these (confirmed) bytes under `key`; never raises."""
-    remember(cache, identity, key, text)
+def remember_printed(cache: Cache, identity: Identity, key: str, document: Any) -> None:
+    """Keep what was printed for these (confirmed) bytes under `key`; never raises."""
+    remember(cache, identity, key, document)
 
 
 # -- assessments as columns ------------------------------------------------------------------------
@@ -993,6 +999,21 @@ def pack_rendered(rendered: Rendered) -> tuple[bytes, list[str], list[str]]:
         [goal_id for goal_id, _ in rendered.ranked],
         [status.value for _, status in rendered.ranked],
     )
+
+
+def printed_report(document: Any) -> Rendered | None:
+    """A report `pack_rendered` stored, kept as printed text (`recall_printed`), or None for another shape.
+
+    Its goals are not checked against the file's, which are not read: the record is for the very bytes
+    the report was computed from, hence for their goals.
+    """
+    try:
+        data, ids, statuses = document
+        if not isinstance(data, bytes) or len(ids) != len(statuses) or not all(isinstance(i, str) for i in ids):
+            return None
+        return Rendered(data, list(zip(ids, [_STATUSES[value] for value in statuses], strict=True)))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def unpack_rendered(document: tuple[Any, ...], goals: Mapping[str, Goal]) -> Rendered:

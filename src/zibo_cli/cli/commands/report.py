@@ -105,12 +105,15 @@ def report(
         loaded = load_for(state, file)
         report_data = build_report(loaded.goals_file, day, window, loaded.label, horizon)
         rendered = _rendered(chosen_format, report_data)
+        goals_path = loaded.location.path
     else:  # remembered per day with everything its bytes depend on (store/results.py)
+        from zibo_cli.cli.printed import PrintedText
         from zibo_cli.i18n import language
         from zibo_cli.store.locate import display_path
-        from zibo_cli.store.results import load_rendered
+        from zibo_cli.store.results import load_rendered, pack_rendered, printed_report
 
         location = location_for(state, file)
+        goals_path = location.path
         label = display_path(location.path)
         layout = None
         if chosen_format == "text":
@@ -128,13 +131,20 @@ def report(
             today, cache = state.env.today(), cache_of(state)
             return load_rendered(location, today, day, window, options, compose, cache, speculate=speculate)
 
-        # Laid out (or taken from the memo) while the file is still hashed; shown only once its bytes are confirmed.
-        loaded = rendered_for(speculate=True)
-        if not loaded.confirmed():  # the file's bytes are not those the memo's records are for
-            loaded = rendered_for(speculate=False)
-        rendered = loaded.result
+        # The very report printed for these bytes, today, before (cli/printed.py); else laid out (or taken
+        # from the memo) while the file is still hashed, and shown only once its bytes are confirmed.
+        printed = PrintedText(state, location, "report", day, (window.first, window.last, *options))
+        recalled = printed.recalled(printed_report)
+        if recalled is not None:
+            rendered = recalled
+        else:
+            loaded = rendered_for(speculate=True)
+            if not loaded.confirmed():  # the file's bytes are not those the memo's records are for
+                loaded = rendered_for(speculate=False)
+            rendered = loaded.result
+            printed.keep(loaded.identity, pack_rendered(rendered))
     if output is not None and output != "-":
-        write_output(state.env, output, rendered.data, protect=loaded.location.path)
+        write_output(state.env, output, rendered.data, protect=goals_path)
     else:
         write_stdout(state.env, rendered.data)
     if threshold is not None:
