@@ -637,18 +637,28 @@ def recall_earlier(cache: Cache, entry: Entry, key: str) -> tuple[Any, Any] | No
 
 
 def _recalled(cache: Cache, entry: Entry, key: str, earlier: bool = False) -> tuple[Any, dict[str, Any]] | None:
+    identity = entry.identity
+    accepts = _for_any_bytes_of(identity.real_path) if earlier else _for_exactly(identity)
+    return _record_in(cache, identity.real_path, key, accepts)
+
+
+def _record_in(
+    cache: Cache, real_path: str, key: str, accepts: Callable[[Identity], bool]
+) -> tuple[Any, dict[str, Any]] | None:
+    """The document stored under `key` in the memo of the file at `real_path`, if the memo is for bytes
+    whose identity it `accepts` and the record's SHA-256 matches; with the memo's header. Never raises."""
+    from zibo_cli.store.cache import sha256_for
+
     with contextlib.suppress(Exception):
-        identity = entry.identity
-        accepts = _for_any_bytes_of(identity.real_path) if earlier else _for_exactly(identity)
-        found = _read_header(cache, results_path(cache, identity.real_path, key), accepts)
+        found = _read_header(cache, results_path(cache, real_path, key), accepts)
         if found is None:
             return None
-        handle, start, records, header = found
-        with handle:
+        memo, start, records, header = found
+        with memo:
             for name, offset, length, digest in records:
                 if name == key:
-                    blob = os.pread(handle.fileno(), length, start + offset)
-                    if len(blob) != length or entry.body.sha256(blob).digest() != digest:
+                    blob = os.pread(memo.fileno(), length, start + offset)
+                    if len(blob) != length or sha256_for(length)(blob).digest() != digest:
                         return None
                     return pickle.loads(blob), header
     return None
@@ -785,21 +795,16 @@ def recall_printed(location: Location, key: str, cache: Cache, accept: Callable[
 def _printed_record(
     cache: Cache, real_path: str, info: os.stat_result, key: str, accept: Callable[[Any], T | None]
 ) -> tuple[T, Identity] | None:
-    from zibo_cli.store.cache import _stat_of, sha256_for
+    from zibo_cli.store.cache import _stat_of
 
     stat = (real_path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    found = _record_in(cache, real_path, key, lambda stored: _stat_of(stored) == stat)
+    if found is None:
+        return None
+    document, header = found
     with contextlib.suppress(Exception):
-        found = _read_header(cache, results_path(cache, real_path, key), lambda stored: _stat_of(stored) == stat)
-        if found is None:
-            return None
-        memo, start, records, header = found
-        with memo:
-            for name, offset, length, digest in records:
-                if name == key:
-                    blob = os.pread(memo.fileno(), length, start + offset)
-                    if len(blob) == length and sha256_for(length)(blob).digest() == digest:
-                        value = accept(pickle.loads(blob))
-                        return None if value is None else (value, header["key"][1])
+        value = accept(document)
+        return None if value is None else (value, header["key"][1])
     return None
 
 
