@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from zibo_cli.cli.app import app
+from zibo_cli.store.cache import Cache
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -156,3 +157,28 @@ def record_speculations(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
     monkeypatch.setattr(results.Outcome, "confirmed", recording)
     return checks
+
+
+# -- loading through the cache (test_grown, test_spliced, test_splice_attacks) ----------------------
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Cache:
+    """A parse cache of the test's own (modules testing the per-user one override it)."""
+    return Cache(tmp_path / "cache")
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The full parses loading does from now on (see loading.count_full_parses)."""
+    from loading import count_full_parses
+
+    return count_full_parses(monkeypatch)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of a few tables, so that small test files have many (store/spliced.py)."""
+    from zibo_cli.store import spliced
+
+    monkeypatch.setattr(spliced, "CHUNK_BYTES", 300)

@@ -17,6 +17,7 @@ from zibo_cli.store.locate import Location
 from zibo_cli.store.read import load
 
 TODAY = dt.date(2026, 11, 27)
+TABLE = '[[observations]]\ngoal = "{goal}"\ndate = {date}\nvalue = {value}\n\n'  # one figure, as a file holds it
 
 
 def count_full_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import BUNDLED, SAMPLE, run
-from loading import TODAY, count_full_parses, full_parse, outcome
+from loading import TODAY, full_parse, outcome
 from zibo_cli.store.cache import Cache
 from zibo_cli.store.locate import Location
 from zibo_cli.store.read import load_head
@@ -34,16 +34,6 @@ NOT_ONLY_TABLES: list[str | bytes] = [
     '\n[[observations]]\ngoal = "gdp"\ndate = 2025-01-01\nvalue = 1\nunknown = 2\n',
     b'\n[[observations]]\ngoal = "gdp"\ndate = 2025-01-01\nvalue = 1\nnote = "\xff"\n',
 ]
-
-
-@pytest.fixture
-def cache(tmp_path: Path) -> Cache:
-    return Cache(tmp_path / "cache")
-
-
-@pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    return count_full_parses(monkeypatch)
 
 
 def append(path: Path, text: str | bytes) -> None:

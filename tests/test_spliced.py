@@ -16,31 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import BUNDLED, SAMPLE, run
-from loading import TODAY, change_value, count_full_parses, count_goals_assessed, full_parse, outcome, tables
+from loading import TABLE, TODAY, change_value, count_goals_assessed, full_parse, outcome, tables
 from zibo_cli.core import progress
 from zibo_cli.errors import ZiboError
-from zibo_cli.store import spliced
 from zibo_cli.store.cache import Cache
 from zibo_cli.store.locate import Location
 from zibo_cli.store.results import load_assessed
 
-TABLE = '[[observations]]\ngoal = "{goal}"\ndate = {date}\nvalue = {value}\n\n'
-
-
-@pytest.fixture(autouse=True)
-def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Chunks of a few tables, so that the small test files have many."""
-    monkeypatch.setattr(spliced, "CHUNK_BYTES", 300)
-
-
-@pytest.fixture
-def cache(tmp_path: Path) -> Cache:
-    return Cache(tmp_path / "cache")
-
-
-@pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    return count_full_parses(monkeypatch)
+pytestmark = pytest.mark.usefixtures("small_chunks")
 
 
 def with_many_figures(path: Path) -> Path:
