@@ -37,15 +37,24 @@ def streaming(monkeypatch: pytest.MonkeyPatch) -> list[atomic.CopyingRewrite]:
     return started
 
 
-@pytest.mark.parametrize("variant", ["sample", "crlf, no final newline", "bom"])
+VARIANTS = ["sample", "crlf, no final newline", "bom"]
+
+
+def sample_as(variant: str) -> bytes:
+    """The sample file as it is, with CRLF line breaks and no final one, or with a BOM."""
+    content = SAMPLE.read_bytes()
+    if variant.startswith("crlf"):
+        return content.replace(b"\n", b"\r\n").rstrip(b"\r\n")
+    if variant == "bom":
+        return b"\xef\xbb\xbf" + content
+    return content
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_a_streamed_add_writes_and_says_exactly_what_an_add_without_cache_does(
     world: Path, variant: str, streaming: list[atomic.CopyingRewrite]
 ) -> None:
-    content = SAMPLE.read_bytes()
-    if variant.startswith("crlf"):
-        content = content.replace(b"\n", b"\r\n").rstrip(b"\r\n")
-    elif variant == "bom":
-        content = b"\xef\xbb\xbf" + content
+    content = sample_as(variant)
     plain, cached = twin_files(world, content)
     assert run("-f", str(cached), "status", env=CACHE_ON).exit_code == 0  # warm the cache
     without = add_all(plain, {})

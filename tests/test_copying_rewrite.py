@@ -22,9 +22,9 @@ import pytest
 
 from conftest import SAMPLE, run, run_installed
 from test_add_cache import CACHE_ON, add_in, twin_files
-from test_add_stream import failed_add_leaves_the_file_intact
+from test_add_stream import VARIANTS, failed_add_leaves_the_file_intact, sample_as
 from test_crashes import ADD as CRASH_ADD
-from test_crashes import WRITER, Trials, kill_once_the_temp_file_is_complete, new_bytes  # noqa: F401
+from test_crashes import WRITER, Trials, kill_a_warm_add_before_its_rename, new_bytes  # noqa: F401
 from test_disk_errors import fail_write, failing
 from zibo_cli.errors import ZiboError
 from zibo_cli.store import atomic, read
@@ -233,15 +233,11 @@ def streaming(in_kernel: list[int], monkeypatch: pytest.MonkeyPatch) -> list[int
     return in_kernel
 
 
-@pytest.mark.parametrize("variant", ["sample", "crlf, no final newline", "bom"])
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_an_add_copied_in_the_kernel_writes_and_says_exactly_what_an_add_without_cache_does(
     world: Path, streaming: list[int], variant: str
 ) -> None:
-    content = SAMPLE.read_bytes()
-    if variant.startswith("crlf"):
-        content = content.replace(b"\n", b"\r\n").rstrip(b"\r\n")
-    elif variant == "bom":
-        content = b"\xef\xbb\xbf" + content
+    content = sample_as(variant)
     plain, cached = twin_files(world, content)
     cached.chmod(0o640)
     assert run("-f", str(cached), "status", env=CACHE_ON).exit_code == 0
@@ -326,16 +322,7 @@ def test_a_kill_before_the_rename_of_an_add_copied_in_the_kernel_keeps_the_old_f
     assert KERNEL_WRITER != WRITER
     trials = Trials(tmp_path, new_bytes)
     trials.script.write_text(KERNEL_WRITER)
-    trials.goals.write_bytes(trials.old)
-    warmed = run_installed("status", "-f", str(trials.goals), env=trials.cache_env)
-    assert warmed.exit_code == 0, warmed.stderr
-    process = trials.spawn(pause=60, cached=True, streams=True)
-    assert process.stdin is not None
-    process.stdin.write("go\n")
-    process.stdin.flush()
-    kill_once_the_temp_file_is_complete(process, trials)
-    assert trials.goals.read_bytes() == trials.old
-    assert trials.outcome() == "old"
+    kill_a_warm_add_before_its_rename(trials)
     done = run_installed(*CRASH_ADD, "-f", str(trials.goals), env=trials.cache_env)
     assert done.exit_code == 0, done.stderr
     assert trials.goals.read_bytes() == trials.new

@@ -213,13 +213,9 @@ def kill_once_the_temp_file_is_complete(process: subprocess.Popen[str], trials: 
         kill(process)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("trial", range(3))
-def test_a_kill_before_the_rename_of_a_streamed_add_keeps_the_old_file(
-    trial: int, tmp_path: Path, new_bytes: bytes
-) -> None:
-    """The same, on the path that copies the file into the temp file in a thread (warm cache, large file)."""
-    trials = Trials(tmp_path, new_bytes)
+def kill_a_warm_add_before_its_rename(trials: Trials) -> None:
+    """Warm the cache, hold an add that streams the file just before its rename, and kill it there:
+    the file must be the old one."""
     trials.goals.write_bytes(trials.old)
     warmed = run_installed("status", "-f", str(trials.goals), env=trials.cache_env)
     assert warmed.exit_code == 0, warmed.stderr
@@ -230,6 +226,16 @@ def test_a_kill_before_the_rename_of_a_streamed_add_keeps_the_old_file(
     kill_once_the_temp_file_is_complete(process, trials)
     assert trials.goals.read_bytes() == trials.old
     assert trials.outcome() == "old"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("trial", range(3))
+def test_a_kill_before_the_rename_of_a_streamed_add_keeps_the_old_file(
+    trial: int, tmp_path: Path, new_bytes: bytes
+) -> None:
+    """The same, on the path that copies the file into the temp file in a thread (warm cache, large file)."""
+    trials = Trials(tmp_path, new_bytes)
+    kill_a_warm_add_before_its_rename(trials)
     plain = run_installed("status", "--json", "-f", str(trials.goals))
     cached = run_installed("status", "--json", "-f", str(trials.goals), env=trials.cache_env)
     assert plain.exit_code == cached.exit_code == 0
