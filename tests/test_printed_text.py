@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -14,9 +15,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from conftest import BUNDLED, PINNED_ENV, SAMPLE, run
+from test_injection import Terminal
 from test_results_memo import CACHE_ON, assessed_count
+from zibo_cli.cli.app import app
+from zibo_cli.cli.common import State
+from zibo_cli.environment import Environment
 from zibo_cli.store import read, results
 from zibo_cli.store.cache import _code_fingerprint
 
@@ -227,6 +233,15 @@ def test_json_colour_and_no_cache_remember_no_text(sample: Path) -> None:
     run("show", "gdp", "--json", env=CACHE_ON)
     assert texts_files() == []
     run("status", env={"ZIBO_NO_CACHE": "1"})
+    assert texts_files() == []
+    variables = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"TERM": "xterm-256color", **CACHE_ON}
+    for args in (["status"], ["show", "gdp"]):
+        for _ in range(2):
+            stdout, stderr = Terminal(), io.StringIO()
+            env = Environment(stdout=stdout, stderr=stderr, stdin=None, variables=variables, cwd=sample.parent)
+            result = CliRunner().invoke(app, args, obj=State(env), catch_exceptions=False)
+            assert result.exit_code == 0, stderr.getvalue()
+            assert "\x1b[" in stdout.getvalue(), "not in colour"
     assert texts_files() == []
 
 
