@@ -208,7 +208,11 @@ def test_today_is_in_the_key(sample: Path) -> None:
     later = {"ZIBO_NOW": "2027-03-01T10:00:00+08:00"}
     added = run("add", "gdp", "5200", "--date", "2027-02-28", "--source", "plan", env={**CACHE_ON, **later})
     assert added.exit_code == 0, added.stderr
-    for args in (["status", "--as-of", "2026-11-27"], ["show", "gdp", "--as-of", "2026-11-27"]):
+    for args in (
+        ["status", "--as-of", "2026-11-27"],
+        ["show", "gdp", "--as-of", "2026-11-27"],
+        ["report", "--as-of", "2026-11-27"],
+    ):
         assert run(*args, env={**CACHE_ON, **later}).exit_code == 0
         refused = run(*args, env=CACHE_ON)  # today is 2026-11-27 again: the figure is in the future
         assert refused.exit_code == 2, args

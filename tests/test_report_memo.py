@@ -40,13 +40,9 @@ RUNS = (
 
 @pytest.fixture(autouse=True)
 def memo_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests are about the memo of rendered reports (`load_rendered`): what a command printed
-    before for the same bytes and today (cli/printed.py, tests/test_printed_text.py) is neither looked
-    up nor kept here."""
-    from zibo_cli.cli.printed import PrintedText
-
-    monkeypatch.setattr(PrintedText, "recalled", lambda self, accept=None: None)
-    monkeypatch.setattr(PrintedText, "keep", lambda self, identity, document: None)
+    """These tests are about `load_rendered`, which reads the cache entry and checks a record's goals:
+    the lookup without the entry (`recall_rendered`, tests/test_printed_text.py) is left out here."""
+    monkeypatch.setattr(results, "recall_rendered", lambda *args: None)
 
 
 @pytest.fixture
@@ -234,7 +230,9 @@ def test_a_report_in_another_folder_prints_its_own_label(
 def test_every_key_holds_the_options(world: Path) -> None:
     shutil.copyfile(REPORT_DATA, world / "goals.toml")
     run("--lang", "zh", "report", "--as-of", "2026-10-05", "--since", "30d", "--horizon", "12", env=CACHE_ON)
-    assert records() == ["rendered 2026-10-05 2026-09-06 2026-10-05 ('text', 12, 'zh', (80, None), 'goals.toml')"]
+    assert records() == [
+        "rendered 2026-11-27 2026-10-05 2026-09-06 2026-10-05 ('text', 12, 'zh', (80, None), 'goals.toml')"
+    ]
     [memo] = results_files()
     assert records(memo) == ["report 2026-10-05 2026-09-06 2026-10-05"]  # the findings, kept apart
 
@@ -253,7 +251,7 @@ def test_status_and_findings_records_never_copy_the_rendered_reports(world: Path
     assert [key.split()[0] for key in records(memo)] == ["report", "status", "report"]
     after = reports.stat()
     assert (after.st_ino, after.st_mtime_ns) != (before.st_ino, before.st_mtime_ns)  # the new report was added
-    assert [key.split()[:2] for key in records()] == [["rendered", "2026-10-04"]] + [["rendered", "2026-10-05"]] * 2
+    assert [key.split()[2] for key in records()] == ["2026-10-04"] + ["2026-10-05"] * 2  # rendered TODAY AS_OF ...
     count = found_count[0]
     run("status", "--as-of", "2026-01-01", env=CACHE_ON)
     assert (reports.stat().st_ino, reports.stat().st_mtime_ns) == (after.st_ino, after.st_mtime_ns)

@@ -1,7 +1,7 @@
 """Plain text a command printed before, printed again for the same bytes, day and options.
 
-A repeated `status`, `show` or `report` on a large file printed the very text it printed the last time,
-after reading the cache and laying it out again (docs/performance.md). The text is remembered beside the
+A repeated `status` or `show` on a large file printed the very text it printed the last time, after
+reading the cache and laying it out again (docs/performance.md). The text is remembered beside the
 cache (store/results.py, `recall_printed`) under a key that spells out everything it depends on besides
 the file's bytes and zibo's code: the command and its options, today and the as-of day, the language,
 the width, the Unicode version Rich measures cells by, and the file's label and origin in the footer.
@@ -10,8 +10,7 @@ the width, the Unicode version Rich measures cells by, and the file's label and 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from zibo_cli.cli.common import State, cache_of
 
@@ -22,10 +21,7 @@ if TYPE_CHECKING:
     from zibo_cli.store.locate import Location
 
 
-T = TypeVar("T")
-
-
-def _text(document: Any) -> Any:
+def _text(document: Any) -> str | None:
     return document if isinstance(document, str) else None
 
 
@@ -45,21 +41,18 @@ class PrintedText:
         footer = (display_path(location.path), location.origin)
         self._key = text_key(command, state.env.today(), day, (*options, *layout, *footer))
 
-    def recalled(self, accept: Callable[[Any], T | None] = _text) -> T | None:
-        """What was printed for these very bytes before, once their digest is confirmed; or None.
-
-        `accept` turns the stored document into what the command prints (None: not that shape).
-        """
+    def recalled(self) -> str | None:
+        """The text printed for these very bytes before, once their digest is confirmed; or None."""
         if self._cache is None:
             return None
         from zibo_cli.store.results import recall_printed
 
-        found = recall_printed(self._location, self._key, self._cache, accept)
+        found = recall_printed(self._location, self._key, self._cache, _text)
         return found.value if found is not None and found.confirmed() else None
 
-    def keep(self, identity: Identity | None, document: object) -> None:
-        """Remember what was printed for the bytes with this (confirmed) identity; nothing without a cache."""
+    def keep(self, identity: Identity | None, text: str) -> None:
+        """Remember `text` for the bytes with this (confirmed) identity; nothing without a cache."""
         if self._cache is not None and identity is not None:
             from zibo_cli.store.results import remember_printed
 
-            remember_printed(self._cache, identity, self._key, document)
+            remember_printed(self._cache, identity, self._key, text)

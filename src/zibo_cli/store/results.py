@@ -21,8 +21,9 @@ figures), which the status table, its JSON and the text, Markdown and JSON repor
 holds `NOT_LOADED`, which refuses to be read, so a caller that needs the figures fails loudly
 instead of seeing none. (The HTML report draws them, so it never uses the memo.)
 
-A text, Markdown or JSON report is remembered whole as well (`load_rendered`, "rendered DAY FIRST
-LAST OPTIONS"), in a file of its own beside the results (`<slot>.reports`, same format and rules, so
+A text, Markdown or JSON report is remembered whole as well (`load_rendered`, "rendered TODAY DAY
+FIRST LAST OPTIONS"; a repeated `report` reads it through `recall_rendered`), in a file of its own
+beside the results (`<slot>.reports`, same format and rules, so
 that writing a status record never copies megabytes of reports): on 100,000 figures a repeated
 report still spent ~45 ms laying out its ~8,900 lines and ~20 ms unpacking its findings and
 assembling it, to print the same bytes again. Its bytes are a function of the same bytes
@@ -77,7 +78,7 @@ if TYPE_CHECKING:
 
 RESULTS_MAGIC = b"zibo-results 3\n"
 KEEP = 3  # records of each kind ("status", "report") remembered for the current bytes of a file
-# Printed text (`recall_printed`): a status table, a few goals' `show`, a report or two.
+# Printed text (`recall_printed`): a status table and a few goals' `show`, kilobytes each.
 KEEP_TEXT = 8
 SUFFIX = ".results"
 REPORTS_SUFFIX = ".reports"  # rendered reports: see results_path
@@ -363,7 +364,7 @@ def load_rendered(
         location,
         today,
         cache,
-        f"rendered {_day_and_window(as_of, window)} {options!r}",
+        rendered_key(today, as_of, window, options),
         compute,
         lambda rendered, _goals, _bases: pack_rendered(rendered),
         lambda document, goals, _bases: unpack_rendered(document, goals),
@@ -371,6 +372,21 @@ def load_rendered(
         derive=derive,
         also=also,
     )
+
+
+def rendered_key(today: dt.date, as_of: dt.date, window: Window, options: tuple[object, ...]) -> str:
+    """The key of a rendered report. Today is in it, as in `text_key`: `recall_rendered` reads the
+    record without the cache entry, which refuses a file with a figure dated after today."""
+    return f"rendered {today.isoformat()} {_day_and_window(as_of, window)} {options!r}"
+
+
+def recall_rendered(
+    location: Location, today: dt.date, as_of: dt.date, window: Window, options: tuple[object, ...], cache: Cache
+) -> Rendered | None:
+    """The report `load_rendered` remembered for the file as it stands, read without opening the cache
+    entry (`recall_printed`) and handed out once the file's bytes are confirmed; or None."""
+    found = recall_printed(location, rendered_key(today, as_of, window, options), cache, printed_report)
+    return found.value if found is not None and found.confirmed() else None
 
 
 def _through_memo(
@@ -732,7 +748,7 @@ def _write_records(
 
 
 # Kinds kept apart from `<slot>.results`: what was printed.
-_SUFFIXES = {"rendered": REPORTS_SUFFIX, "report-text": REPORTS_SUFFIX, "text": TEXTS_SUFFIX}
+_SUFFIXES = {"rendered": REPORTS_SUFFIX, "text": TEXTS_SUFFIX}
 
 
 def _kind(key: str) -> str:
@@ -748,8 +764,7 @@ def text_key(command: str, today: dt.date, as_of: dt.date, options: tuple[object
     Today is in it because the cache refuses a file with a figure recorded after today: a record made
     on another day must not stand in for that refusal.
     """
-    kind = "report-text" if command == "report" else "text"  # megabytes on a large file: kept with the reports
-    return f"{kind} {command} {today.isoformat()} {as_of.isoformat()} {options!r}"
+    return f"text {command} {today.isoformat()} {as_of.isoformat()} {options!r}"
 
 
 class Recalled(Generic[T]):
@@ -1007,7 +1022,7 @@ def pack_rendered(rendered: Rendered) -> tuple[bytes, list[str], list[str]]:
 
 
 def printed_report(document: Any) -> Rendered | None:
-    """A report `pack_rendered` stored, kept as printed text (`recall_printed`), or None for another shape.
+    """A report `pack_rendered` stored, as `recall_rendered` reads it, or None for another shape.
 
     Its goals are not checked against the file's, which are not read: the record is for the very bytes
     the report was computed from, hence for their goals.

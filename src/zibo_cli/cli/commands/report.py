@@ -107,10 +107,9 @@ def report(
         rendered = _rendered(chosen_format, report_data)
         goals_path = loaded.location.path
     else:  # remembered per day with everything its bytes depend on (store/results.py)
-        from zibo_cli.cli.printed import PrintedText
         from zibo_cli.i18n import language
         from zibo_cli.store.locate import display_path
-        from zibo_cli.store.results import load_rendered, pack_rendered, printed_report
+        from zibo_cli.store.results import load_rendered, recall_rendered
 
         location = location_for(state, file)
         goals_path = location.path
@@ -131,18 +130,19 @@ def report(
             today, cache = state.env.today(), cache_of(state)
             return load_rendered(location, today, day, window, options, compose, cache, speculate=speculate)
 
-        # The very report printed for these bytes, today, before (cli/printed.py); else laid out (or taken
-        # from the memo) while the file is still hashed, and shown only once its bytes are confirmed.
-        printed = PrintedText(state, location, "report", day, (window.first, window.last, *options))
-        recalled = printed.recalled(printed_report)
-        if recalled is not None:
-            rendered = recalled
+        # The very report remembered for these bytes, taken without the cache entry; else laid out (or
+        # taken from the memo) while the file is still hashed, and shown only once its bytes are confirmed.
+        cache = cache_of(state)
+        remembered = None
+        if cache is not None:
+            remembered = recall_rendered(location, state.env.today(), day, window, options, cache)
+        if remembered is not None:
+            rendered = remembered
         else:
             loaded = rendered_for(speculate=True)
             if not loaded.confirmed():  # the file's bytes are not those the memo's records are for
                 loaded = rendered_for(speculate=False)
             rendered = loaded.result
-            printed.keep(loaded.identity, pack_rendered(rendered))
     if output is not None and output != "-":
         write_output(state.env, output, rendered.data, protect=goals_path)
     else:
