@@ -53,6 +53,6 @@ class PrintedText:
     def keep(self, identity: Identity | None, text: str) -> None:
         """Remember `text` for the bytes with this (confirmed) identity; nothing without a cache."""
         if self._cache is not None and identity is not None:
-            from zibo_cli.store.results import remember_printed
+            from zibo_cli.store.results import remember
 
-            remember_printed(self._cache, identity, self._key, text)
+            remember(self._cache, identity, self._key, text)

@@ -823,11 +823,6 @@ def _printed_record(
     return None
 
 
-def remember_printed(cache: Cache, identity: Identity, key: str, document: Any) -> None:
-    """Keep what was printed for these (confirmed) bytes under `key`; never raises."""
-    remember(cache, identity, key, document)
-
-
 # -- assessments as columns ------------------------------------------------------------------------
 
 
