@@ -9,7 +9,6 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -97,14 +96,14 @@ def run_installed(*args: str, env: dict[str, str] | None = None, cwd: Path | Non
 def cache_files() -> list[Path]:
     """The parse cache's entries in the test world's XDG cache folder."""
     folder = Path(os.environ["XDG_CACHE_HOME"]) / "zibo"
-    return sorted(folder.glob("*.cache")) if folder.exists() else []
+    return sorted(folder.glob("*.sqlite")) if folder.exists() else []
 
 
 def fresh(path: Path) -> object:
     """What a full parse without any cache gives (as of the pinned today)."""
     from zibo_cli.store.read import analyse
 
-    _, goals_file, problems = analyse(path.read_bytes(), dt.date(2026, 11, 27))
+    goals_file, problems = analyse(path.read_bytes(), dt.date(2026, 11, 27))
     assert not problems
     return goals_file
 
@@ -121,7 +120,7 @@ def assert_golden(name: str, text: str) -> None:
 
 
 def watch_builds(monkeypatch: pytest.MonkeyPatch, command: str) -> list[int]:
-    """Fail if `command` builds every observation of a cache entry; list how many it builds, call by call."""
+    """Fail if `command` builds every observation of a cache entry; list how many it builds, row by row."""
     from zibo_cli.store import cache as cache_module
 
     def refuse(self: object) -> None:
@@ -129,37 +128,18 @@ def watch_builds(monkeypatch: pytest.MonkeyPatch, command: str) -> list[int]:
 
     monkeypatch.setattr(cache_module.Entry, "goals_file", refuse)
     built: list[int] = []
-    real_build = cache_module.build
+    real_figures = cache_module._figures
 
-    def counting(cls: type, names: object, columns: list[list[object]]) -> list[object]:
-        if cls is cache_module.Observation:
-            built.append(len(columns[0]))
-        return real_build(cls, names, columns)  # type: ignore[arg-type]
+    def counting(goal: str, *columns: object) -> list[object]:
+        figures = real_figures(goal, *columns)  # type: ignore[arg-type]
+        built.append(len(figures))
+        return figures
 
-    monkeypatch.setattr(cache_module, "build", counting)
+    monkeypatch.setattr(cache_module, "_figures", counting)
     return built
 
 
-def record_speculations(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """What each speculative outcome's `confirmed()` answered from now on (a remembered result shown
-    before the file's bytes were confirmed must be confirmed, or computed again)."""
-    from zibo_cli.store import results
-
-    checks: list[bool] = []
-    real = results.Outcome.confirmed
-
-    def recording(self: results.Outcome[Any]) -> bool:
-        speculative = self._check is not None
-        outcome = real(self)
-        if speculative:
-            checks.append(outcome)
-        return outcome
-
-    monkeypatch.setattr(results.Outcome, "confirmed", recording)
-    return checks
-
-
-# -- loading through the cache (test_grown, test_spliced, test_splice_attacks) ----------------------
+# -- loading through the cache (test_grown, test_cache_equivalence) -----------------------------------
 
 
 @pytest.fixture
@@ -174,11 +154,3 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     from loading import count_full_parses
 
     return count_full_parses(monkeypatch)
-
-
-@pytest.fixture
-def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Chunks of a few tables, so that small test files have many (store/spliced.py)."""
-    from zibo_cli.store import spliced
-
-    monkeypatch.setattr(spliced, "CHUNK_BYTES", 300)

@@ -1,4 +1,4 @@
-"""Shared by the tests of loading through the cache (test_grown, test_spliced, test_splice_attacks):
+"""Shared by the tests of loading through the cache (test_grown, test_cache_equivalence):
 what a command sees with and without it, how many full parses were done, and edits of a file's text."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from zibo_cli.core import progress
 from zibo_cli.errors import ZiboError
 from zibo_cli.store import read as read_module
 from zibo_cli.store.cache import Cache
+from zibo_cli.store.load import load
 from zibo_cli.store.locate import Location
-from zibo_cli.store.read import load
 
 TODAY = dt.date(2026, 11, 27)
 TABLE = '[[observations]]\ngoal = "{goal}"\ndate = {date}\nvalue = {value}\n\n'  # one figure, as a file holds it
@@ -23,14 +23,15 @@ TABLE = '[[observations]]\ngoal = "{goal}"\ndate = {date}\nvalue = {value}\n\n' 
 def count_full_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """A list that grows by one for each full parse loading does (not the tests' own, through `analyse`)."""
     calls: list[int] = []
-    real = read_module._analysed
+    real = read_module.parse_file
 
     def counting(*args: object, **kwargs: object) -> object:
         calls.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(read_module, "_analysed", counting)
-    monkeypatch.setattr(read_module, "analyse", lambda *args, **kwargs: real(*args, **kwargs)[:3])  # type: ignore[arg-type]
+    from zibo_cli.store import load as load_module
+
+    monkeypatch.setattr(load_module, "parse_file", counting)
     return calls
 
 
@@ -56,7 +57,7 @@ def outcome(path: Path, cache: Cache | None) -> object:
 
 
 def full_parse(path: Path) -> object:
-    _, goals_file, problems = read_module.analyse(path.read_bytes(), TODAY)
+    goals_file, problems = read_module.analyse(path.read_bytes(), TODAY)
     return problems or goals_file
 
 

@@ -45,7 +45,7 @@ def test_rendered_observations_read_back(value: int, note: str | None, prelimina
     table = {"goal": "a", "date": dt.date(2021, 12, 31), "value": value, "note": note, "preliminary": preliminary}
     text = render_observations([table])
     assert text.startswith("[[observations]]\n")
-    _, goals_file, problems = analyse((HEADER + text).encode("utf-8"), None)
+    goals_file, problems = analyse((HEADER + text).encode("utf-8"), None)
     assert problems == []
     assert goals_file is not None
     added = goals_file.observations[-1]

@@ -103,17 +103,15 @@ def make_unreadable(world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = world / "goals.toml"
     target.chmod(0)
     if os.geteuid() == 0:
-        import builtins
+        real_open = os.open
 
-        from zibo_cli.store import read
-
-        def refuse(file: object, *args: object, **kwargs: object) -> object:
+        def refuse(file: object, *args: object, **kwargs: object) -> int:
             if Path(str(file)).resolve() == target.resolve():
                 raise PermissionError(13, "Permission denied", str(file))
-            return builtins.open(file, *args, **kwargs)  # type: ignore[call-overload]
+            return real_open(file, *args, **kwargs)  # type: ignore[arg-type]
 
-        # The store opens the file with the built-in open(); shadow it in that module only.
-        monkeypatch.setattr(read, "open", refuse, raising=False)
+        # The store opens the file with os.open (without blocking, see store/read.py).
+        monkeypatch.setattr(os, "open", refuse)
 
 
 def make_read_only(world: Path, _: pytest.MonkeyPatch) -> None:
@@ -162,7 +160,7 @@ CASES: list[Case] = [
     file_case("missing-equals", toml("schema = 1", "[goals.a]", 'name "GDP" ' + MARK),
               r"TOML syntax error: expected '=' after a key", column=6),
     file_case("nested-too-deeply", toml("schema = 1", DEEP, "[goals]"),
-              r"TOML syntax error: arrays or inline tables are nested too deeply", where="goals.toml"),
+              r"unknown key 'x' in the top level", where="goals.toml:2"),
     # -- encoding and emptiness ----------------------------------------------------------------------
     file_case("empty-file", b"", r"the file is empty\. Run `zibo init --empty`", where="goals.toml:1"),
     file_case("only-whitespace", b"\n  \n\t\n", r"the file is empty", where="goals.toml:1"),
@@ -229,7 +227,7 @@ CASES: list[Case] = [
               r"'value' in observation 1 is too large to be a real figure"),
     file_case("value-with-5000-digits", with_observation('goal = "gdp"', "date = 2024-12-31",
                                                          "value = " + "9" * 5000 + " " + MARK),
-              r"TOML value error: a number has too many digits"),
+              r"'value' in observation 1 is too large to be a real figure", where="goals.toml:15"),
     file_case("value-missing", with_observation('goal = "gdp"', "date = 2024-12-31"),
               r"observation 1 has no 'value'", where="goals.toml:12"),
     file_case("observation-for-unknown-goal", with_observation('goal = "gpd" ' + MARK, "date = 2024-12-31",
@@ -269,7 +267,7 @@ CASES: list[Case] = [
              "gdp", "5000", "--date", "2025", where="nowhere/goals.toml"),
     arg_case("path-through-a-file", r"goals.toml/x: cannot be read \([Nn]ot a directory\)", "check", "-f",
              "goals.toml/x", where="goals.toml/x"),
-    arg_case("path-is-a-device", r"/dev/zero is a device, not a goals file", "check", "-f", "/dev/zero",
+    arg_case("path-is-a-device", r"/dev/zero is not a regular file \(a device, pipe or socket\)", "check", "-f", "/dev/zero",
              where="/dev/zero"),
     arg_case("zibo-file-variable-missing", r"elsewhere.toml: no such file", "status",
              env={"ZIBO_FILE": "elsewhere.toml"}, where="elsewhere.toml"),

@@ -43,7 +43,7 @@ def test_benchmark_dataset_is_a_valid_goals_file_and_deterministic(tmp_path: Pat
 
     text = datasets.goals_toml(30, 4)
     assert text == datasets.goals_toml(30, 4)
-    _, goals_file, problems = analyse(text.encode("utf-8"), None)
+    goals_file, problems = analyse(text.encode("utf-8"), None)
     assert not problems
     assert goals_file is not None
     assert len(goals_file.goals) == 30

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import BUNDLED, SAMPLE, cache_files, fresh, run
-from zibo_cli.store.cache import MAGIC, Cache, cache_dir, cache_for
+from zibo_cli.store.cache import Cache, cache_dir, cache_for
+from zibo_cli.store.load import load
 from zibo_cli.store.locate import Location
-from zibo_cli.store.read import FileProblems, load
+from zibo_cli.store.read import FileProblems
 
 TODAY = dt.date(2026, 11, 27)
 CACHE_ON = {"ZIBO_NO_CACHE": ""}
@@ -25,13 +26,20 @@ def cache(world: Path) -> Cache:
     return found
 
 
-def test_second_load_comes_from_the_cache_and_equals_a_parse(sample: Path, cache: Cache) -> None:
+def served(location: Location, cache: Cache, counted: list[int], today: dt.date = TODAY) -> tuple[object, bool]:
+    """The file as loaded, and whether it came from the cache (no full parse was done)."""
+    parses = len(counted)
+    loaded = load(location, today, cache)
+    return loaded.goals_file, len(counted) == parses
+
+
+def test_second_load_comes_from_the_cache_and_equals_a_parse(sample: Path, cache: Cache, counted: list[int]) -> None:
     location = Location(sample, "--file")
-    first = load(location, TODAY, cache)
-    assert first.cache_entry is None
-    second = load(location, TODAY, cache)
-    assert second.cache_entry is not None
-    assert second.goals_file == first.goals_file == fresh(sample)
+    first, cached = served(location, cache, counted)
+    assert not cached
+    second, cached = served(location, cache, counted)
+    assert cached
+    assert second == first == fresh(sample)
 
 
 def test_cache_lives_in_the_xdg_cache_folder_only(sample: Path, cache: Cache) -> None:
@@ -51,7 +59,7 @@ def test_cache_dir_falls_back_to_home() -> None:
     assert cache_for({"ZIBO_NO_CACHE": "0", "HOME": "/h"}) is not None
 
 
-def test_edit_keeping_size_and_mtime_is_not_served_stale(sample: Path, cache: Cache) -> None:
+def test_edit_keeping_size_and_mtime_is_not_served_stale(sample: Path, cache: Cache, counted: list[int]) -> None:
     location = Location(sample, "--file")
     load(location, TODAY, cache)
     info = sample.stat()
@@ -63,44 +71,46 @@ def test_edit_keeping_size_and_mtime_is_not_served_stale(sample: Path, cache: Ca
         handle.write(edited.encode())
     os.utime(sample, ns=(info.st_atime_ns, info.st_mtime_ns))  # same mtime
     assert sample.stat().st_mtime_ns == info.st_mtime_ns
-    again = load(location, TODAY, cache)
-    assert again.cache_entry is None
-    assert again.goals_file.goals["gdp"].baseline is not None
-    assert again.goals_file.goals["gdp"].baseline.value == 4100
+    again, cached = served(location, cache, counted)
+    assert not cached
+    assert again.goals["gdp"].baseline is not None  # type: ignore[attr-defined]
+    assert again.goals["gdp"].baseline.value == 4100  # type: ignore[attr-defined]
 
 
-def test_replaced_file_is_not_served_stale(sample: Path, cache: Cache) -> None:
+def test_replaced_file_is_not_served_stale(sample: Path, cache: Cache, counted: list[int]) -> None:
     location = Location(sample, "--file")
     load(location, TODAY, cache)
     replacement = sample.parent / "other.toml"
     shutil.copyfile(BUNDLED, replacement)
     os.replace(replacement, sample)
-    again = load(location, TODAY, cache)
-    assert again.cache_entry is None
-    assert again.goals_file == fresh(sample)
-    assert "gdp-growth" in again.goals_file.goals
+    again, cached = served(location, cache, counted)
+    assert not cached
+    assert again == fresh(sample)
+    assert "gdp-growth" in again.goals  # type: ignore[attr-defined]
 
 
-def test_corrupt_or_foreign_cache_files_are_ignored(sample: Path, cache: Cache) -> None:
+def test_corrupt_or_foreign_cache_files_are_ignored(sample: Path, cache: Cache, counted: list[int]) -> None:
     location = Location(sample, "--file")
     load(location, TODAY, cache)
     [entry] = cache_files()
     good = entry.read_bytes()
-    for damaged in (b"", b"garbage", MAGIC + b"\x80\x05garbage", good[:-10], good[:-1] + bytes([good[-1] ^ 1])):
+    flipped = [good[:at] + bytes([good[at] ^ 1]) + good[at + 1 :] for at in range(100, len(good), 997)]
+    for damaged in (b"", b"garbage", b"SQLite format 3\x00garbage", good[:-10], good[: len(good) // 2], *flipped):
         entry.write_bytes(damaged)
-        result = load(location, TODAY, cache)
-        assert result.cache_entry is None
-        assert result.goals_file == fresh(sample)
-    # Rewritten by the last load: valid again, but not if others could have written it.
-    assert load(location, TODAY, cache).cache_entry is not None
+        result, _ = served(location, cache, counted)
+        assert result == fresh(sample)
+    # Rewritten by a load: valid again, but not if others could have written it.
+    entry.write_bytes(b"garbage")
+    load(location, TODAY, cache)
+    assert served(location, cache, counted)[1]
     entry.chmod(0o666)
-    assert load(location, TODAY, cache).cache_entry is None
+    assert not served(location, cache, counted)[1]
 
 
-def test_an_entry_with_figures_after_today_is_not_used(sample: Path, cache: Cache) -> None:
+def test_an_entry_with_figures_after_today_is_not_used(sample: Path, cache: Cache, counted: list[int]) -> None:
     location = Location(sample, "--file")
     load(location, TODAY, cache)
-    assert load(location, TODAY, cache).cache_entry is not None
+    assert served(location, cache, counted)[1]
     latest = max(o.date for o in fresh(sample).observations)  # type: ignore[attr-defined]
     with pytest.raises(FileProblems, match="in the future"):  # validated again, not served from the cache
         load(location, latest - dt.timedelta(days=1), cache)
@@ -125,15 +135,15 @@ def test_commands_give_the_same_output_with_and_without_the_cache(sample: Path) 
     assert cache_files()
 
 
-def test_add_extends_the_cache_exactly_as_a_full_parse_would(sample: Path, cache: Cache) -> None:
+def test_add_extends_the_cache_exactly_as_a_full_parse_would(sample: Path, cache: Cache, counted: list[int]) -> None:
     location = Location(sample, "--file")
     for number, value in enumerate(("4500", "4600亿元", "4700"), start=1):
         result = run("add", "gdp", value, "--date", f"2025-0{number}", "--note", "多行\u2028说明", env=CACHE_ON)
         assert result.exit_code == 0, result.stderr
-        loaded = load(location, TODAY, cache)
-        assert loaded.cache_entry is not None, "the add should have left a valid cache entry"
-        assert loaded.goals_file == fresh(sample)
-        assert loaded.goals_file.observations[-1].value == float(value.removesuffix("亿元"))
+        loaded, cached = served(location, cache, counted)
+        assert cached, "the add should have left a valid cache entry"
+        assert loaded == fresh(sample)
+        assert loaded.observations[-1].value == float(value.removesuffix("亿元"))  # type: ignore[attr-defined]
     stale = run("status", "--as-of", "2025-06-30", env=CACHE_ON)
     assert stale.stdout == run("status", "--as-of", "2025-06-30").stdout
 

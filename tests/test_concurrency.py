@@ -74,7 +74,7 @@ READER = textwrap.dedent(
     sys.stdin.readline()
     reads = bad = 0
     while not stop.exists():
-        _, goals_file, problems = analyse(path.read_bytes(), None)
+        goals_file, problems = analyse(path.read_bytes(), None)
         reads += 1
         if problems or goals_file is None:
             bad += 1
@@ -148,7 +148,7 @@ def test_sixteen_writers_lose_nothing(importers: int, tmp_path: Path) -> None:
 
     data = goals.read_bytes()
     assert data.startswith(original), "a writer rewrote what was already there"
-    _, goals_file, problems = analyse(data, None)
+    goals_file, problems = analyse(data, None)
     assert not problems
     assert goals_file is not None
     notes = Counter(o.note for o in goals_file.observations if o.note and o.note.startswith(("writer ", "import ")))

@@ -106,7 +106,7 @@ class Trials:
         """Check the invariants after a kill; say which version the file holds."""
         data = self.goals.read_bytes()
         assert data in (self.old, self.new), "the file is neither the old nor the new version"
-        _, goals_file, problems = analyse(data, None)
+        goals_file, problems = analyse(data, None)
         assert goals_file is not None
         assert not problems
         for leftover in temp_files(self.folder):

@@ -54,7 +54,7 @@ def empty_copy(world: Path) -> Path:
 
 
 def load_file(path: Path) -> GoalsFile:
-    _, goals_file, problems = analyse(path.read_bytes(), TODAY)
+    goals_file, problems = analyse(path.read_bytes(), TODAY)
     assert problems == []
     assert goals_file is not None
     return goals_file
@@ -256,7 +256,7 @@ def test_round_trip_property(figures: list[Observation]) -> None:
     plan = plan_import(text, empty, TODAY, NOW)
     assert plan.problems == []
     written = HEADER + "\n" + render_observations([row.table for row in plan.rows])
-    _, back, problems = analyse(written.encode("utf-8"), TODAY)
+    back, problems = analyse(written.encode("utf-8"), TODAY)
     assert problems == []
     assert back is not None
     assert [comparable(o)[:-1] for o in back.observations] == [comparable(o)[:-1] for o in figures]

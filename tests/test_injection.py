@@ -285,12 +285,12 @@ def test_csv_export_neutralises_formulas_and_round_trips_exactly(nasty: Path, wo
     assert by_goal["two-lines"]["note"] == "line one\nline two | cell"
 
     # Back into a copy without figures: every hostile string comes back exactly as it was.
-    original = analyse(nasty.read_bytes(), None)[1]
+    original = analyse(nasty.read_bytes(), None)[0]
     empty = world / "empty.toml"
     empty.write_text(GOALS.split("[[observations]]")[0], encoding="utf-8")
     imported = run("import", "-f", str(empty), "all.csv")
     assert imported.exit_code == 0, imported.stderr
-    copy = analyse(empty.read_bytes(), None)[1]
+    copy = analyse(empty.read_bytes(), None)[0]
     assert original is not None
     assert copy is not None
     fields = ("goal", "date", "value", "source", "quote", "note")

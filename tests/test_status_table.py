@@ -16,7 +16,6 @@ from conftest import BUNDLED, REPO, SAMPLE
 from zibo_cli.core.progress import Assessment, assess_file, sort_assessments
 from zibo_cli.i18n import set_language, tr
 from zibo_cli.render import status_view
-from zibo_cli.render.plain_layout import Unsupported, paragraph
 from zibo_cli.store.read import analyse
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -74,7 +73,7 @@ def printed(make: object, assessments: Sequence[Assessment], width: int, wide: b
 
 
 def assessments_of(text: bytes, facts: bool) -> list[Assessment]:
-    _, goals_file, problems = analyse(text, AS_OF)
+    goals_file, problems = analyse(text, AS_OF)
     assert goals_file is not None
     assert not problems
     return sort_assessments([a for a in assess_file(goals_file, AS_OF) if facts or not a.goal.is_fact])
@@ -99,29 +98,6 @@ def test_status_table_equals_building_a_table_per_candidate(name: str, language:
                     expected = printed(reference_table, assessments, width, wide, color)
                     got = printed(status_view.status_table, assessments, width, wide, color)
                     assert got == expected, (name, language, facts, width, wide, color)
-    finally:
-        set_language("en")
-
-
-@pytest.mark.parametrize("language", ["en", "zh"])
-@pytest.mark.parametrize("name", sorted(FILES))
-def test_the_plain_table_is_what_rich_prints_without_colour(name: str, language: str) -> None:
-    """`plain_status_table` (no Rich console) prints the very bytes `status_table` prints through Rich."""
-    set_language(language)
-    try:
-        for facts in (False, True):
-            assessments = assessments_of(FILES[name], facts)
-            for width in (20, 33, 60, 80, 100, 120, 150, 220):
-                for wide in (False, True):
-                    expected = printed(status_view.status_table, assessments, width, wide, False)
-                    try:
-                        lines, used = status_view.plain_status_table(assessments, width, wide)
-                    except Unsupported:  # columns squeezed below their padding: Rich draws those
-                        assert width < 40
-                        assert not wide
-                        continue
-                    got = "".join(line + "\n" for line in lines) + paragraph("after", used)[0] + "\n"
-                    assert got == expected, (name, language, facts, width, wide)
     finally:
         set_language("en")
 

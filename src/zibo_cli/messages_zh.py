@@ -307,6 +307,7 @@ ZH: dict[str, str] = {
     "a string is not closed before the end of the line (illegal character '\\n')": "字符串在行尾前没有闭合（illegal character '\\n'）",
     "the table [{name}] is declared twice": "表 [{name}] 被声明了两次",
     "{label} is a device, not a goals file.": "{label} 是设备，不是目标文件。",
+    "{label} is not a regular file (a device, pipe or socket).": "{label} 不是普通文件（而是设备、管道或套接字）。",
     # report
     "{title}: report as of {date}": "{title}：截至 {date} 的报告",
     "Goals": "目标",

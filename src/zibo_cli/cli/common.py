@@ -155,40 +155,22 @@ def location_for(state: State, file: str | None) -> Any:
     return location
 
 
-def load_for(state: State, file: str | None) -> Any:
-    from zibo_cli.store.read import load
+def load_for(state: State, file: str | None, location: Any = None) -> Any:
+    """The whole goals file, validated (store/load.py); pass `location` if it was already found."""
+    from zibo_cli.store.load import load
 
-    location = location_for(state, file)
-    return load(location, state.env.today(), cache_of(state))
-
-
-def head_for(state: State, file: str | None, location: Any = None) -> Any:
-    """The file's goals and sources, its figures left in the cache entry until one goal's are asked for.
-
-    Pass the `location` if it was already found, so --verbose says which file only once.
-    """
-    from zibo_cli.store.read import load_head
-
-    location = location or location_for(state, file)
-    return load_head(location, state.env.today(), cache_of(state))
+    return load(location or location_for(state, file), state.env.today(), cache_of(state))
 
 
-def assessed_for(
-    state: State, file: str | None, as_of: dt.date, *, speculate: bool = False, location: Any = None
-) -> Any:
-    """Every goal assessed as of a day (store/results.py): remembered when these bytes were assessed that day.
+def head_for(state: State, file: str | None) -> Any:
+    """The file's goals and sources, with any one goal's figures on demand (`figures`); close it after."""
+    from zibo_cli.store.load import load_head
 
-    With `speculate`, ask `confirmed()` of the outcome before showing anything taken from it; a second
-    try passes the `location` of the first, so --verbose says which file only once.
-    """
-    from zibo_cli.store.results import load_assessed
-
-    location = location or location_for(state, file)
-    return load_assessed(location, state.env.today(), as_of, cache_of(state), speculate=speculate)
+    return load_head(location_for(state, file), state.env.today(), cache_of(state))
 
 
 def cache_of(state: State) -> Any:
-    """The per-user parse cache (store/cache.py), or None under ZIBO_NO_CACHE=1."""
+    """The per-user cache (store/cache.py), or None under ZIBO_NO_CACHE=1: the store's to use, not a command's."""
     from zibo_cli.store.cache import cache_for
 
     return cache_for(state.env.variables)

@@ -16,7 +16,7 @@ def complete_goal_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, st
     explicit = ctx.params.get("file") or (ctx.parent.params.get("file") if ctx.parent else None)
     try:
         location = locate(explicit, env.variables, env.cwd)
-        _, goals_file, _ = analyse(read_bytes(location), None)
+        goals_file, _ = analyse(read_bytes(location), None)
     except Exception:  # completion must never print a traceback into the user's shell
         return []
     if goals_file is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from zibo_cli.environment import Environment
@@ -31,33 +30,6 @@ def write_stdout(env: Environment, data: bytes) -> None:
     else:
         stream.write(data.decode("utf-8"))
         stream.flush()
-
-
-def plain_output(env: Environment, render: Callable[[int], str]) -> str | None:
-    """`render(width)` when the output has no colour; None when Rich must print it instead.
-
-    Without colour Rich only lays text out, and render/plain_layout.py does that layout itself, to the
-    byte, without importing Rich's console (docs/performance.md). A stream that is not UTF-8 gets
-    Rich, which then draws ASCII borders; so does text only Rich lays out (tabs, control characters).
-    """
-    if not plain_possible(env):
-        return None
-    from zibo_cli.render.plain_layout import Unsupported
-
-    try:
-        return render(env.width)
-    except Unsupported:
-        return None
-
-
-def plain_possible(env: Environment) -> bool:
-    encoding = (getattr(env.stdout, "encoding", None) or "utf-8").lower()
-    return not env.color and encoding.startswith("utf")
-
-
-def write_text(env: Environment, text: str) -> None:
-    env.stdout.write(text)
-    env.stdout.flush()
 
 
 def write_output(env: Environment, output: str, data: bytes, protect: Path | None = None) -> Path:

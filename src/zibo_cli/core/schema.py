@@ -400,7 +400,6 @@ class _Validator:
                 note=self.text(table, "note", where, path),
                 baseline=baseline,
                 targets=targets,
-                line=line,
             )
             self._source_reference(result[goal_id].source, where, self.lines.key(path, "source"))
         return result
@@ -458,7 +457,12 @@ class _Validator:
                 self.lines.key("", "observations"),
             )
             return result
+        quick = _QuickCheck(goals, self.known_sources, self.today)
         for index, table in enumerate(raw):
+            observation = quick.observation(table)
+            if observation is not None:
+                result.append(observation)
+                continue
             path = f"observations#{index}"
             # An inline `observations = [...]` has no [[observations]] headers: point at the key.
             line = self.lines.item("observations", index) or self.lines.key("", "observations")
@@ -523,7 +527,6 @@ class _Validator:
             period=period,
             source=source,
             recorded=recorded,
-            line=line,
             **observation_fields,
         )
 
@@ -549,6 +552,63 @@ class _Validator:
                 line,
             )
 
+
+class _QuickCheck:
+    """The common case of an observation, checked in one tight pass: plain keys and values of the right type.
+
+    A city's file holds 1k-10k observations and a benchmark's 100k; the full checks below (with their
+    messages and lines) run only for a table this pass does not accept, which then either passes them too
+    or is reported. Accepting here must imply that the full checks find nothing.
+    """
+
+    __slots__ = ("_goals", "_source_ok", "_sources", "_today")
+
+    def __init__(self, goals: Mapping[str, Goal], known_sources: set[str], today: dt.date | None) -> None:
+        self._goals = goals
+        self._sources = known_sources
+        self._source_ok: dict[str, bool] = {}
+        self._today = today
+
+    def observation(self, table: Any) -> Observation | None:
+        if type(table) is not dict or not table.keys() <= _QUICK_KEYS:
+            return None
+        goal, day, value = table.get("goal"), table.get("date"), table.get("value")
+        if type(goal) is not str or goal not in self._goals or type(day) is not dt.date:
+            return None
+        if self._today is not None and day > self._today:
+            return None
+        kind = type(value)
+        if kind is int:
+            if not -LARGEST_VALUE <= value <= LARGEST_VALUE:
+                return None
+            value = float(value)
+        elif kind is not float or not -LARGEST_VALUE <= value <= LARGEST_VALUE:  # nan fails both comparisons
+            return None
+        get = table.get
+        precision, qualifier, source = get("precision", "day"), get("qualifier"), get("source")
+        preliminary, derived, quote, note = get("preliminary", False), get("derived", False), get("quote"), get("note")
+        recorded = get("recorded")
+        if precision not in PRECISIONS or (qualifier is not None and qualifier not in QUALIFIERS):
+            return None
+        if type(preliminary) is not bool or type(derived) is not bool:
+            return None
+        if (quote is not None and type(quote) is not str) or (note is not None and type(note) is not str):
+            return None
+        if recorded is not None and (type(recorded) is not dt.datetime or recorded.tzinfo is None):
+            return None
+        if source is not None:
+            known = self._source_ok.get(source) if type(source) is str else False
+            if known is None:
+                known = self._source_ok[source] = source in self._sources or not is_id_shaped(source)
+            if not known:
+                return None
+        return Observation(
+            goal, day, value, precision, None, qualifier, preliminary, derived, source, quote, note, recorded
+        )
+
+
+# A `period` is checked against its date by the full checks; tables with one take that path.
+_QUICK_KEYS = frozenset(OBSERVATION_KEYS - {"period"})
 
 ID_HINT = "Ids use lower-case a-z, 0-9, '-' and '_', and start with a letter or digit."
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from zibo_cli.core.model import Goal, Observation
 from zibo_cli.core.progress import Assessment, assess
 from zibo_cli.i18n import tr
 from zibo_cli.render.text import display_name, format_observation, format_percent, observation_date, status_label
-from zibo_cli.store.append import FigureAdded
+
+if TYPE_CHECKING:
+    from zibo_cli.store.append import FigureAdded
 
 
 def _latest(assessment: Assessment) -> str:

@@ -2,8 +2,7 @@
 
 The report is a list of blocks (paragraphs and tables) laid out as Rich lays them out on a console
 that is never a terminal and has no colour, so the output depends on nothing but the data and the
-language. render/plain_layout.py does that layout without Rich's console (docs/performance.md);
-a report with text only Rich lays out (a tab, a control character) is printed through Rich.
+language.
 """
 
 from __future__ import annotations
@@ -14,12 +13,14 @@ from typing import TYPE_CHECKING, NamedTuple
 from zibo_cli.core.report import ReportData
 from zibo_cli.i18n import tr
 from zibo_cli.render import report_parts as parts
-from zibo_cli.render.report_layout import WIDTH
 from zibo_cli.render.text import clean, format_observation, status_label
 
 if TYPE_CHECKING:
     from zibo_cli.core.model import Goal
     from zibo_cli.core.progress import Assessment
+
+
+WIDTH = 80  # the text report's columns, whatever the terminal: cron mails it
 
 
 class Paragraph(NamedTuple):
@@ -147,42 +148,6 @@ def report_blocks(data: ReportData) -> list[Block]:
 
 
 def render_text(data: ReportData) -> str:
-    from zibo_cli.render.plain_layout import Unsupported
-
-    blocks = report_blocks(data)
-    try:
-        lines = _plain_lines(blocks)
-    except Unsupported:
-        lines = _rich_lines(blocks)
-    text = "".join(line + "\n" for line in lines)
-    return "".join(line.rstrip() + "\n" for line in text.splitlines())
-
-
-def _plain_lines(blocks: Sequence[Block]) -> list[str]:
-    from zibo_cli.render.plain_layout import MeasuredColumn, PlainColumn, PlainTable, paragraph
-    from zibo_cli.render.status_view import plain_status_table
-
-    lines: list[str] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            lines += paragraph(block.text, WIDTH)
-        elif isinstance(block, StatusTable):
-            lines += plain_status_table(block.assessments, WIDTH)[0]
-        else:
-            columns = [
-                MeasuredColumn(PlainColumn(header, "right" if header in block.right else "left"), cells)
-                for header, cells in zip(block.headers, _columns(block), strict=True)
-            ]
-            lines += PlainTable(columns).lines(WIDTH)
-    return lines
-
-
-def _columns(table: Table) -> list[list[str]]:
-    return [[row[index] for row in table.rows] for index in range(len(table.headers))]
-
-
-def _rich_lines(blocks: Sequence[Block]) -> list[str]:
-    """The same blocks printed by Rich itself, which lays out what plain_layout leaves to it."""
     from rich import box
     from rich.table import Table as RichTable
     from rich.text import Text
@@ -191,7 +156,7 @@ def _rich_lines(blocks: Sequence[Block]) -> list[str]:
     from zibo_cli.render.status_view import status_table
 
     console = plain_console(WIDTH)
-    for block in blocks:
+    for block in report_blocks(data):
         if isinstance(block, Paragraph):
             console.print(Text(block.text))
         elif isinstance(block, StatusTable):
@@ -203,4 +168,5 @@ def _rich_lines(blocks: Sequence[Block]) -> list[str]:
             for row in block.rows:
                 table.add_row(*row)
             console.print(table)
-    return console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from zibo_cli.core.model import Status
 from zibo_cli.core.progress import Assessment
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from zibo_cli.render.plain_layout import Justify, MeasuredColumn
+
+Justify = Literal["left", "right"]
 
 
 class Cell(NamedTuple):
@@ -265,49 +266,6 @@ def status_table(assessments: Sequence[Assessment], console: Console, wide: bool
             break
         chosen.append(column)
     return measured.table(PRIMARY + chosen)
-
-
-def plain_status_table(assessments: Sequence[Assessment], width: int, wide: bool = False) -> tuple[list[str], int]:
-    """`status_table` as Rich prints it without colour, laid out without Rich, and the width it needs.
-
-    Raises `plain_layout.Unsupported` for text only Rich can lay out (the caller then uses Rich).
-    """
-    from zibo_cli.render.plain_layout import MeasuredColumn, PlainColumn, PlainTable
-
-    measured: dict[str, MeasuredColumn] = {}
-
-    def table(columns: Sequence[Column]) -> PlainTable:
-        ordered = _ordered(columns)
-        for column in ordered:
-            if column.header not in measured:
-                header = PlainColumn(tr(column.header), column.justify, column.no_wrap)
-                measured[column.header] = MeasuredColumn(header, [column.cell(a).plain for a in assessments])
-        return PlainTable([measured[column.header] for column in ordered])
-
-    if wide:
-        widest = table(PRIMARY + SECONDARY)
-        width = max(width, widest.natural_width())
-        return widest.lines(width), width
-    chosen: list[Column] = []
-    for column in SECONDARY:
-        if table(PRIMARY + chosen + [column]).natural_width() > width:
-            break
-        chosen.append(column)
-    return table(PRIMARY + chosen).lines(width), width
-
-
-def plain_status(assessments: Sequence[Assessment], width: int, wide: bool, summary: str, footer: str) -> str:
-    """All that `zibo status` prints when there is no colour, byte for byte what Rich would print."""
-    from zibo_cli.render.plain_layout import check_supported, joined, paragraph
-
-    if assessments:
-        lines, width = plain_status_table(assessments, width, wide)
-    else:
-        lines = paragraph(tr("No goals match."), width)
-    lines += paragraph(summary, width)
-    check_supported(footer.replace("\n", " "))
-    lines.append(footer)  # printed as one line, however long: a path must not break mid-word
-    return joined(lines)
 
 
 def natural_width(table: Table, console: Console) -> int:

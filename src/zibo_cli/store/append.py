@@ -1,4 +1,10 @@
-"""Append observations to the end of a goals file, never rewriting a byte the user wrote."""
+"""Append observations to the end of a goals file, never rewriting a byte the user wrote.
+
+Under the lock: read the file, validate the new tables against it, check that the appended text reads back
+as exactly those figures, let the caller compute what it will print, then write old bytes + new text to a
+temp file, fsync and rename. Nothing after the rename can fail: the cache is brought up to date last,
+and a cache that cannot be written is ignored.
+"""
 
 from __future__ import annotations
 
@@ -13,23 +19,13 @@ from zibo_cli.core.model import Goal, GoalsFile, Observation
 from zibo_cli.core.schema import OBSERVATION_KEYS, validate_observation
 from zibo_cli.errors import ZiboError
 from zibo_cli.i18n import tr
-from zibo_cli.store.atomic import atomic_write, ensure_writable, real_target, write_lock
-from zibo_cli.store.grown import parse_appended
+from zibo_cli.store.atomic import atomic_write, ensure_writable, write_lock
+from zibo_cli.store.load import FileHead, fill, load_head
 from zibo_cli.store.locate import Location, display_path
-from zibo_cli.store.read import (
-    BOM,
-    FileHead,
-    LoadedFile,
-    analyse,
-    count_lines,
-    load,
-    load_head,
-    may_define_static_observations,
-    read_bytes,
-)
+from zibo_cli.store.read import analyse, may_define_static_observations, parse_appended
 
 if TYPE_CHECKING:
-    from zibo_cli.store.cache import Cache, Entry
+    from zibo_cli.store.cache import Cache
 
 # Keys in the order a person reads an observation.
 KEY_ORDER = [
@@ -37,6 +33,9 @@ KEY_ORDER = [
     "source", "quote", "note", "recorded",
 ]  # fmt: skip
 assert set(KEY_ORDER) == OBSERVATION_KEYS
+
+_SPACED_DATETIME = re.compile(r"^(recorded = \d{4}-\d{2}-\d{2}) ", re.MULTILINE)
+_INVALID = "If the file lists observations = [...] inline, convert them to [[observations]] tables."
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +46,14 @@ class AppendResult:
     added: int = 0
 
 
-_SPACED_DATETIME = re.compile(r"^(recorded = \d{4}-\d{2}-\d{2}) ", re.MULTILINE)
-_INVALID = "If the file lists observations = [...] inline, convert them to [[observations]] tables."
+@dataclass(frozen=True, slots=True)
+class FigureAdded:
+    """What `zibo add` reports: the goal, its figures before the append (file order), and the new one."""
+
+    label: str
+    goal: Goal
+    before: list[Observation]
+    added: Observation
 
 
 def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
@@ -68,16 +73,12 @@ def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(blocks)
 
 
-def _separator(start: bytes, end: bytes) -> tuple[bytes, str]:
-    """What goes between the file and the addition (a blank line), and the file's newline.
-
-    `start` and `end` are the file's first 4096 bytes and its last 4 (all a large file needs read).
-    """
-    newline = "\r\n" if b"\r\n" in start[:4096] else "\n"
-    separator = b"" if end.endswith(b"\n\n") or not end else (b"\n" if end.endswith(b"\n") else b"\n\n")
-    if newline == "\r\n":
-        separator = separator.replace(b"\n", b"\r\n")
-    return separator, newline
+def _tail(raw: bytes, addition: str) -> bytes:
+    """The bytes appended: a blank line after what is there, then the addition in the file's own newlines."""
+    newline = b"\r\n" if b"\r\n" in raw[:4096] else b"\n"
+    end = raw[-2:]
+    separator = b"" if end == b"\n\n" or not raw else (b"\n" if end.endswith(b"\n") else b"\n\n")
+    return separator.replace(b"\n", newline) + addition.encode("utf-8").replace(b"\n", newline)
 
 
 def check_appendable(location: Location) -> None:
@@ -90,35 +91,6 @@ def check_appendable(location: Location) -> None:
     ensure_writable(location.path)
 
 
-Keep = Callable[[GoalsFile, Sequence[Mapping[str, Any]]], Sequence[Mapping[str, Any]]]
-
-
-def _tail(start: bytes, end: bytes, addition: str) -> bytes:
-    """The bytes appended to the file: a separator, then the addition with the file's newlines."""
-    separator, newline = _separator(start, end)
-    return separator + addition.replace("\n", newline).encode("utf-8")
-
-
-def _last_character(end: bytes) -> str:
-    """The last character of the file's text, from its last 4 bytes (the file is valid UTF-8)."""
-    return end[-4:].decode("utf-8", errors="ignore")[-1:]
-
-
-def _first_line_of_addition(start: bytes, end: bytes, line_count: int) -> int:
-    """The line number, as `index_lines` counts lines (str.splitlines), at which the appended text starts."""
-    separator, _ = _separator(start, end)
-    ends_with_break = _last_character(end) in _BREAKS
-    return line_count + separator.count(b"\n") + (1 if ends_with_break else 0)
-
-
-def _line_count(loaded: LoadedFile) -> int:
-    return loaded.line_count if loaded.line_count is not None else count_lines(loaded.raw.removeprefix(BOM.encode()))
-
-
-# What str.splitlines() takes for the end of a line.
-_BREAKS = {"\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"}
-
-
 def _check_new(tables: Sequence[Mapping[str, Any]], definitions: GoalsFile, today: dt.date | None) -> None:
     """Each entry, validated against the file's goals and sources before anything is written."""
     for table in tables:
@@ -127,92 +99,64 @@ def _check_new(tables: Sequence[Mapping[str, Any]], definitions: GoalsFile, toda
             raise ZiboError(problems[0].message[0].upper() + problems[0].message[1:], problems[0].hint)
 
 
-def append_observations(
-    location: Location,
-    tables: Sequence[Mapping[str, Any]],
-    today: dt.date | None,
-    cache: Cache | None = None,
-    loaded: LoadedFile | None = None,
-    keep: Keep | None = None,
-) -> AppendResult:
-    """Validate the new entries against the file as it is under the lock, then write it atomically.
-
-    `loaded` is the file as the caller read it before taking the lock: it is reused if the bytes
-    under the lock are still the same. The result is not parsed a second time either: the appended
-    text is parsed and validated on its own (see `store.grown.parse_appended`), and a cache entry is extended.
-    `keep` picks, under the lock, which entries to append given the file as it is then (import uses
-    it to skip figures already there, so concurrent or repeated imports never add one twice). When
-    nothing is left, nothing is written.
-    """
-    label = display_path(location.path)
-    check_appendable(location)
-    with write_lock(location.path):
-        if loaded is None or read_bytes(location) != loaded.raw:
-            loaded = load(location, today, cache)
-        if keep is not None:
-            tables = keep(loaded.goals_file, tables)
-            if not tables:
-                return AppendResult(before=loaded.goals_file, after=loaded.goals_file, label=label, added=0)
-        after, _ = _append_locked(location, tables, today, cache, loaded)
-    return AppendResult(before=loaded.goals_file, after=after, label=label, added=len(tables))
+def _read_back(
+    head: FileHead, tail: bytes, count: int, today: dt.date | None
+) -> tuple[list[Observation], GoalsFile | None]:
+    """The figures the new bytes hold, as a full parse of the file would give them, and the whole new file
+    when it had to be parsed: a file that may define a static `observations` array is (only that can tell)."""
+    static = head.entry.meta.get("static") != 0 if head.entry is not None else may_define_static_observations(head.raw)
+    if not static:
+        added = parse_appended(tail.decode("utf-8"), head.definitions, today)
+        if added is not None and len(added) == count:
+            return added, None
+    after, problems = analyse(head.raw + tail, today)
+    if problems or after is None:
+        label = head.label
+        located = problems[0].located(label) if problems else tr("{label}: could not be read back.", label=label)
+        raise ZiboError(
+            tr("appending would leave an invalid file ({first}); nothing was written.", first=located), tr(_INVALID)
+        )
+    return after.observations[len(after.observations) - count :], after
 
 
-def _append_locked(
-    location: Location,
+def _append(
+    head: FileHead,
     tables: Sequence[Mapping[str, Any]],
     today: dt.date | None,
     cache: Cache | None,
-    loaded: LoadedFile,
-) -> tuple[GoalsFile, list[Observation]]:
-    """Append to the file as `loaded` holds it (the caller holds the lock): the file after, and the added figures."""
-    label = display_path(location.path)
-    before = loaded.goals_file
-    _check_new(tables, before, today)
-    addition = render_observations(tables)
-    edges = loaded.raw[:4096], loaded.raw[-4:]
-    tail = _tail(*edges, addition)
-    new_raw = loaded.raw + tail
-    first = _first_line_of_addition(*edges, _line_count(loaded))
-    static = may_define_static_observations(loaded.raw)
-    quick = None if static else parse_appended(addition, before, first, today, count=len(tables))
-    if quick is None:
-        _, after, problems = analyse(new_raw, today)
-        if problems or after is None:
-            located = problems[0].located(label) if problems else tr("{label}: could not be read back.", label=label)
-            raise ZiboError(
-                tr("appending would leave an invalid file ({first}); nothing was written.", first=located),
-                tr(_INVALID),
-            )
-        added = after.observations[len(before.observations) :]
-    else:
-        added = quick
-        after = GoalsFile(
-            schema=before.schema,
-            title=before.title,
-            sources=before.sources,
-            goals=before.goals,
-            observations=[*before.observations, *added],
-        )
-    atomic_write(location.path, new_raw)
+    before_write: Callable[[list[Observation]], None] = lambda _: None,
+) -> list[Observation]:
+    """Validate, read back, let `before_write` prepare what will be printed, write; the figures added."""
+    _check_new(tables, head.definitions, today)
+    tail = _tail(head.raw, render_observations(tables))
+    added, after = _read_back(head, tail, len(tables), today)
+    before_write(added)
+    atomic_write(head.location.path, [head.raw, tail])
     if cache is not None:
-        from zibo_cli.store.cache import file_digest
-
-        lines = first - 1 + len(addition.splitlines())
-        digest = file_digest(len(new_raw))
-        digest.update(new_raw)
-        appended = (tail, edges[1].endswith(b"\n"))
-        _record(cache, loaded.cache_entry, location, len(new_raw), digest, after, added, lines, static, appended)
-    return after, added
+        _update_cache(head, tail, added, after, cache)
+    return added
 
 
-@dataclass(frozen=True, slots=True)
-class FigureAdded:
-    """What `zibo add` reports: the goal, its figures before the append (file order), and the new one."""
+def _update_cache(head: FileHead, tail: bytes, added: list[Observation], after: GoalsFile | None, cache: Cache) -> None:
+    """Bring the cache to the new bytes: extend the entry of the old ones, else store the new file if known."""
+    from zibo_cli.store.cache import file_digest
 
-    label: str
-    goal: Goal
-    before: list[Observation]
-    added: Observation
+    real_path = os.path.realpath(head.location.path)
+    digest = file_digest(head.raw, tail)
+    entry = head.entry or cache.open(real_path)
+    held = entry is not None and head.digest is not None and entry.meta.get("digest") == head.digest
+    if after is None and held and entry.extend(digest, len(head.raw) + len(tail), added, tail.endswith(b"\n")):
+        return
+    if after is None and head.whole is not None:
+        after = GoalsFile(
+            head.whole.schema,
+            head.whole.title,
+            head.whole.sources,
+            head.whole.goals,
+            [*head.whole.observations, *added],
+        )
+    if after is not None:
+        fill(cache, real_path, digest, head.raw + tail, after)
 
 
 def append_figure(
@@ -220,144 +164,72 @@ def append_figure(
     today: dt.date | None,
     cache: Cache | None,
     entry_for: Callable[[FileHead], Mapping[str, Any]],
-) -> FigureAdded:
-    """Append one figure: read the file under the lock, let `entry_for` make the entry, validate, write.
+    confirm: Callable[[FigureAdded], str],
+) -> str:
+    """Append one figure and return `confirm`'s text about it, computed before the file is replaced.
 
-    `entry_for` gets the file's goals and sources (it resolves the goal and reads the value in its
-    unit) and may raise a ZiboError: nothing is written then. The file is read once, under the lock.
-    With a cache entry for these exact bytes nothing of the file's 100,000 figures is built: the new
-    figure is validated against the goals, sources and today, the appended text is parsed on its own
-    and checked as above, and only the target goal's figures are read (for the confirmation). The
-    write is the same atomic rewrite of the whole file as any other append.
+    `entry_for` gets the file as it is under the lock (it resolves the goal and reads the value in its
+    unit) and may raise a ZiboError: nothing is written then. With a cache entry for these exact bytes,
+    only the target goal's figures are built, for the confirmation.
     """
-    label = display_path(location.path)
     check_appendable(location)
+    text: list[str] = []
     with write_lock(location.path):
-        # Not filled on a miss: the cache gets the file as it is after the append (_record).
-        head = load_head(location, today, cache, verify_later=True, fill=False)
+        head = load_head(location, today, cache)
         try:
-            # With a cache entry, the file's bytes are hashed in a thread meanwhile (see load_head):
-            # the entry is made and checked from the entry's goals, and all of it is used only once
-            # the hash matches; otherwise it is all done again from the file itself.
-            try:
-                table = entry_for(head)
-                prepared = _prepared(head, table, today)
-            except ZiboError:
-                if head.verified():
-                    raise
-                table = None
-            if table is None or not head.verified():
-                head.close()
-                head = load_head(location, today, cache, fill=False)
-                table = entry_for(head)
-                prepared = _prepared(head, table, today)
-            if prepared is not None:
-                return _write_prepared(location, head, prepared, cache)
+            table = entry_for(head)
+            goal = head.definitions.goals[table["goal"]]
+
+            def prepare(added: list[Observation]) -> None:
+                text.append(confirm(FigureAdded(head.label, goal, head.figures(goal.id), added[-1])))
+
+            _append(head, [table], today, cache, prepare)
         finally:
             head.close()
-        loaded = head.loaded or load(location, today, cache)
-        after, added = _append_locked(location, [table], today, cache, loaded)
-    new = added[-1]
-    return FigureAdded(label, after.goals[new.goal], loaded.goals_file.observations_for(new.goal), new)
+    return text[0]
 
 
-class _Prepared:
-    """An append made ready from a cache entry (a plain class: a dataclass costs ~0.6 ms to define)."""
-
-    __slots__ = ("added", "addition", "before", "first_line", "goal")
-
-    def __init__(
-        self, goal: Goal, addition: str, first_line: int, added: Observation, before: list[Observation]
-    ) -> None:
-        self.goal = goal
-        self.addition = addition
-        self.first_line = first_line
-        self.added = added
-        self.before = before
+Keep = Callable[[GoalsFile, Sequence[Mapping[str, Any]]], Sequence[Mapping[str, Any]]]
 
 
-def _prepared(head: FileHead, table: Mapping[str, Any], today: dt.date | None) -> _Prepared | None:
-    """Everything an append from a cache entry needs before writing; None when the full path must decide.
-
-    Nothing of the file's other figures is built: the new figure is validated against the goals,
-    sources and today, the appended text is parsed on its own, and only its goal's figures are read.
-    """
-    entry = head.entry
-    goal = head.definitions.goals.get(table.get("goal"))  # type: ignore[arg-type]
-    if entry is None or goal is None:
-        return None
-    static = entry.static_observations
-    if static is None:
-        if head.raw is None:
-            return None  # an entry from before this was stored: the full path checks the file
-        static = may_define_static_observations(head.raw)
-    if static:
-        return None
-    _check_new([table], head.definitions, today)
-    addition = render_observations([table])
-    first = _first_line_of_addition(*head.edges, entry.line_count)
-    added = parse_appended(addition, head.definitions, first, today, count=1)
-    if added is None:
-        return None
-    try:
-        before = entry.observations_for(goal.id)
-    except Exception:  # a damaged cache entry: the full path parses the file and rewrites it
-        return None
-    return _Prepared(goal, addition, first, added[0], before)
-
-
-def _write_prepared(location: Location, head: FileHead, prepared: _Prepared, cache: Cache | None) -> FigureAdded:
-    tail = _tail(*head.edges, prepared.addition)
-    if head.rewrite is not None:
-        head.rewrite.finish(tail)  # the file's bytes are in the temp file already
-        head.release_source()  # the old file's pages are freed in a thread while the entry is extended
-    else:
-        assert head.raw is not None
-        atomic_write(location.path, [head.raw, tail])
-    if cache is not None and head.entry is not None:
-        digest = head.digest.copy()
-        digest.update(tail)
-        lines = prepared.first_line - 1 + len(prepared.addition.splitlines())
-        appended = (tail, head.edges[1].endswith(b"\n"))
-        _record(
-            cache, head.entry, location, head.size + len(tail), digest, None, [prepared.added], lines, False, appended
-        )
-    head.close(in_background=True)
-    return FigureAdded(display_path(location.path), prepared.goal, prepared.before, prepared.added)
-
-
-def _record(
-    cache: Cache,
-    entry: Entry | None,
+def append_observations(
     location: Location,
-    size: int,
-    digest: Any,
-    after: GoalsFile | None,
-    added: list[Observation],
-    lines: int,
-    static: bool | None,
-    appended: tuple[bytes, bool],
-) -> None:
-    """Extend the cache entry with the appended figures; a cache that cannot be written is no error.
+    tables: Sequence[Mapping[str, Any]],
+    today: dt.date | None,
+    cache: Cache | None = None,
+    keep: Keep | None = None,
+) -> AppendResult:
+    """Validate the new entries against the file as it is under the lock, then write it atomically.
 
-    `size` and `digest` (a running `file_digest`) are those of the bytes written; `after` is the whole file,
-    needed only when there is no entry to extend; `appended`, the bytes appended and whether the file
-    ended with a line break before them (store/spliced.py).
+    `keep` picks, under the lock, which entries to append given the file as it is then (import uses it to
+    skip figures already there, so concurrent or repeated imports never add one twice). When nothing is
+    left, nothing is written.
     """
-    from zibo_cli.store.cache import Identity, file_digest
+    check_appendable(location)
+    with write_lock(location.path):
+        head = load_head(location, today, cache)
+        try:
+            if head.whole is None:  # `keep` and the result need every figure
+                head.whole = _whole(head, today)
+            before = head.whole
+            if keep is not None:
+                tables = keep(before, tables)
+            if not tables:
+                return AppendResult(before, before, head.label, 0)
+            added = _append(head, tables, today, cache)
+        finally:
+            head.close()
+    after = GoalsFile(before.schema, before.title, before.sources, before.goals, [*before.observations, *added])
+    return AppendResult(before, after, head.label, len(added))
 
-    if digest.name != file_digest(size).name:
-        return  # grown past the size where the hash changes: the next command parses it, once
-    try:
-        info = os.stat(real_target(location.path))
-    except OSError:
-        return
-    if info.st_size != size:
-        return  # replaced in between by something that does not take the lock: read it afresh next time
-    identity = Identity.hashed(os.path.realpath(location.path), info, digest)
-    if entry is not None:
-        from zibo_cli.store.spliced import tail_chunk
 
-        cache.extend(entry, identity, added, lines, static, tail_chunk(entry, *appended))
-    elif after is not None:
-        cache.put(identity, after, lines, static)
+def _whole(head: FileHead, today: dt.date | None) -> GoalsFile:
+    from zibo_cli.store.cache import Unusable
+    from zibo_cli.store.read import parse_file
+
+    if head.entry is not None:
+        try:
+            return head.entry.goals_file()
+        except Unusable:
+            pass
+    return parse_file(head.location, head.raw, today)

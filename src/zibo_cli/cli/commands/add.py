@@ -10,7 +10,8 @@ from zibo_cli.cli.common import FileOption, GoalArgument, cache_of, fail, handle
 from zibo_cli.i18n import tr
 
 if TYPE_CHECKING:
-    from zibo_cli.store.read import FileHead
+    from zibo_cli.store.append import FigureAdded
+    from zibo_cli.store.load import FileHead
 
 
 @handles_errors
@@ -49,7 +50,6 @@ def add(
 
     def entry_for(head: FileHead) -> dict[str, Any]:
         """The new table, from the file as it is under the lock (any error here: nothing is written)."""
-        # Imported here: with a cache, this runs while the file is being hashed (see append_figure).
         from zibo_cli.cli.goal_lookup import resolve_goal
         from zibo_cli.core.dates import NATURAL_FORMS_HELP, DateError, ParsedDate, parse_date
         from zibo_cli.core.values import ValueParseError, parse_value
@@ -81,11 +81,15 @@ def add(
             "recorded": env.now(),
         }
 
-    # check_appendable runs first inside: "read-only" is said before any complaint about the value typed.
-    result = append_figure(location, env.today(), cache_of(state), entry_for)
-    from zibo_cli.render.add_view import confirmation
+    def confirm(added: FigureAdded) -> str:
+        from zibo_cli.render.add_view import confirmation
 
-    env.stdout.write(confirmation(result, conversions[-1], env.today()) + "\n")
+        return confirmation(added, conversions[-1], env.today())
+
+    # check_appendable runs first inside: "read-only" is said before any complaint about the value typed.
+    # The confirmation is composed before the file is replaced: after the rename nothing may fail.
+    text = append_figure(location, env.today(), cache_of(state), entry_for, confirm)
+    env.stdout.write(text + "\n")
 
 
 def _plain_number(value: float) -> int | float:

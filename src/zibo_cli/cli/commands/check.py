@@ -21,7 +21,7 @@ def check(ctx: typer.Context, file: FileOption = None) -> None:
 
     state = state_of(ctx)
     location = location_for(state, file)
-    _, _, problems = analyse(read_bytes(location), state.env.today())
+    _, problems = analyse(read_bytes(location), state.env.today())
     label = display_path(location.path)
     for problem in problems:
         state.env.stdout.write(one_line(problem.located(label)) + "\n")

@@ -46,7 +46,7 @@ def edit(ctx: typer.Context, file: FileOption = None) -> None:
                 discard_copy(copy)
                 env.stdout.write(tr("No changes; {label} was not written.", label=label) + "\n")
                 return
-            _, goals_file, problems = analyse(edited, env.today())
+            goals_file, problems = analyse(edited, env.today())
             if goals_file is not None and not problems:
                 break
             if len(problems) == 1:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from zibo_cli.cli.common import FileOption, cache_of, fail, handles_errors, location_for, state_of
+from zibo_cli.cli.common import FileOption, cache_of, fail, handles_errors, load_for, location_for, state_of
 from zibo_cli.environment import Environment
 from zibo_cli.errors import ZiboError
 from zibo_cli.i18n import tr
@@ -33,7 +33,6 @@ def import_observations(
     """
     from zibo_cli.core.exchange import MAX_PROBLEMS_SHOWN, ImportFormatError, fresh_tables, plan_import
     from zibo_cli.store.append import append_observations, check_appendable
-    from zibo_cli.store.read import load
 
     state = state_of(ctx)
     env = state.env
@@ -41,8 +40,7 @@ def import_observations(
     if not dry_run:
         check_appendable(location)
     name, text = _read_input(env, csv_file)
-    cache = cache_of(state)
-    loaded = load(location, env.today(), cache)
+    loaded = load_for(state, file, location)
     try:
         plan = plan_import(text, loaded.goals_file, env.today(), env.now())
     except ImportFormatError as error:
@@ -66,7 +64,8 @@ def import_observations(
         fresh = [table["goal"] for table in fresh_tables(loaded.goals_file, tables)]
         env.stdout.write(_summary(True, fresh, len(tables) - len(fresh), loaded.label))
         return
-    result = append_observations(location, tables, env.today(), cache, loaded, keep=fresh_tables)
+    # Checked again under the lock against the file as it is then; figures already there are skipped.
+    result = append_observations(location, tables, env.today(), cache_of(state), keep=fresh_tables)
     added = [o.goal for o in result.after.observations[len(result.before.observations) :]]
     env.stdout.write(_summary(False, added, len(tables) - result.added, result.label))
 

@@ -11,11 +11,9 @@ from zibo_cli.cli.common import (
     FileOption,
     OutputOption,
     as_of_day,
-    cache_of,
     fail,
     handles_errors,
     load_for,
-    location_for,
     state_of,
 )
 from zibo_cli.core.model import Status
@@ -24,9 +22,7 @@ from zibo_cli.errors import ExitCode, ZiboError
 from zibo_cli.i18n import tr
 
 if TYPE_CHECKING:
-    from zibo_cli.core.model import GoalsFile
-    from zibo_cli.core.report import Findings, ReportData
-    from zibo_cli.store.results import Outcome, Rendered
+    from zibo_cli.core.report import ReportData
 
 FORMATS = ("text", "md", "html", "json")
 _ALIASES = {"txt": "text", "markdown": "md", "htm": "html"}
@@ -99,56 +95,18 @@ def report(
         raise fail(
             tr("--since {error}", error=error), tr("For example --since 7d, --since 1m or --since 2026-01-05.")
         ) from None
-    if chosen_format == "html":  # its charts draw every figure: the whole file is loaded
-        from zibo_cli.core.report import build_report
+    from zibo_cli.core.report import build_report
 
-        loaded = load_for(state, file)
-        report_data = build_report(loaded.goals_file, day, window, loaded.label, horizon)
-        rendered = _rendered(chosen_format, report_data)
-        goals_path = loaded.location.path
-    else:  # remembered per day with everything its bytes depend on (store/results.py)
-        from zibo_cli.i18n import language
-        from zibo_cli.store.locate import display_path
-        from zibo_cli.store.results import load_rendered, recall_rendered
-
-        location = location_for(state, file)
-        goals_path = location.path
-        label = display_path(location.path)
-        layout = None
-        if chosen_format == "text":
-            from zibo_cli.render.report_layout import layout_key
-
-            layout = layout_key()
-        options = (chosen_format, horizon, language(), layout, label)
-
-        def compose(definitions: GoalsFile, findings: Findings) -> Rendered:
-            from zibo_cli.core.report import assemble_report
-
-            return _rendered(chosen_format, assemble_report(definitions, findings, day, window, label, horizon))
-
-        def rendered_for(speculate: bool) -> Outcome[Rendered]:
-            today, cache = state.env.today(), cache_of(state)
-            return load_rendered(location, today, day, window, options, compose, cache, speculate=speculate)
-
-        # The very report remembered for these bytes, taken without the cache entry; else laid out (or
-        # taken from the memo) while the file is still hashed, and shown only once its bytes are confirmed.
-        cache = cache_of(state)
-        remembered = None
-        if cache is not None:
-            remembered = recall_rendered(location, state.env.today(), day, window, options, cache)
-        if remembered is not None:
-            rendered = remembered
-        else:
-            loaded = rendered_for(speculate=True)
-            if not loaded.confirmed():  # the file's bytes are not those the memo's records are for
-                loaded = rendered_for(speculate=False)
-            rendered = loaded.result
+    loaded = load_for(state, file)
+    report_data = build_report(loaded.goals_file, day, window, loaded.label, horizon)
+    data = _render(chosen_format, report_data).encode("utf-8")
+    goals_path = loaded.location.path
     if output is not None and output != "-":
-        write_output(state.env, output, rendered.data, protect=goals_path)
+        write_output(state.env, output, data, protect=goals_path)
     else:
-        write_stdout(state.env, rendered.data)
+        write_stdout(state.env, data)
     if threshold is not None:
-        flagged = rendered.at_least_as_bad_as(threshold)
+        flagged = [a.goal.id for a in report_data.assessments if a.status.at_least_as_bad_as(threshold)]
         if flagged:
             ids = ", ".join(flagged[:10]) + (" …" if len(flagged) > 10 else "")
             raise ZiboError(
@@ -183,13 +141,6 @@ def _status(text: str) -> Status:
             tr("--fail-on {value!r} is not a status.", value=text),
             tr("Use one of (most at risk first): {choices}.", choices=names),
         ) from None
-
-
-def _rendered(name: str, data: ReportData) -> Rendered:
-    """The report's bytes, with what --fail-on reads of it."""
-    from zibo_cli.store.results import Rendered
-
-    return Rendered(_render(name, data).encode("utf-8"), [(a.goal.id, a.status) for a in data.assessments])
 
 
 def _render(name: str, data: ReportData) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,19 +11,17 @@ from zibo_cli.cli.common import (
     FileOption,
     JsonOption,
     as_of_day,
-    assessed_for,
     dump_json,
     fail,
     footer,
     handles_errors,
-    location_for,
+    load_for,
     state_of,
 )
-from zibo_cli.cli.output import plain_output, plain_possible, write_text
 from zibo_cli.i18n import tr
 
 if TYPE_CHECKING:
-    from zibo_cli.core.model import Status
+    from zibo_cli.core.model import GoalsFile, Status
     from zibo_cli.core.progress import Assessment
 
 
@@ -46,8 +44,7 @@ def status(
     Show every goal with a target: latest figure, target, progress, time left and whether it is on track.
     Facts (goals without a target) are listed with --all. Exits 0 whatever the goals' statuses.
     """
-    from zibo_cli.core.progress import SORT_KEYS, sort_assessments
-    from zibo_cli.render.status_view import plain_status
+    from zibo_cli.core.progress import SORT_KEYS, assess_file, sort_assessments
 
     state = state_of(ctx)
     day = as_of_day(state, as_of)
@@ -57,46 +54,18 @@ def status(
             tr("Use one of: {choices}.", choices=", ".join(SORT_KEYS)),
         )
     wanted = _statuses(status_filter)
-
-    def chosen(assessments: list[Assessment]) -> list[Assessment]:
-        kept = [
+    loaded = load_for(state, file)
+    goals_file = loaded.goals_file
+    assessments = sort_assessments(
+        [
             a
-            for a in assessments
+            for a in assess_file(goals_file, day)
             if (include_facts or wanted or not a.goal.is_fact)
             and (category is None or a.goal.category == category)
             and (not wanted or a.status in wanted)
-        ]
-        return sort_assessments(kept, sort)
-
-    def plain(loaded: Any) -> str | None:
-        assessments = chosen(loaded.result)
-        summary = _summary(assessments, loaded, include_facts or bool(wanted))
-        closing = footer(state, loaded, day)
-        return plain_output(state.env, lambda width: plain_status(assessments, width, wide, summary, closing))
-
-    location = location_for(state, file)
-    speculate = not json_output and plain_possible(state.env)
-    printed = None
-    if speculate:  # the very text printed for these bytes, day and options before (cli/printed.py)
-        from zibo_cli.cli.printed import PrintedText
-
-        options = (wide, include_facts, category, sorted(s.value for s in wanted), sort)
-        printed = PrintedText(state, location, "status", day, options)
-        if (text := printed.recalled()) is not None:
-            write_text(state.env, text)
-            return
-    # Piped: remembered results are laid out while the file is still hashed, and shown once confirmed.
-    loaded = assessed_for(state, file, day, speculate=speculate, location=location)
-    text = plain(loaded) if speculate else None
-    if not loaded.confirmed():  # the file's bytes are not those the results were remembered for
-        loaded = assessed_for(state, file, day, location=location)
-        text = plain(loaded) if speculate else None
-    if text is not None:
-        write_text(state.env, text)
-        if printed is not None:
-            printed.keep(loaded.identity, text)
-        return
-    assessments = chosen(loaded.result)
+        ],
+        sort,
+    )
     if json_output:
         from zibo_cli.render.assessment_json import assessment_json
 
@@ -117,14 +86,14 @@ def status(
         console.print(status_table(assessments, console, wide=wide))
     else:
         console.print(tr("No goals match."))
-    console.print(_summary(assessments, loaded, include_facts or bool(wanted)))
+    console.print(_summary(assessments, goals_file, include_facts or bool(wanted)))
     console.print(footer(state, loaded, day), style="dim", soft_wrap=True)  # a long path must not break mid-word
 
 
-def _summary(assessments: list[Assessment], loaded: Any, facts_listed: bool) -> str:
+def _summary(assessments: list[Assessment], goals_file: GoalsFile, facts_listed: bool) -> str:
     from zibo_cli.render.status_view import summary_line
 
-    facts = sum(1 for goal in loaded.definitions.goals.values() if goal.is_fact)
+    facts = sum(1 for goal in goals_file.goals.values() if goal.is_fact)
     summary = summary_line(assessments)
     if facts and not facts_listed:
         summary += " · " + tr("{count} facts not shown (--all)", count=facts)

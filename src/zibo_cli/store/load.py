@@ -1,0 +1,178 @@
+"""The one loading path: locate → read bytes → (the cache, for exactly these bytes) → parse → validate → model.
+
+Commands ask for the whole file (`load`) or for its definitions with one goal's figures on demand
+(`load_head`); neither ever sees the cache. A file that only grew since it was cached — figures
+appended by hand, by a script or by `git pull` — has just the appended tables parsed (`_grown`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from zibo_cli.core.model import GoalsFile, Observation
+from zibo_cli.store.locate import Location, display_path
+from zibo_cli.store.read import may_define_static_observations, parse_appended, parse_file, read_with_stat
+
+if TYPE_CHECKING:
+    from zibo_cli.store.cache import Cache, Entry
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFile:
+    location: Location
+    raw: bytes
+    goals_file: GoalsFile
+
+    @property
+    def label(self) -> str:
+        return display_path(self.location.path)
+
+
+class FileHead:
+    """A valid file's definitions (sources and goals), and any goal's figures when asked for.
+
+    From the cache nothing else is built: `show` and `add` on 100,000 figures read one goal's.
+    """
+
+    def __init__(
+        self,
+        location: Location,
+        raw: bytes,
+        definitions: GoalsFile,
+        entry: Entry | None,
+        whole: GoalsFile | None,
+        digest: str | None = None,
+        cache: Cache | None = None,
+    ) -> None:
+        self._cache = cache
+        self.location = location
+        self.raw = raw
+        self.digest = digest  # of `raw`, when there is a cache
+        self.definitions = definitions
+        self.entry = entry  # the cache entry, when it holds exactly `raw`
+        self.whole = whole  # the whole file, when it was parsed
+
+    @property
+    def label(self) -> str:
+        return display_path(self.location.path)
+
+    def figures(self, goal_id: str) -> list[Observation]:
+        if self.whole is None and self.entry is not None:
+            from zibo_cli.store.cache import Unusable
+
+            try:
+                return self.entry.observations_for(goal_id)
+            except Unusable:  # damaged: the file is read instead, and the entry rewritten
+                self.whole = parse_file(self.location, self.raw, None)
+                if self._cache is not None and self.digest is not None:
+                    fill(self._cache, os.path.realpath(self.location.path), self.digest, self.raw, self.whole)
+        assert self.whole is not None
+        return self.whole.observations_for(goal_id)
+
+    def close(self) -> None:
+        if self.entry is not None:
+            self.entry.close()
+
+
+def load(location: Location, today: dt.date | None, cache: Cache | None) -> LoadedFile:
+    """The whole valid file, or a ZiboError that names its first problem with file:line."""
+    raw, _ = read_with_stat(location)
+    if cache is None:
+        return LoadedFile(location, raw, parse_file(location, raw, today))
+    from zibo_cli.store.cache import file_digest
+
+    real_path, digest = os.path.realpath(location.path), file_digest(raw)
+    entry = cache.open(real_path)
+    return LoadedFile(location, raw, _goals_file(location, raw, today, cache, real_path, digest, entry))
+
+
+def load_head(location: Location, today: dt.date | None, cache: Cache | None) -> FileHead:
+    """The file's definitions, with its figures left in the cache until one goal's are asked for.
+
+    The caller closes it. Without a usable entry the file is loaded whole (and the cache filled).
+    """
+    raw, _ = read_with_stat(location)
+    if cache is None:
+        whole = parse_file(location, raw, today)
+        return FileHead(location, raw, _definitions(whole), None, whole)
+    from zibo_cli.store.cache import Unusable, file_digest
+
+    real_path, digest = os.path.realpath(location.path), file_digest(raw)
+    entry = cache.open(real_path)
+    if entry is not None and entry.holds(digest, today):
+        try:
+            return FileHead(location, raw, entry.definitions(), entry, None, digest, cache)
+        except Unusable:
+            pass
+    whole = _goals_file(location, raw, today, cache, real_path, digest, entry)
+    return FileHead(location, raw, _definitions(whole), None, whole, digest)
+
+
+def _goals_file(
+    location: Location,
+    raw: bytes,
+    today: dt.date | None,
+    cache: Cache,
+    real_path: str,
+    digest: str,
+    entry: Entry | None,
+) -> GoalsFile:
+    """From the entry when it holds these bytes (or their first part), else parsed and stored; closes `entry`."""
+    from zibo_cli.store.cache import Unusable
+
+    if entry is not None:
+        with entry:
+            try:
+                if entry.holds(digest, today):
+                    return entry.goals_file()
+                if (grown := _grown(entry, raw, digest, today)) is not None:
+                    return grown
+            except Unusable:
+                pass
+    goals_file = parse_file(location, raw, today)
+    fill(cache, real_path, digest, raw, goals_file)
+    return goals_file
+
+
+def _definitions(whole: GoalsFile) -> GoalsFile:
+    return GoalsFile(whole.schema, whole.title, whole.sources, whole.goals)
+
+
+def fill(cache: Cache, real_path: str, digest: str, raw: bytes, goals_file: GoalsFile) -> None:
+    """Store a file just validated; a cache that cannot be written is no error."""
+    from zibo_cli.store.cache import Unusable
+
+    entry = cache.open(real_path, create=True)
+    if entry is None:
+        return
+    with entry:
+        try:
+            entry.replace(digest, len(raw), goals_file, may_define_static_observations(raw), raw.endswith(b"\n"))
+        except Unusable:  # a locked or damaged database, a full disk: the next command parses again
+            return
+
+
+def _grown(entry: Entry, raw: bytes, digest: str, today: dt.date | None) -> GoalsFile | None:
+    """The file from an entry made from its first bytes, when what follows is only new figure tables."""
+    from zibo_cli.store.cache import file_digest
+
+    meta = entry.meta
+    old_size = meta.get("size")
+    if not isinstance(old_size, int) or not 0 < old_size < len(raw) or not entry.valid_on(today):
+        return None
+    if meta.get("static") != 0 or meta.get("ends_with_newline") != 1:
+        return None
+    if file_digest(memoryview(raw)[:old_size]) != meta.get("digest"):
+        return None
+    try:
+        appended = raw[old_size:].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    definitions = entry.definitions()
+    added = parse_appended(appended, definitions, today)
+    if not added or not entry.extend(digest, len(raw), added, raw.endswith(b"\n")):
+        return None
+    return entry.goals_file()
