@@ -138,8 +138,11 @@ class GoalsFile:
 
     def observations_by_goal(self) -> dict[str, list[Observation]]:
         grouped: dict[str, list[Observation]] = {goal_id: [] for goal_id in self.goals}
-        for observation in self.observations:
-            grouped.setdefault(observation.goal, []).append(observation)
+        appending = {goal_id: figures.append for goal_id, figures in grouped.items()}
+        for observation in self.observations:  # 100,000 in a large file: a bound append each, no lookup of it
+            if (append := appending.get(observation[0])) is None:
+                append = appending[observation[0]] = grouped.setdefault(observation[0], []).append
+            append(observation)
         return grouped
 
 

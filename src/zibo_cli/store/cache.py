@@ -37,8 +37,9 @@ from zibo_cli import __version__
 from zibo_cli.core import model, schema
 from zibo_cli.core.model import Baseline, Goal, GoalsFile, Observation, Source, Target
 
-FORMAT = "zibo-cache 6"
-_TEXT_COLUMNS = ("precision", "period", "qualifier", "preliminary", "derived", "source", "quote", "note")
+FORMAT = "zibo-cache 7"
+_COLUMNS = Observation._fields[1:]  # a row is one goal's: its id is the key
+_TEXT_COLUMNS = _COLUMNS[2:]  # all but date and value
 _DEFAULTS = {"precision": "day", "preliminary": False, "derived": False}
 _CLASSES: dict[str, Any] = {cls.__name__: cls for cls in (Source, Baseline, Target, Goal)}
 _new_observation = functools.partial(tuple.__new__, Observation)
@@ -178,14 +179,22 @@ class Entry:
 
     def goals_file(self) -> GoalsFile:
         """The whole file: definitions, and every figure in the order the file lists them."""
+        import gc
+
         goals_file = self.definitions()
         ordered: list[Any] = [None] * int(self.meta.get("count", 0))
-        rows = self._rows("SELECT goal, seq, dates, vals, texts FROM figures", ())
+        rows = self._rows("SELECT goal, seq, dates, vals, texts, codes FROM figures", ())
         if len(rows) != len(self._row_digests()):
             raise Unusable
-        for goal, seq, figures in rows:
-            for position, figure in zip(seq, _figures(goal, *figures), strict=True):
-                ordered[position] = figure
+        collecting = gc.isenabled()
+        gc.disable()  # 100,000 new tuples and no cycle among them: the collector would only walk them (78 ms)
+        try:
+            for goal, seq, figures in rows:
+                for position, figure in zip(seq, _figures(goal, *figures), strict=True):
+                    ordered[position] = figure
+        finally:
+            if collecting:
+                gc.enable()
         if None in ordered:
             raise Unusable
         goals_file.observations = ordered
@@ -193,7 +202,7 @@ class Entry:
 
     def observations_for(self, goal_id: str) -> list[Observation]:
         """One goal's figures in file order, without building anyone else's."""
-        rows = self._rows("SELECT goal, seq, dates, vals, texts FROM figures WHERE goal = ?", (goal_id,))
+        rows = self._rows("SELECT goal, seq, dates, vals, texts, codes FROM figures WHERE goal = ?", (goal_id,))
         if not rows and goal_id in self._row_digests():  # its row is gone
             raise Unusable
         return [figure for goal, _, figures in rows for figure in _figures(goal, *figures)]
@@ -208,15 +217,16 @@ class Entry:
         return self._digests
 
     def _rows(self, query: str, parameters: tuple[str, ...]) -> list[tuple[str, array[int], tuple[Any, ...]]]:
+        """(goal, positions in the file, its encoded columns) of each row asked for, each checked against its digest."""
         try:
             rows = self._connection.execute(query, parameters).fetchall()
         except sqlite3.Error as error:
             raise Unusable from error
         digests = self._row_digests()
-        for goal, seq, dates, vals, texts in rows:
-            if digests.get(goal) != _row_digest(seq, dates, vals, texts):
+        for goal, *columns in rows:
+            if digests.get(goal) != _row_digest(*columns):
                 raise Unusable
-        return [(goal, array("q", seq), (dates, vals, texts)) for goal, seq, dates, vals, texts in rows]
+        return [(goal, array("q", seq), tuple(columns)) for goal, seq, *columns in rows]
 
     def replace(self, digest: str, size: int, goals_file: GoalsFile, static: bool, ends_with_newline: bool) -> None:
         """Make the entry hold this file, in one transaction; a failure leaves it as it was (or unusable)."""
@@ -230,7 +240,7 @@ class Entry:
             "definitions": json.dumps(definitions, ensure_ascii=False, default=_plain),
             "count": len(goals_file.observations),
         }
-        rows = [(goal, seq.tobytes(), *_columns(figures)) for goal, (seq, figures) in grouped.items()]
+        rows = [(goal, seq.tobytes(), *_encoded(_lists(figures))) for goal, (seq, figures) in grouped.items()]
         self._digests = {}
         self._write(digest, size, goals_file.observations, static, ends_with_newline, meta, rows, replace=True)
 
@@ -247,10 +257,11 @@ class Entry:
             rows = []
             for goal in dict.fromkeys(figure.goal for figure in added):
                 new = [(count + index, figure) for index, figure in enumerate(added) if figure.goal == goal]
-                found = self._rows("SELECT goal, seq, dates, vals, texts FROM figures WHERE goal = ?", (goal,))
-                seq, columns = (found[0][1], found[0][2]) if found else (array("q"), _columns([]))
+                found = self._rows("SELECT goal, seq, dates, vals, texts, codes FROM figures WHERE goal = ?", (goal,))
+                seq, columns = (found[0][1], _decoded(*found[0][2])) if found else (array("q"), _lists([]))
                 seq.extend(position for position, _ in new)
-                rows.append((goal, seq.tobytes(), *_joined(columns, _columns([figure for _, figure in new]))))
+                more = _lists([figure for _, figure in new])
+                rows.append((goal, seq.tobytes(), *_encoded({name: columns[name] + more[name] for name in columns})))
             meta = {"count": count + len(added), "definitions": self.meta["definitions"]}
             self._write(digest, size, added, self.meta.get("static") == 1, ends_with_newline, meta, rows, replace=False)
         except (sqlite3.Error, Unusable):
@@ -294,9 +305,10 @@ class Entry:
                 connection.execute("DROP TABLE IF EXISTS figures")
                 connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
                 connection.execute(
-                    "CREATE TABLE figures (goal TEXT PRIMARY KEY, seq BLOB, dates BLOB, vals BLOB, texts TEXT)"
+                    "CREATE TABLE figures"
+                    " (goal TEXT PRIMARY KEY, seq BLOB, dates BLOB, vals BLOB, texts TEXT, codes BLOB)"
                 )
-            connection.executemany("INSERT OR REPLACE INTO figures VALUES (?, ?, ?, ?, ?)", rows)
+            connection.executemany("INSERT OR REPLACE INTO figures VALUES (?, ?, ?, ?, ?, ?)", rows)
             connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
             connection.execute("COMMIT")
         except (sqlite3.Error, OSError) as error:
@@ -307,59 +319,68 @@ class Entry:
         self._digests = digests
 
 
-def _row_digest(seq: bytes, dates: bytes, values: bytes, texts: str) -> str:
-    return file_digest(seq, dates, values, texts.encode())[:32]
+def _row_digest(seq: bytes, dates: bytes, values: bytes, texts: str, codes: bytes) -> str:
+    return file_digest(seq, dates, values, texts.encode(), codes)[:32]
 
 
-def _columns(figures: Sequence[Observation]) -> tuple[bytes, bytes, str]:
-    """One goal's figures as columns: dates (day numbers) and values as machine arrays, the rest as JSON.
+def _lists(figures: Sequence[Observation]) -> dict[str, list[Any]]:
+    """One goal's figures as a list per field (recorded times as ISO text)."""
+    columns = {name: [getattr(figure, name) for figure in figures] for name in _COLUMNS}
+    columns["recorded"] = [None if moment is None else moment.isoformat() for moment in columns["recorded"]]
+    return columns
 
-    A text column that holds only its default is left out, so most goals store three short lists.
+
+def _encoded(columns: dict[str, list[Any]]) -> tuple[bytes, bytes, str, bytes]:
+    """Columns stored: dates (day numbers) and values as machine arrays; every other field as its distinct
+    values (JSON) and, when it has more than one, each figure's index into them (an array).
+
+    Decoding then costs a lookup per value, not a JSON value each: a goal's precision, source and recorded
+    time are mostly one or a few values repeated.
     """
-    dates = array("i", (figure.date.toordinal() for figure in figures)).tobytes()
-    values = array("d", (figure.value for figure in figures)).tobytes()
-    texts: dict[str, list[Any]] = {}
+    dates = array("i", (day.toordinal() for day in columns["date"])).tobytes()
+    values = array("d", columns["value"]).tobytes()
+    distinct: dict[str, list[Any]] = {}
+    codes = array("I")
     for name in _TEXT_COLUMNS:
-        default = _DEFAULTS.get(name)
-        column = [getattr(figure, name) for figure in figures]
-        if any(value != default or type(value) is not type(default) for value in column):
-            texts[name] = column
-    recorded = [None if figure.recorded is None else figure.recorded.isoformat() for figure in figures]
-    if any(recorded):
-        texts["recorded"] = recorded
-    return dates, values, json.dumps(texts, ensure_ascii=False)
+        index: dict[tuple[type, Any], int] = {}
+        for value in columns[name]:
+            index.setdefault((type(value), value), len(index))
+        if list(index) != [(type(_DEFAULTS.get(name)), _DEFAULTS.get(name))]:
+            distinct[name] = [value for _, value in index]
+            if len(index) > 1:
+                codes.extend(index[type(value), value] for value in columns[name])
+    return dates, values, json.dumps(distinct, ensure_ascii=False), codes.tobytes()
 
 
-def _joined(old: tuple[bytes, bytes, str], new: tuple[bytes, bytes, str]) -> tuple[bytes, bytes, str]:
-    """The columns of two runs of one goal's figures, one after the other, without building either."""
-    old_count, new_count = len(old[0]) // 4, len(new[0]) // 4
-    old_texts, new_texts = json.loads(old[2]), json.loads(new[2])
-    texts = {
-        name: (old_texts.get(name) or [_DEFAULTS.get(name)] * old_count)
-        + (new_texts.get(name) or [_DEFAULTS.get(name)] * new_count)
-        for name in (*_TEXT_COLUMNS, "recorded")
-        if name in old_texts or name in new_texts
-    }
-    return old[0] + new[0], old[1] + new[1], json.dumps(texts, ensure_ascii=False)
+def _decoded(dates: bytes, values: bytes, texts: str, codes: bytes) -> dict[str, list[Any]]:
+    """What `_encoded` stored, as a list per field."""
+    days = array("i", dates)
+    count = len(days)
+    distinct = json.loads(texts)
+    indices = array("I", codes)
+    columns: dict[str, list[Any]] = {"date": list(map(dt.date.fromordinal, days)), "value": list(array("d", values))}
+    offset = 0
+    for name in _TEXT_COLUMNS:
+        known = distinct.get(name, [_DEFAULTS.get(name)])
+        if len(known) == 1:
+            columns[name] = known * count
+        else:
+            columns[name] = [known[index] for index in indices[offset : offset + count]]
+            offset += count
+    if offset != len(indices) or len(columns["value"]) != count:
+        raise Unusable
+    return columns
 
 
-def _figures(goal: str, dates: bytes, values: bytes, texts: str) -> list[Observation]:
+def _figures(goal: str, *stored: Any) -> list[Observation]:
     """The Observations of one row, built in bulk (a map over columns, no Python call per field)."""
     try:
-        days = array("i", dates)
-        numbers = array("d", values)
-        columns = json.loads(texts)
-        count = len(days)
-        recorded = columns.get("recorded")
-        if recorded is not None:
-            times = {text: dt.datetime.fromisoformat(text) for text in set(recorded) if text is not None}
-            recorded = [None if text is None else times[text] for text in recorded]
-        parts = [columns.get(name) or repeat(_DEFAULTS.get(name), count) for name in _TEXT_COLUMNS]
-        if len(numbers) != count or any(len(column) != count for column in columns.values()):
-            raise Unusable
-        rows = zip(repeat(goal), map(dt.date.fromordinal, days), numbers, *parts, recorded or repeat(None))
+        columns = _decoded(*stored)
+        times = {text: dt.datetime.fromisoformat(text) for text in set(columns["recorded"]) if text is not None}
+        columns["recorded"] = [None if text is None else times[text] for text in columns["recorded"]]
+        rows = zip(repeat(goal), *(columns[name] for name in _COLUMNS))
         return list(map(_new_observation, rows))
-    except (TypeError, ValueError, KeyError, OverflowError) as error:
+    except (TypeError, ValueError, KeyError, OverflowError, IndexError) as error:
         raise Unusable from error
 
 
