@@ -21,12 +21,10 @@ def _unquote_path(raw: str) -> str:
 def _unquote(part: str) -> str:
     """A key as TOML reads it: `"observ\\u0061tions"` is `observations` (else its figures are one table off)."""
     if part.startswith('"') and "\\" in part:
+        import tomllib
+
         try:
-            import tomli as toml
-        except ImportError:  # pragma: no cover - tomli is a dependency, as in store/read.py
-            import tomllib as toml
-        try:
-            return str(toml.loads(f"key = {part}")["key"])
+            return str(tomllib.loads(f"key = {part}")["key"])
         except Exception:
             pass  # not a string TOML reads: the file has a problem, reported with the lines found as before
     return part.strip('"').strip("'")
@@ -84,41 +82,4 @@ def index_lines(text: str) -> LineIndex:
             if line.count(quote) % 2 == 1:
                 in_multiline = quote
                 break
-    return index
-
-
-_CANDIDATE = re.compile(rb"^[ \t]*\[[^\n]*", re.MULTILINE)
-# Line breaks that str.splitlines() honours besides \n and \r\n, as UTF-8.
-_UNUSUAL_BREAKS = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
-
-
-def index_headers(data: bytes) -> LineIndex | None:
-    """Only the table and array-item lines of `index_lines`, found without reading every line.
-
-    `data` is the file's UTF-8 text as bytes, without a BOM. Headers are all a valid file needs
-    (goals and observations keep their line); key lines only serve to locate problems, and a file
-    with problems is indexed again in full. This gives exactly what `index_lines` gives for headers
-    when the text is valid TOML with no multi-line string and no line break but \n and \r\n: then
-    a header is a line whose first character after spaces and tabs is "[". Otherwise it returns
-    None and the caller uses `index_lines`.
-    """
-    if b'"""' in data or b"'''" in data or any(brk in data for brk in _UNUSUAL_BREAKS):
-        return None
-    if data.count(b"\r") != data.count(b"\r\n"):
-        return None
-    index = LineIndex()
-    line, position = 1, 0
-    headers: dict[bytes, tuple[bool, str] | None] = {}  # a file repeats [[observations]] thousands of times
-    for match in _CANDIDATE.finditer(data):
-        start = match.start()
-        line += data.count(b"\n", position, start)
-        position = start
-        raw = match.group()
-        known = headers.get(raw, False)
-        if known is False:
-            header = _HEADER.match(raw.removesuffix(b"\r").decode("utf-8"))
-            known = headers[raw] = None if header is None else (bool(header.group(1)), _unquote_path(header.group(2)))
-        if known is None:
-            continue
-        _enter_table(index, *known, line)
     return index
