@@ -1,19 +1,21 @@
-"""Benchmark zibo against its references, as whole processes, and check the targets of issue 6.
+"""Benchmark zibo against its references, as whole processes, and check the targets of issue 13.
 
-    python benchmarks/run.py                   # bundled, 100k and 1M observations (about 10 minutes)
-    python benchmarks/run.py --sizes bundled,100k
+    python benchmarks/run.py                   # bundled, 1k, 10k and 100k observations (a few minutes)
+    python benchmarks/run.py --sizes bundled,100k,1m
     python benchmarks/run.py --quick           # a tiny dataset, a few runs: checks the script works
 
 Each case is run repeatedly (median, min, max of the wall time; peak memory is the child's maximum
 resident set size from wait4, as `/usr/bin/time -v` reports it) and paired, in the same run, with its
-reference: the argparse + Rich floor script (benchmarks/floor.py) for start-up, `ledger balance` on an
-equivalent journal for large files. Datasets are generated deterministically (benchmarks/datasets.py)
+reference: the argparse + Rich floor script (benchmarks/floor.py) for start-up, on a pseudo-terminal
+(colour, as a user at the prompt sees it) and piped; `ledger balance` on an equivalent journal for
+larger files, with no cache and warm. Datasets are generated deterministically (benchmarks/datasets.py)
 into benchmarks/out/ (git-ignored); results go to benchmarks/out/results.json. Prints one table.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -35,7 +37,9 @@ sys.path.insert(0, str(HERE))
 import datasets  # noqa: E402
 
 NOW = "2026-11-27T10:00:00+08:00"
-SIZES = {"tiny": (20, 5), "100k": (1_000, 100), "1m": (1_000, 1_000)}
+NEXT_DAY = "2026-11-28T08:00:00+08:00"  # the first run of a new day
+SIZES = {"tiny": (20, 5), "1k": (100, 10), "10k": (100, 100), "100k": (1_000, 100), "1m": (1_000, 1_000)}
+LABELS = {"tiny": "100 obs", "1k": "1k obs", "10k": "10k obs", "100k": "100k obs", "1m": "1M obs"}
 INSTALL_LEDGER = "ledger is not installed: `apt-get install ledger` (Debian, Ubuntu) or `brew install ledger` (macOS)."
 INSTALL_HYPERFINE = (
     "hyperfine is not installed (optional, to cross-check these timings by hand): "
@@ -91,12 +95,40 @@ def compile_zibo() -> None:
             compileall.compile_dir(folder, quiet=1)
 
 
-def run_once(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int]:
-    """Wall time, peak RSS (KiB) and exit code of one whole process."""
+def run_once(command: list[str], env: dict[str, str], cwd: Path, terminal: bool = False) -> tuple[float, int, int]:
+    """Wall time, peak RSS (KiB) and exit code of one whole process; with `terminal`, its output goes to a
+    pseudo-terminal (Python's `pty`), read as fast as it comes, as a terminal emulator would."""
+    reader = None
+    if terminal:
+        import pty
+        import threading
+
+        parent, child = pty.openpty()
+        output: int = child
+
+        def drain() -> None:
+            with contextlib.suppress(OSError):
+                while os.read(parent, 65536):
+                    pass
+
+        reader = threading.Thread(target=drain, daemon=True)
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=output if terminal else subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    if reader is not None:
+        os.close(child)
+        reader.start()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
+    if reader is not None:
+        reader.join(timeout=5)
+        os.close(parent)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.stderr is not None:
         error = process.stderr.read().decode(errors="replace")
@@ -138,12 +170,13 @@ def measure(
     runs: int,
     warmup: int = 1,
     before_each: Callable[[], None] | None = None,
+    terminal: bool = False,
 ) -> Measure:
     result = Measure(name, command)
     for number in range(warmup + runs):
         if before_each is not None:
             before_each()
-        seconds, peak, code = run_once(command, env, cwd)
+        seconds, peak, code = run_once(command, env, cwd, terminal)
         if number >= warmup:
             result.seconds.append(seconds)
             result.peak_kb.append(peak)
@@ -175,7 +208,7 @@ def machine() -> dict[str, str | int]:
         "zibo": version("zibo-cli"),
         "typer": version("typer"),
         "rich": version("rich"),
-        "tomli": version("tomli"),
+        "toml-rs": version("toml-rs"),
         **versions,
     }
 
@@ -244,91 +277,111 @@ class Bench:
         )
         return len(json.loads(done.stdout)["goals"])
 
+    def terminal_env(self, **extra: str) -> dict[str, str]:
+        """A user at the prompt: a colour terminal 80 columns wide."""
+        env = self.env(TERM="xterm-256color", **extra)
+        env.pop("NO_COLOR", None)
+        return env
+
     def bundled(self) -> None:
         print("bundled dataset", file=sys.stderr)
         folder = self.work / "bundled"
         folder.mkdir()
         goals_file = folder / "goals.toml"
         shutil.copyfile(REPO / "goals.toml", goals_file)
-        env = self.env(ZIBO_FILE=str(goals_file))
+        env, tty = self.env(ZIBO_FILE=str(goals_file)), self.terminal_env(ZIBO_FILE=str(goals_file))
         rows = self.status_rows(goals_file)
         floor = [sys.executable, str(HERE / "floor.py"), "--rows", str(rows)]
-        self.keep(measure("floor (argparse + Rich)", floor, env, folder, self.runs, warmup=2))
-        self.keep(measure("bundled: zibo --help", [*self.zibo, "--help"], env, folder, self.runs, warmup=2))
-        self.keep(measure("bundled: zibo status", [*self.zibo, "status"], env, folder, self.runs, warmup=2))
+        status = [*self.zibo, "status"]
+        self.keep(measure("floor (argparse + Rich), piped", floor, env, folder, self.runs, warmup=2))
+        self.keep(measure("floor (argparse + Rich), terminal", floor, tty, folder, self.runs, 2, terminal=True))
+        self.keep(measure("bundled: zibo status, piped", status, env, folder, self.runs, warmup=2))
+        self.keep(measure("bundled: zibo status, terminal", status, tty, folder, self.runs, 2, terminal=True))
+        no_cache = self.env(ZIBO_FILE=str(goals_file), ZIBO_NO_CACHE="1")
+        self.keep(measure("bundled: zibo status, piped, no cache", status, no_cache, folder, self.runs, warmup=2))
         add = [*self.zibo, "add", "gdp", "5000亿元", "--date", "2025-12-31", "--note", "benchmark"]
         self.keep(measure("bundled: zibo add", add, env, folder, self.runs, warmup=2))
-        for case in ("bundled: zibo status", "bundled: zibo --help", "bundled: zibo add"):
-            label = f"1. {case.split(': ')[1]} (bundled) vs floor"
-            self.targets.append(Target(label, case, "floor (argparse + Rich)", 1.3))
+        self.targets += [
+            Target("1. status (bundled) on a terminal vs floor", "bundled: zibo status, terminal",
+                   "floor (argparse + Rich), terminal", 1.6),
+            Target("1. status (bundled) piped vs floor", "bundled: zibo status, piped",
+                   "floor (argparse + Rich), piped", 1.6),
+            Target("1. (for reference) status (bundled) piped, no cache, vs floor",
+                   "bundled: zibo status, piped, no cache", "floor (argparse + Rich), piped", None),
+        ]  # fmt: skip
 
     def large(self, size: str) -> None:
         toml, journal = dataset(self.out, size)
-        goals, per_goal = SIZES[size]
-        label = f"{goals * per_goal:,} obs"
+        goals = SIZES[size][0]
+        label = LABELS[size]
         print(label, file=sys.stderr)
         folder = self.work / size
         folder.mkdir()
         goals_file = folder / "goals.toml"
         shutil.copyfile(toml, goals_file)
         env = self.env(ZIBO_FILE=str(goals_file))
+        no_cache = self.env(ZIBO_FILE=str(goals_file), ZIBO_NO_CACHE="1")
         runs = self.runs if size != "1m" else self.large_runs
+        ledger = f"{label}: ledger balance"
         if self.ledger:
-            balance = [self.ledger, "-f", str(journal), "balance"]
-            self.keep(measure(f"{label}: ledger balance", balance, env, folder, runs))
+            self.keep(measure(ledger, [self.ledger, "-f", str(journal), "balance"], env, folder, runs))
+        status = [*self.zibo, "status", "--json"]
+        cold = f"{label}: zibo status --json, no cache"
+        self.keep(measure(cold, status, no_cache, folder, runs))
+        table_cold = f"{label}: zibo status (table), no cache"
+        self.keep(measure(table_cold, [*self.zibo, "status"], no_cache, folder, runs))
         rows = self.status_rows(goals_file)
-        if size != "1m":  # the same table as on 100k: 1,000 goals
-            floor = [sys.executable, str(HERE / "floor.py"), "--rows", str(rows)]
-            self.keep(measure(f"{label}: floor, {rows} rows (Rich alone)", floor, env, folder, runs))
-        status = [*self.zibo, "status"]
-        # No cache yet (a first run on this machine, or ZIBO_NO_CACHE): the whole file is parsed and validated.
-        self.keep(measure(f"{label}: zibo status, no cache", status, env, folder, runs, 0, self.drop_cache))
-        self.keep(measure(f"{label}: zibo status, unchanged", status, env, folder, runs))
-        show = [*self.zibo, "show", datasets.make_goals(goals, 2026)[0].id]
-        self.keep(measure(f"{label}: zibo show", show, env, folder, runs))
-        if subprocess.run([*self.zibo, "report", "--help"], env=env, capture_output=True).returncode == 0:
-            self.keep(measure(f"{label}: zibo report", [*self.zibo, "report"], env, folder, runs))
+        floor = f"{label}: floor, {rows} rows (Rich alone)"
+        self.keep(measure(floor, [sys.executable, str(HERE / "floor.py"), "--rows", str(rows)], env, folder, runs))
+        self.untimed(status, env, folder)  # the cache filled
+        warm = f"{label}: zibo status --json, unchanged"
+        self.keep(measure(warm, status, env, folder, runs))
+        new_day = f"{label}: zibo status --json, first run of a new day"
+        self.keep(measure(new_day, status, self.env(ZIBO_FILE=str(goals_file), ZIBO_NOW=NEXT_DAY), folder, runs))
         goal_id = datasets.make_goals(goals, 2026)[1].id
         add = [*self.zibo, "add", goal_id, "1234.5", "--date", "2026-10-31", "--note", "benchmark"]
-        self.keep(measure(f"{label}: zibo add", add, env, folder, runs, warmup=1))
-        after_add = f"{label}: zibo status after an add"
+        added = f"{label}: zibo add"
+        self.keep(measure(added, add, env, folder, runs, warmup=1))
+        after_add = f"{label}: zibo status --json after an add"
         self.keep(measure(after_add, status, env, folder, runs, 0, lambda: self.untimed(add, env, folder)))
-        by_hand = f"{label}: zibo status after a hand append"
+        by_hand = f"{label}: zibo status --json after a hand append"
         self.keep(measure(by_hand, status, env, folder, runs, 0, lambda: append_by_hand(goals_file, goal_id)))
-        corrected = f"{label}: zibo status after a figure corrected by hand"
+        corrected = f"{label}: zibo status --json after a figure corrected"
         number = [0]
         self.keep(measure(corrected, status, env, folder, runs, 0, lambda: correct_a_figure(goals_file, number)))
-        inserted = f"{label}: zibo status after a table inserted mid-file"
-        self.keep(measure(inserted, status, env, folder, runs, 0, lambda: insert_a_table(goals_file, goal_id)))
-        reference = f"{label}: ledger balance" if self.ledger else ""
-        if size == "1m":
-            for case in self.measures:
-                if case.startswith(label) and "ledger" not in case:
-                    self.targets.append(Target(f"5. {case.split(': ')[1]} (1M) completes", case, reference, None))
-            return
-        no_cache = f"{label}: zibo status, no cache"
-        floor_case = f"{label}: floor, {rows} rows (Rich alone)"
+        show = f"{label}: zibo show"
+        self.keep(measure(show, [*self.zibo, "show", datasets.make_goals(goals, 2026)[0].id], env, folder, runs))
+        reference = ledger if self.ledger else ""
+        if size in ("100k", "tiny"):
+            self.targets += [
+                Target(f"2. status --json ({label}), no cache, vs ledger", cold, reference, 2.0),
+                Target(f"2. (for reference) status table ({label}), no cache, vs ledger", table_cold, reference, None),
+                Target(f"2. (for reference) floor with {rows} rows vs ledger", floor, reference, None),
+                Target(f"3. status --json ({label}), unchanged, vs ledger", warm, reference, 1.0),
+                Target(f"3. status --json ({label}) after an add, vs ledger", after_add, reference, 1.0),
+                Target(f"3. status --json ({label}), new day, vs ledger", new_day, reference, 1.0),
+                Target(f"4. add ({label}) vs add (bundled)", added, "bundled: zibo add", 1.5),
+            ]
+        cases = [cold, warm, by_hand, corrected, show] if size not in ("100k", "tiny") else [by_hand, corrected, show]
+        for case in cases:
+            self.targets.append(Target(f"5. {case.split(': ')[1]} ({label}) vs ledger", case, reference, None))
+
+    def sizes_of_code(self) -> None:
+        store = REPO / "src" / "zibo_cli" / "store"
+        lines = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in store.glob("*.py")}
+        total = sum(lines.values())
         self.targets += [
-            Target(f"2. (for reference) floor with {rows} rows vs ledger", floor_case, reference, None),
-            Target(f"2. status ({label}) after an add, vs ledger", after_add, reference, 1.0),
-            Target(f"2. status ({label}) after a hand append, vs ledger", by_hand, reference, 1.0),
-            Target(f"2. status ({label}) after a figure corrected by hand, vs ledger", corrected, reference, 1.0),
-            Target(f"2. status ({label}) after a table inserted mid-file, vs ledger", inserted, reference, 1.0),
-            Target(f"2. (for reference) status ({label}) with no cache at all, vs ledger", no_cache, reference, None),
-            Target(f"2. status ({label}), unchanged, vs ledger", f"{label}: zibo status, unchanged", reference, 0.3),
-            Target(f"3. add ({label}) vs add (bundled)", f"{label}: zibo add", "bundled: zibo add", 1.3),
-            Target(f"4. show ({label}) vs status", f"{label}: zibo show", f"{label}: zibo status, unchanged", 1.2),
+            Target("6. src/zibo_cli/store/ lines", "", "", 1500, ratio=float(total), met=total <= 1500),
+            Target(
+                "6. store/cache.py lines", "", "", 400, ratio=float(lines["cache.py"]), met=lines["cache.py"] <= 400
+            ),
         ]
-        report = f"{label}: zibo report"
-        if report in self.measures:
-            unchanged = f"{label}: zibo status, unchanged"
-            self.targets.append(Target(f"4. report ({label}) vs status", report, unchanged, 1.2))
-        else:
-            self.targets.append(Target(f"4. report ({label}) vs status", "", "", 1.2, note="no `zibo report` here"))
 
     def judge(self) -> None:
         for target in self.targets:
             case, reference = self.measures.get(target.case), self.measures.get(target.reference)
+            if target.label.startswith("6."):
+                continue
             if case is None:
                 target.note = target.note or "not measured"
                 continue
@@ -342,7 +395,7 @@ class Bench:
                 continue
             target.ratio = case.median / reference.median
             target.met = target.ratio <= target.limit
-            if target.label.startswith("2.") and "status" in target.case:
+            if target.label.startswith("2. status"):
                 memory_ok = case.peak_mb <= reference.peak_mb
                 target.note = f"peak {case.peak_mb:.0f} MB vs {reference.peak_mb:.0f} MB"
                 target.note += "" if memory_ok else " (memory over)"
@@ -364,6 +417,9 @@ def table(bench: Bench) -> str:
     for t in bench.targets:
         met = "—" if t.met is None else ("yes" if t.met else "NO")
         limit = "—" if t.limit is None else f"≤ {t.limit:g}×"
+        if t.label.startswith("6."):
+            targets.add_row(t.label, f"{t.ratio:.0f}", f"≤ {t.limit:g}", met, t.note)
+            continue
         targets.add_row(t.label, "—" if t.ratio is None else f"{t.ratio:.2f}×", limit, met, t.note)
     console = Console(width=140, no_color=True, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
     console.print(measures)
@@ -373,7 +429,9 @@ def table(bench: Bench) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="bundled,100k,1m", help="comma-separated: bundled, tiny, 100k, 1m")
+    parser.add_argument(
+        "--sizes", default="bundled,1k,10k,100k", help="comma-separated: bundled, tiny, 1k, 10k, 100k, 1m"
+    )
     parser.add_argument("--runs", type=int, default=10, help="timed runs per case (default 10)")
     parser.add_argument("--large-runs", type=int, default=2, help="timed runs per case for 1m (default 2)")
     parser.add_argument("--quick", action="store_true", help="tiny dataset, 2 runs: only checks the script works")
@@ -398,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             if size != "bundled":
                 bench.large(size)
+        bench.sizes_of_code()
         bench.judge()
     finally:
         shutil.rmtree(bench.work, ignore_errors=True)

@@ -22,11 +22,16 @@ def test_benchmark_runs_quick_and_writes_its_json(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     names = {measure["name"] for measure in results["measures"]}
-    assert {"floor (argparse + Rich)", "bundled: zibo status", "bundled: zibo add", "100 obs: zibo add"} <= names
+    expected = {"floor (argparse + Rich), terminal", "bundled: zibo status, terminal", "bundled: zibo add"}
+    assert (
+        expected | {"bundled: zibo status, piped", "100 obs: zibo add", "100 obs: zibo status --json, no cache"}
+        <= names
+    )
     assert all(len(measure["seconds"]) == 2 for measure in results["measures"])
     assert all(measure["peak_kb"] and min(measure["peak_kb"]) > 0 for measure in results["measures"])
     assert results["machine"]["nproc"] >= 1
-    assert any(target["label"].startswith("3. add") for target in results["targets"])
+    assert any(target["label"].startswith("4. add") for target in results["targets"])
+    assert any(target["label"].startswith("6. src/zibo_cli/store/") and target["met"] for target in results["targets"])
     assert "Targets" in done.stdout
     assert (out / "goals-tiny.toml").exists()
     assert (out / "goals-tiny.ledger").exists()
