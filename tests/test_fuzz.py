@@ -412,3 +412,56 @@ def test_an_append_gives_what_a_full_parse_of_the_result_gives(
     assert reparsed == result.after
     if from_cache is not None:
         assert from_cache == reparsed
+
+
+_FIELD_VALUES = {
+    "goal": st.sampled_from(["gdp", "share", "nope", "", 3, None]),
+    "date": st.sampled_from([dt.date(2024, 12, 31), dt.date(2030, 1, 1), dt.datetime(2024, 1, 1), "2024", None]),
+    "value": st.one_of(st.floats(allow_nan=True), st.integers(-(10**17), 10**17), st.booleans(), st.text(max_size=3)),
+    "precision": st.sampled_from(["year", "day", "week", 1]),
+    "period": st.sampled_from(["2024-01/2024-12", "2024-13/2024-12", "x", 5]),
+    "qualifier": st.sampled_from(["approx", "about", None, []]),
+    "preliminary": st.sampled_from([True, False, 1, "yes"]),
+    "derived": st.sampled_from([True, False, 0]),
+    "source": st.sampled_from(["plan", "unknown-id", "淄博日报 2026", 7, []]),
+    "quote": st.sampled_from(["…", 1, None]),
+    "note": st.sampled_from(["n", ["x"], None]),
+    "recorded": st.sampled_from(
+        [dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.datetime(2026, 1, 1), dt.date(2026, 1, 1), "2026"]
+    ),
+    "extra": st.just(1),
+}
+
+
+@FAST
+@given(st.lists(st.dictionaries(st.sampled_from(sorted(_FIELD_VALUES)), st.none()), min_size=1, max_size=4), st.data())
+def test_the_quick_column_check_accepts_only_what_the_full_checks_accept(
+    shapes: list[dict[str, None]], data: Any
+) -> None:
+    """quick_observations (the bulk pass) may decline anything, but what it accepts, the full checks accept,
+    and as the same figures."""
+    from zibo_cli.core.schema import build_goals_file, quick_observations, validate_observation
+
+    tables = [{key: data.draw(_FIELD_VALUES[key]) for key in shape} for shape in shapes]
+    head = {"schema": 1, "sources": {"plan": {"title": "P"}}, "goals": {"gdp": {"name": "G", "unit": "亿元"}}}
+    head["goals"]["share"] = {"name": "S", "unit": "%"}
+    definitions, problems = build_goals_file(head, None, TODAY)
+    assert definitions is not None
+    assert not problems
+    checked = [validate_observation(table, definitions, TODAY) for table in tables]  # the full checks, one by one
+    quick = quick_observations(tables, definitions.goals, set(definitions.sources), TODAY, lambda _: None)
+    if quick is not None:
+        assert all(not problems for _, problems in checked)
+        assert quick == [observation for observation, _ in checked]
+
+
+def test_the_quick_column_check_accepts_plain_figures() -> None:
+    """The property above is not vacuous: ordinary figures pass the quick check."""
+    from zibo_cli.core.schema import quick_observations
+
+    goals = {"gdp": Goal(id="gdp", name="G", unit="亿元")}
+    table = {"goal": "gdp", "date": dt.date(2024, 12, 31), "value": 5, "source": "plan", "precision": "year"}
+    quick = quick_observations([table], goals, {"plan"}, TODAY, lambda _: None)
+    assert quick is not None
+    assert quick[0].value == 5.0
+    assert type(quick[0].value) is float

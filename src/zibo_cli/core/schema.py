@@ -599,7 +599,8 @@ def quick_observations(
             return None
         if {o.qualifier for o in built} - {None, *QUALIFIERS}:
             return None
-    except TypeError:  # unhashable
+        sources = {o.source for o in built} - {None} - known_sources
+    except TypeError:  # unhashable: a list or a table where text belongs
         return None
     if {type(o.preliminary) for o in built} | {type(o.derived) for o in built} != {bool}:
         return None
@@ -608,7 +609,6 @@ def quick_observations(
     recorded = [o.recorded for o in built if o.recorded is not None]
     if {type(moment) for moment in recorded} - {dt.datetime} or any(m.tzinfo is None for m in recorded):
         return None
-    sources = {o.source for o in built} - {None} - known_sources
     if any(type(source) is not str or is_id_shaped(source) for source in sources):
         return None
     if int in kinds:

@@ -22,7 +22,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
-import hashlib
 import json
 import os
 import sqlite3
@@ -98,7 +97,7 @@ class Cache:
         self.folder = folder
 
     def _database(self, real_path: str) -> Path:
-        return self.folder / (hashlib.sha256(os.fsencode(real_path)).hexdigest()[:32] + ".sqlite")
+        return self.folder / (file_digest(os.fsencode(real_path))[:32] + ".sqlite")
 
     def open(self, real_path: str, create: bool = False) -> Entry | None:
         """The entry for the goals file at `real_path` (empty if new, with `create`); None if unusable."""
@@ -236,18 +235,19 @@ class Entry:
             seq.append(position)
             figures.append(figure)
         definitions = {"title": goals_file.title, "sources": goals_file.sources, "goals": goals_file.goals}
-        meta = {
-            "definitions": json.dumps(definitions, ensure_ascii=False, default=_plain),
-            "count": len(goals_file.observations),
-        }
         rows = [(goal, seq.tobytes(), *_encoded(_lists(figures))) for goal, (seq, figures) in grouped.items()]
+        latest = max((figure.date.toordinal() for figure in goals_file.observations), default=None)
         self._digests = {}
-        self._write(digest, size, goals_file.observations, static, ends_with_newline, meta, rows, replace=True)
+        self._write(
+            {"definitions": json.dumps(definitions, ensure_ascii=False, default=_plain), "latest": latest},
+            (digest, size, len(goals_file.observations), static, ends_with_newline),
+            rows,
+            replace=True,
+        )
 
     def extend(self, digest: str, size: int, added: Sequence[Observation], ends_with_newline: bool) -> bool:
         """The entry's file with `added` appended, now with this digest; False if it held other bytes meanwhile."""
-        before = self.meta.get("digest")
-        count = int(self.meta.get("count", 0))
+        before, count = self.meta.get("digest"), int(self.meta.get("count", 0))
         try:
             self._connection.execute("BEGIN IMMEDIATE")
             now = dict(self._connection.execute("SELECT key, value FROM meta WHERE key IN ('digest', 'count')"))
@@ -262,8 +262,9 @@ class Entry:
                 seq.extend(position for position, _ in new)
                 more = _lists([figure for _, figure in new])
                 rows.append((goal, seq.tobytes(), *_encoded({name: columns[name] + more[name] for name in columns})))
-            meta = {"count": count + len(added), "definitions": self.meta["definitions"]}
-            self._write(digest, size, added, self.meta.get("static") == 1, ends_with_newline, meta, rows, replace=False)
+            latest = max([self.meta.get("latest") or 0, *(figure.date.toordinal() for figure in added)])
+            identity = (digest, size, count + len(added), self.meta.get("static") == 1, ends_with_newline)
+            self._write({"definitions": self.meta["definitions"], "latest": latest}, identity, rows, replace=False)
         except (sqlite3.Error, Unusable):
             with contextlib.suppress(sqlite3.Error):
                 self._connection.execute("ROLLBACK")
@@ -271,30 +272,14 @@ class Entry:
         return True
 
     def _write(
-        self,
-        digest: str,
-        size: int,
-        figures: Sequence[Observation],
-        static: bool,
-        ends_with_newline: bool,
-        meta: dict[str, Any],
-        rows: list[tuple[Any, ...]],
-        replace: bool,
+        self, meta: dict[str, Any], identity: tuple[str, int, int, bool, bool], rows: list[Any], replace: bool
     ) -> None:
-        latest = max((figure.date.toordinal() for figure in figures), default=None)
-        if not replace and self.meta.get("latest") is not None:
-            latest = max(latest or 0, self.meta["latest"])
-        meta = {
-            **meta,
-            "format": self._fingerprint,
-            "digest": digest,
-            "size": size,
-            "latest": latest,
-            "static": int(static),
-            "ends_with_newline": int(ends_with_newline),
-        }
+        """Store `rows` and the meta: what the entry is (`identity`: digest, size, count, static, ends with a
+        newline), its definitions and each row's digest, sealed together by `check`."""
         digests = {**self._row_digests(), **{row[0]: _row_digest(*row[1:]) for row in rows}}
-        meta["rows"] = json.dumps(digests)
+        digest, size, count, static, ends_with_newline = identity
+        meta |= {"format": self._fingerprint, "digest": digest, "size": size, "count": count}
+        meta |= {"static": int(static), "ends_with_newline": int(ends_with_newline), "rows": json.dumps(digests)}
         meta["check"] = file_digest(meta["definitions"].encode(), meta["rows"].encode())
         connection = self._connection
         try:
@@ -315,7 +300,7 @@ class Entry:
             with contextlib.suppress(sqlite3.Error):
                 connection.execute("ROLLBACK")
             raise Unusable from error
-        self.meta = {**self.meta, **meta} if not replace else meta
+        self.meta = meta if replace else {**self.meta, **meta}
         self._digests = digests
 
 
