@@ -37,7 +37,9 @@ ADDS = [
 
 
 def cache() -> Cache:
-    found = cache_for({"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"], "HOME": os.environ["HOME"]})
+    found = cache_for(
+        {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"], "HOME": os.environ["HOME"], "ZIBO_CACHE_MIN_BYTES": "0"}
+    )
     assert found is not None
     return found
 

@@ -21,7 +21,9 @@ CACHE_ON = {"ZIBO_NO_CACHE": ""}
 
 @pytest.fixture
 def cache(world: Path) -> Cache:
-    found = cache_for({"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"], "HOME": os.environ["HOME"]})
+    found = cache_for(
+        {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"], "HOME": os.environ["HOME"], "ZIBO_CACHE_MIN_BYTES": "0"}
+    )
     assert found is not None
     return found
 
@@ -179,3 +181,14 @@ def test_hand_edit_after_add_is_seen(sample: Path) -> None:
     sample.write_text(text.replace("value = 4500", "value = 4999"), encoding="utf-8")
     shown = run("show", "gdp", "--as-of", "2025-06-30", "--json", env=CACHE_ON)
     assert '"value": 4999' in shown.stdout
+
+
+def test_a_small_file_is_not_cached_by_default(sample: Path) -> None:
+    """Below SMALLEST_CACHED bytes parsing is as quick as opening a database: no database is made."""
+    from zibo_cli.store.cache import SMALLEST_CACHED
+
+    assert sample.stat().st_size < SMALLEST_CACHED
+    result = run("status", env={"ZIBO_NO_CACHE": "", "ZIBO_CACHE_MIN_BYTES": ""})
+    assert result.exit_code == 0, result.stderr
+    assert not cache_files()
+    assert cache_for({"HOME": "/h", "ZIBO_CACHE_MIN_BYTES": "12"}).smallest == 12  # type: ignore[union-attr]

@@ -132,7 +132,7 @@ def _append(
     added, after = _read_back(head, tail, len(tables), today)
     before_write(added)
     atomic_write(head.location.path, [head.raw, tail])
-    if cache is not None:
+    if cache is not None and len(head.raw) + len(tail) >= cache.smallest:
         _update_cache(head, tail, added, after, cache)
     return added
 

@@ -80,7 +80,7 @@ class FileHead:
 def load(location: Location, today: dt.date | None, cache: Cache | None) -> LoadedFile:
     """The whole valid file, or a ZiboError that names its first problem with file:line."""
     raw, _ = read_with_stat(location)
-    if cache is None:
+    if cache is None or len(raw) < cache.smallest:
         return LoadedFile(location, raw, parse_file(location, raw, today))
     from zibo_cli.store.cache import file_digest
 
@@ -95,7 +95,7 @@ def load_head(location: Location, today: dt.date | None, cache: Cache | None) ->
     The caller closes it. Without a usable entry the file is loaded whole (and the cache filled).
     """
     raw, _ = read_with_stat(location)
-    if cache is None:
+    if cache is None or len(raw) < cache.smallest:
         whole = parse_file(location, raw, today)
         return FileHead(location, raw, _definitions(whole), None, whole)
     from zibo_cli.store.cache import Unusable, file_digest
