@@ -494,6 +494,20 @@ def _assess_average(goal: Goal, target: Target, figures: Sequence[Observation], 
     )
 
 
+def running_averages(stage: StageAssessment) -> list[Point]:
+    """An average target's average so far at the end of each known year of its span: what its
+    chart draws against the target (a flat line), so the chart follows the average, not the years."""
+    kind = stage.target.average_kind
+    known: list[float] = []
+    points = []
+    for year in stage.years:
+        if year.value is None:
+            continue
+        known.append(year.value)
+        points.append(Point(dt.date(year.year, 12, 31), _average_of(_combine(known, kind), len(known), kind), True))
+    return points
+
+
 def _remaining(required: float, achieved_total: float, kind: str) -> float:
     """What the remaining years must add (sum) or multiply by (geometric); a year at −100% or less
     leaves nothing to grow from, so no rate is enough."""
