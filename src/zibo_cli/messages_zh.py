@@ -482,6 +482,7 @@ ZH: dict[str, str] = {
     "provisional": "待定",
     "avg {years}": "{years}年均",
     "needs {value}/yr": "需{value}/年",
+    "needs {value}": "需{value}",
     "average so far": "至今平均",
     "average {first}–{last}: {value}": "{first}–{last}年平均：{value}",
     "Years of the average": "平均所含年份",

@@ -355,8 +355,9 @@ def _buffer_days(goal: Goal, target: Target, baseline: Point | None, figure: Poi
     """Days ahead (+) or behind (−) the required path the figure is, at the figure's date (Beeminder's
     "days of safety"): when the path from the baseline to the target, compound or straight as the
     goal's method is, passes the figure's value, less the figure's date. None without a path: no
-    baseline, a deadline not after it, or a target the baseline already meets (nothing to climb)."""
-    if baseline is None or target.by <= baseline.date:
+    baseline, a figure not after it (no time has passed: nothing to measure), a deadline not after
+    it, or a target the baseline already meets (nothing to climb)."""
+    if baseline is None or target.by <= baseline.date or figure.date <= baseline.date:
         return None
     x0, goal_value, x = baseline.value, target.value, figure.value
     if _sign(goal) * (goal_value - x0) <= 0:

@@ -88,6 +88,9 @@ def _target_cell(assessment: Assessment) -> Cell:
         return _plain("")
     value = format_value(stage.target.value, assessment.goal.unit, stage.target.qualifier)
     parts = [(value, None), ("\n" + target_when(stage.target), "dim")]
+    needs = needs_text(assessment, per_year=False)  # an open average target: what the remaining years need
+    if needs:
+        parts.append(("\n" + needs, "dim"))
     if len(assessment.stages) > 1 and assessment.current_stage is not None:
         parts.append((f" ({assessment.current_stage + 1}/{len(assessment.stages)})", "dim"))
     return _cell(*parts)
@@ -111,9 +114,6 @@ def _status_cell(assessment: Assessment) -> Cell:
         parts.append(("\n" + tr("awaiting final"), "dim"))
     if assessment.provisional:
         parts.append(("\n" + tr("provisional"), "dim"))
-    needs = needs_text(assessment)
-    if needs:
-        parts.append(("\n" + needs, "dim"))
     if assessment.stale:
         parts.append(("\n" + tr("stale"), "yellow"))
     return _cell(*parts, style=STATUS_STYLES[assessment.status])

@@ -212,13 +212,14 @@ def trend_words(word: str) -> str:
     return f"{TREND_ARROWS[word]} {tr(word)}"
 
 
-def needs_text(assessment: Assessment) -> str:
-    """For an open average target, the average its remaining years must reach: 'needs 14.66%/yr'."""
+def needs_text(assessment: Assessment, per_year: bool = True) -> str:
+    """For an open average target, the average its remaining years must reach: 'needs 14.66%/yr'
+    ('needs 14.66%' where the target's own 'avg 2022–2026' already says it is a yearly average)."""
     stage = assessment.stage
     if stage is None or stage.average_needed is None or stage.status in (Status.ACHIEVED, Status.MISSED):
         return ""
     value = format_value(stage.average_needed, assessment.goal.unit, estimate=True)
-    return tr("needs {value}/yr", value=value)
+    return tr("needs {value}/yr", value=value) if per_year else tr("needs {value}", value=value)
 
 
 def format_percent(fraction: float | None, decimals: int = 0) -> str:
