@@ -8,12 +8,15 @@ thresholds on a/n; once every year is known the target is achieved or missed.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import BUNDLED, run
 from zibo_cli.core.model import Goal, Observation, Status, Target
 from zibo_cli.core.progress import assess, ratio_status, running_averages
 from zibo_cli.core.schema import build_goals_file
@@ -264,3 +267,34 @@ def test_an_average_target_reads_back() -> None:
 def test_bad_average_targets_are_refused(target: str, unit: str, direction: str, expected: str) -> None:
     found = problems(target, unit, direction)
     assert any(expected in message for message in found), found
+
+
+# -- the bundled dataset -------------------------------------------------------------------------------
+
+
+def test_the_bundled_average_and_rise_targets(world: Path) -> None:
+    """As of 2026-06-30: GDP growth needs about 14.7% in 2026 for ≈7% over 2022–2026 (off track); the
+    digital-economy and 四新 targets are averages too, with no figure yet."""
+    goals = {
+        g["id"]: g
+        for g in json.loads(run("status", "-f", str(BUNDLED), "--as-of", "2026-06-30", "--json").stdout)["goals"]
+    }
+    growth = goals["gdp-growth"]
+    assert growth["status"] == "off_track"
+    assert growth["method"] == "average"
+    assert growth["provisional"] is True
+    assert growth["average_achieved"] == pytest.approx(5.17, abs=0.005)
+    assert growth["average_needed"] == pytest.approx(14.66, abs=0.005)
+    assert growth["buffer_days"] == -373
+    assert [y["derived"] for y in growth["stages"][0]["years"]] == [False, False, False, True, False]
+    assert goals["four-new-share-rise"]["target"] == {
+        "value": 2.0, "by": "2026-12-31", "average_over": "2022/2026", "mean": "arithmetic"
+    }  # fmt: skip
+    assert goals["digital-core-growth"]["target"]["mean"] == "geometric"
+    assert goals["four-new-share-rise"]["status"] == goals["digital-core-growth"]["status"] == "no_data"
+    shown = run("show", "gdp-growth", "-f", str(BUNDLED), "--as-of", "2026-06-30").stdout
+    assert "Needed in the remaining year: 14.66%, for ≈7% a year over 2022–2026." in shown
+    assert "● average so far" in shown
+    html = run("report", "-f", str(BUNDLED), "--as-of", "2026-06-30", "--format", "html").stdout
+    assert "average 2022–2025: 5.17%" in html
+    assert "needs 14.66%/yr" in html
