@@ -65,7 +65,7 @@ def test_status_json_has_the_documented_keys(sample: Path) -> None:
     gdp = by_id["gdp"]
     for key in ("id", "name", "unit", "status", "progress", "latest", "target"):
         assert key in gdp
-    assert gdp["latest"] == {"date": "2024-12-31", "value": 4884.1, "qualifier": None}
+    assert gdp["latest"] == {"date": "2024-12-31", "value": 4884.1, "qualifier": None, "preliminary": False}
     assert gdp["target"] == {"value": 7000.0, "by": "2026-12-31"}
     assert gdp["progress"] == pytest.approx((4884.1 - 4000) / 3000)
     for key in ("method", "ratio", "cagr_actual", "cagr_required", "projected", "projected_lsq", "projected_date"):
@@ -87,9 +87,16 @@ def test_status_json_progress_is_not_clamped(sample: Path) -> None:
 
 
 def test_status_as_of_hides_later_figures(sample: Path) -> None:
-    goals = json.loads(run("status", "--json", "--as-of", "2024-06-30").stdout)["goals"]
-    gdp = next(goal for goal in goals if goal["id"] == "gdp")
-    assert gdp["latest"]["date"] == "2023-12-31"
+    """A figure counts once it is dated and public: both GDP figures cite a plan dated 2025-03-21."""
+
+    def latest(day: str) -> object:
+        goals = json.loads(run("status", "--json", "--as-of", day).stdout)["goals"]
+        return next(goal for goal in goals if goal["id"] == "gdp")["latest"]
+
+    assert latest("2025-03-20") is None
+    assert latest("2025-03-21")["date"] == "2024-12-31"  # type: ignore[index]
+    sample.write_text(sample.read_text().replace("date = 2025-03-21\n", "date = 2024-01-31\n", 1))
+    assert latest("2024-06-30")["date"] == "2023-12-31"  # type: ignore[index]
 
 
 def test_status_filters(sample: Path) -> None:
@@ -362,7 +369,10 @@ def test_check_reports_toml_syntax_with_line_and_column(sample: Path) -> None:
 
 def test_init_writes_bundled_copy_and_never_overwrites(world: Path) -> None:
     assert run("init").exit_code == 0
-    assert (world / "goals.toml").read_bytes() == BUNDLED.read_bytes()
+    copy = (world / "goals.toml").read_bytes()
+    marker = re.search(rb"\n# Written by `zibo init`[^\n]*\nstarted = [^\n]*\n", copy)
+    assert marker is not None
+    assert copy[: marker.start() + 1] + copy[marker.end() :] == BUNDLED.read_bytes()  # only `started` is added
     again = run("init")
     assert again.exit_code == 2
     assert "never overwrites" in again.stderr

@@ -449,7 +449,7 @@ def test_the_quick_column_check_accepts_only_what_the_full_checks_accept(
     assert definitions is not None
     assert not problems
     checked = [validate_observation(table, definitions, TODAY) for table in tables]  # the full checks, one by one
-    quick = quick_observations(tables, definitions.goals, set(definitions.sources), TODAY, lambda _: None)
+    quick = quick_observations(tables, definitions.goals, set(definitions.sources), TODAY, lambda _: None, {})
     if quick is not None:
         assert all(not problems for _, problems in checked)
         assert quick == [observation for observation, _ in checked]
@@ -461,7 +461,7 @@ def test_the_quick_column_check_accepts_plain_figures() -> None:
 
     goals = {"gdp": Goal(id="gdp", name="G", unit="亿元")}
     table = {"goal": "gdp", "date": dt.date(2024, 12, 31), "value": 5, "source": "plan", "precision": "year"}
-    quick = quick_observations([table], goals, {"plan"}, TODAY, lambda _: None)
+    quick = quick_observations([table], goals, {"plan"}, TODAY, lambda _: None, {})
     assert quick is not None
     assert quick[0].value == 5.0
     assert type(quick[0].value) is float

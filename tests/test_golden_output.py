@@ -34,7 +34,10 @@ def test_bundled_dataset_shows_a_meaningful_mix(world: Path) -> None:
     assert statuses["gdp"] == "off_track"  # 7000亿元 by 2026 against about 5000亿元 in 2025
     assert statuses["robot-industry"] == "no_data"  # the article gives a target, no figure
     assert statuses["four-strong-share"] == "achieved"
-    assert len(set(statuses.values())) >= 4
+    # 2022–2025 averaged about 5.2% a year: 2026 would need about 14.7% for ≈7% over 2022–2026
+    assert statuses["gdp-growth"] == "off_track"
+    assert statuses["four-new-share-rise"] == statuses["digital-core-growth"] == "no_data"
+    assert len(set(statuses.values())) >= 3
 
 
 def test_cjk_columns_align(world: Path) -> None:

@@ -472,4 +472,66 @@ ZH: dict[str, str] = {
     "cannot make a temporary copy to edit ({reason}).": "无法创建用于编辑的临时副本（{reason}）。",
     "Check that TMPDIR (or /tmp) exists and has room.": "请检查 TMPDIR（或 /tmp）是否存在且有剩余空间。",
     "Give a goal id; `zibo goals` lists them.": "请给出目标 id；`zibo goals` 会列出全部 id。",
+    # issue 16: average targets, path buffer, trends, provisional verdicts, publication dates
+    "Buffer": "缓冲",
+    "buffer": "缓冲",
+    "average": "平均",
+    "year": "年份",
+    "rising": "上升",
+    "flat": "持平",
+    "falling": "下降",
+    "provisional": "待定",
+    "avg {years}": "{years}年均",
+    "needs {value}/yr": "需{value}/年",
+    "needs {value}": "需{value}",
+    "average so far": "至今平均",
+    "average {first}–{last}: {value}": "{first}–{last}年平均：{value}",
+    "Years of the average": "平均所含年份",
+    "derived from a stated average over several years": "由多年平均数推算",
+    " — the first yearly figure, where its trend starts": "——第一个年度数据，趋势由此算起",
+    "Provisional: the verdict rests on a preliminary, approximate or bounded figure.": (
+        "待定：结论依据的是初步、约数或界限数据。"
+    ),
+    "Trend: {words}, {rate} a year from {first} to {last} (flat within ±{threshold} a year).": (
+        "趋势：{words}，{first}至{last}年均{rate}（每年变动在±{threshold}以内为持平）。"
+    ),
+    "Ahead of the required path by {days} days.": "领先所需路径{days}天。",
+    "Behind the required path by {days} days.": "落后所需路径{days}天。",
+    "Average so far: {value} a year ({known} of {count} years of {first}–{last}).": (
+        "至今平均：每年{value}（{first}–{last}年共{count}年中已知{known}年）。"
+    ),
+    "Needed in the remaining year: {value}, for {target} a year over {first}–{last}.": (
+        "剩余一年需达到{value}，{first}–{last}年才能年均{target}。"
+    ),
+    "Needed in the {count} remaining years: {value} a year on average, for {target} over {first}–{last}.": (
+        "剩余{count}年需年均{value}，{first}–{last}年才能年均{target}。"
+    ),
+    "No year of the span is known yet: every year needs {value}.": "期间尚无任何年份的数据：每年需{value}。",
+    "'average_over' in {where} must be a span of years like \"2022/2026\".": (
+        "{where} 中的 'average_over' 必须是年份区间，例如 \"2022/2026\"。"
+    ),
+    "'average_over' in {where} must run forward over 1 to {count} years.": (
+        "{where} 中的 'average_over' 必须由前到后，跨1至{count}年。"
+    ),
+    "'mean' in {where} only applies to a target with 'average_over'.": (
+        "{where} 中的 'mean' 只适用于带 'average_over' 的目标。"
+    ),
+    'Add average_over = "2022/2026", or remove mean.': '请添加 average_over = "2022/2026"，或删除 mean。',
+    "the target of an average over {span} is due at the end of {year}, not on {by}.": (
+        "{span} 平均目标的期限是{year}年底，而不是 {by}。"
+    ),
+    "Write by = {day}.": "请写 by = {day}。",
+    "{where} has an average target; zibo judges those only for goals that increase.": (
+        "{where} 有平均目标；zibo 只评估越高越好的平均目标。"
+    ),
+    "{where} averages growth rates geometrically, so its unit must be '%', not '{unit}'.": (
+        "{where} 按几何平均计算增速，因此单位必须是 '%'，而不是 '{unit}'。"
+    ),
+    'For yearly rises (e.g. in 个百分点), add mean = "arithmetic" to the target.': (
+        '对于每年的提高幅度（如以个百分点计），请在目标中加上 mean = "arithmetic"。'
+    ),
+    "'published' in {where} is {day}, in the future.": "{where} 中的 'published' 是 {day}，在未来。",
+    "'started' must be a date-time with a UTC offset, like 2026-01-05T09:30:00+08:00.": (
+        "'started' 必须是带 UTC 偏移的日期时间，例如 2026-01-05T09:30:00+08:00。"
+    ),
 }

@@ -70,10 +70,13 @@ def plain_number(value: float) -> int | float:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
-def export_records(goals_file: GoalsFile) -> list[dict[str, Any]]:
-    """One record per observation, in file order, with its goal's name and unit."""
+def export_records(goals_file: GoalsFile, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """One record per observation, in file order, with its goal's name and unit; with `as_of`, only
+    those that count as of that day (dated and public by then), as `status --as-of` counts them."""
     records = []
     for observation in goals_file.observations:
+        if as_of is not None and not observation.counts_on(as_of):
+            continue
         goal = goals_file.goals[observation.goal]
         records.append(
             {

@@ -12,6 +12,7 @@ Cadence = Literal["yearly", "quarterly", "monthly"]
 Method = Literal["auto", "cagr", "linear"]
 Qualifier = Literal["approx", "at_least", "at_most"]
 Precision = Literal["day", "month", "quarter", "half", "year"]
+Mean = Literal["geometric", "arithmetic"]
 
 SCHEMA_VERSION = 1
 
@@ -64,12 +65,33 @@ class Baseline:
 
 @dataclass(frozen=True, slots=True)
 class Target:
+    """A value to reach by a day; with `average_over`, an average of yearly figures over those years.
+
+    `average_over = "2022/2026"` makes the target the average of the goal's yearly figures for 2022
+    to 2026 (年均增长7%: the geometric mean of five yearly growth rates, or with `mean = "arithmetic"`
+    the plain mean, for yearly rises in percentage points), not a level to climb to.
+    """
+
     value: float
     by: dt.date
     qualifier: Qualifier | None = None
     source: str | None = None
     quote: str | None = None
     note: str | None = None
+    average_over: str | None = None
+    mean: Mean | None = None
+
+    @property
+    def average_years(self) -> tuple[int, int] | None:
+        """The first and last year an average target is over, or None for a level target."""
+        if self.average_over is None:
+            return None
+        first, _, last = self.average_over.partition("/")
+        return int(first), int(last)
+
+    @property
+    def average_kind(self) -> Mean:
+        return self.mean or "geometric"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +110,10 @@ class Goal:
     note: str | None = None
     baseline: Baseline | None = None
     targets: tuple[Target, ...] = ()
+    # The file's top-level `started` (written by `zibo init`): figures recorded by then are where the
+    # file started, not news. Kept on every goal because the parse cache stores goals whole but not
+    # the file's other top-level keys.
+    file_started: dt.datetime | None = None
 
     @property
     def is_fact(self) -> bool:
@@ -123,6 +149,34 @@ class Observation(NamedTuple):
     quote: str | None = None
     note: str | None = None
     recorded: dt.datetime | None = None
+    published: dt.date | None = None  # when the figure became public, if the file says so
+    # The cited [sources] entry's date (the last day of a "YYYY" or "YYYY-MM" date), filled in when the
+    # file is validated: a figure is public once its source is.
+    source_published: dt.date | None = None
+
+    @property
+    def public_on(self) -> dt.date | None:
+        """When the figure became public: `published`, else its source's date, else the day it was
+        recorded; None when nothing says (then it counts as always public)."""
+        if self.published is not None:
+            return self.published
+        if self.source_published is not None:
+            return self.source_published
+        return self.recorded.date() if self.recorded is not None else None
+
+    def counts_on(self, day: dt.date) -> bool:
+        """Whether the figure counts as of `day`: dated by then and public by then."""
+        public = self.public_on
+        return self.date <= day and (public is None or public <= day)
+
+    def recorded_by(self, day: dt.date) -> bool:
+        """Whether it had been recorded by the end of `day` (figures with no recorded time always had)."""
+        return self.recorded is None or self.recorded.date() <= day
+
+    @property
+    def estimate(self) -> bool:
+        """Preliminary or approximate: a verdict resting on it may change with the final figure."""
+        return self.preliminary or self.qualifier == "approx"
 
 
 @dataclass(slots=True)

@@ -1,10 +1,17 @@
 """What a report says, assembled once so that text, Markdown, HTML and JSON all say the same thing.
 
-Time in a report has two axes. A figure's `date` is the day or period it is *for*; its `recorded`
-time is when `zibo add` or `zibo import` wrote it down. A report as of day D shows what was known on
-D: figures dated on or before D *and* recorded on or before D (figures without a `recorded` time
-count as always known). So `zibo report --as-of` a past Monday prints what cron printed that Monday,
-as long as the file has only been appended to since.
+Time in a report has three axes. A figure's `date` is the day or period it is *for*; it became
+*public* on its `published` day (else its source's date, else the day it was recorded); its
+`recorded` time is when `zibo add` or `zibo import` wrote it down. A report as of day D judges every
+goal as `zibo status --as-of D` does: on the figures dated and public by D. What changed in the
+window is news, so it goes by `recorded`: the figures recorded in the window, and the goals whose
+status at the window's end differs from their status at its start as judged on what had been
+recorded by then. `recorded_by` (`--recorded-by DAY`) leaves out every figure recorded after DAY:
+`zibo report --as-of D --recorded-by D` prints what cron printed on D, as long as the file has only
+been appended to since.
+
+Figures recorded by the file's `started` time (written by `zibo init`) are where the file started,
+not news: like figures without a `recorded` time, they count as always known and never as recent.
 
 The window is a run of whole days ending with the as-of day, compared against the calendar date
 written in each `recorded` timestamp (in its own UTC offset, exactly as it reads in the file).
@@ -28,7 +35,19 @@ if TYPE_CHECKING:  # the progress engine is loaded when a report is built, not w
 
 def known_by(observations: Iterable[Observation], day: dt.date) -> list[Observation]:
     """What had been recorded by the end of `day`; figures without a recorded time are always known."""
-    return [o for o in observations if o.recorded is None or o.recorded.date() <= day]
+    return [o for o in observations if o.recorded_by(day)]
+
+
+def is_news(observation: Observation, goal: Goal) -> bool:
+    """Recorded after the file started (`zibo init`'s `started`): a change, not the starting point."""
+    if observation.recorded is None:
+        return False
+    return goal.file_started is None or observation.recorded > goal.file_started
+
+
+def _known_at(observations: Iterable[Observation], goal: Goal, day: dt.date) -> list[Observation]:
+    """What had been recorded by the end of `day`, the file's starting point always included."""
+    return [o for o in observations if not is_news(o, goal) or o.recorded_by(day)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,17 +150,22 @@ def build_report(
     window: Window,
     file_label: str,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
+    recorded_by: dt.date | None = None,
 ) -> ReportData:
-    """Everything a report shows, from the file as it was known on `as_of`."""
-    return assemble_report(goals_file, find(goals_file, as_of, window), as_of, window, file_label, horizon_days)
+    """Everything a report shows, from the file as it stood on `as_of` (with `recorded_by`, only the
+    figures recorded by the end of that day)."""
+    findings = find(goals_file, as_of, window, recorded_by)
+    return assemble_report(goals_file, findings, as_of, window, file_label, horizon_days)
 
 
-def find(goals_file: GoalsFile, as_of: dt.date, window: Window) -> Findings:
-    """Assess the file as known on `as_of` and at the window's start, and pick the figures recorded in it."""
+def find(goals_file: GoalsFile, as_of: dt.date, window: Window, recorded_by: dt.date | None = None) -> Findings:
+    """Assess the file as of `as_of` (as `status` does) and at the window's start on what had been
+    recorded by then, and pick the figures recorded in the window."""
     from zibo_cli.core.progress import assess_file
 
-    known = dataclasses.replace(goals_file, observations=known_by(goals_file.observations, as_of))
-    current = assess_file(known, as_of)
+    if recorded_by is not None:
+        goals_file = dataclasses.replace(goals_file, observations=known_by(goals_file.observations, recorded_by))
+    current = assess_file(goals_file, as_of)
     return Findings(
         current=tuple(current),
         changes=_changes(goals_file, current, window),
@@ -183,14 +207,17 @@ def _recorded_in(goals_file: GoalsFile, window: Window) -> tuple[RecordedFigure,
     chosen = [
         (observation.recorded, index, observation)
         for index, observation in enumerate(goals_file.observations)
-        if observation.recorded is not None and window.contains(observation.recorded.date())
+        if observation.recorded is not None
+        and window.contains(observation.recorded.date())
+        and is_news(observation, goals_file.goals[observation.goal])
     ]
     chosen.sort(key=lambda item: (item[0], item[1]))
     return tuple(RecordedFigure(goals_file.goals[o.goal], o) for _, _, o in chosen)
 
 
 def _changes(goals_file: GoalsFile, current: Sequence[Assessment], window: Window) -> tuple[StatusChange, ...]:
-    """Status at the start: the figures recorded by the end of `start`, judged as of `start`."""
+    """Status at the start: the figures recorded by the end of `start` (and the file's starting point),
+    judged as of `start`."""
     from zibo_cli.core.progress import assess
 
     grouped = goals_file.observations_by_goal()
@@ -198,7 +225,7 @@ def _changes(goals_file: GoalsFile, current: Sequence[Assessment], window: Windo
     for after in current:
         if after.goal.is_fact:
             continue
-        before = assess(after.goal, known_by(grouped.get(after.goal.id, []), window.start), window.start)
+        before = assess(after.goal, _known_at(grouped.get(after.goal.id, []), after.goal, window.start), window.start)
         if before.status is not after.status:
             changes.append(StatusChange(before=before, after=after))
     changes.sort(key=lambda change: change.after.status.rank)

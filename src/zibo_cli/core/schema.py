@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import functools
@@ -19,6 +20,7 @@ from zibo_cli.core.model import (
     Direction,
     Goal,
     GoalsFile,
+    Mean,
     Method,
     Observation,
     Precision,
@@ -46,12 +48,21 @@ OBSERVATION_KEYS = {
     "goal", "date", "value", "precision", "period", "qualifier", "preliminary", "derived",
     "source", "quote", "note", "recorded",
 }  # fmt: skip
+# Keys added since, each validated in its own function below (`_started`, `_average`, `_published`):
+# `started` (top level, written by `zibo init`), `average_over` and `mean` (targets), `published`
+# (observations; written by hand: `zibo add` and `zibo import` write OBSERVATION_KEYS only).
+STARTED_KEYS = {"started"}
+AVERAGE_KEYS = {"average_over", "mean"}
+PUBLISHED_KEYS = {"published"}
+AVERAGE_PATTERN = re.compile(r"^(\d{4})/(\d{4})$")
+LONGEST_AVERAGE_YEARS = 100
 
 DIRECTIONS: tuple[str, ...] = get_args(Direction)
 CADENCES: tuple[str, ...] = get_args(Cadence)
 METHODS: tuple[str, ...] = get_args(Method)
 QUALIFIERS: tuple[str, ...] = get_args(Qualifier)
 PRECISIONS: tuple[str, ...] = get_args(Precision)
+MEANS: tuple[str, ...] = get_args(Mean)
 
 
 def suggest(word: str, choices: Any) -> str | None:
@@ -104,6 +115,7 @@ class _Validator:
         self.problems: list[Problem] = []
         self.known_sources: set[str] = set()
         self._goals: Mapping[str, Goal] = {}
+        self.source_dates: dict[str, dt.date] = {}
 
     def report(self, message: str, line: int | None, hint: str | None = None) -> None:
         self.problems.append(Problem(message, line=line, hint=hint))
@@ -270,14 +282,78 @@ class _Validator:
         return value, day, texts
 
     def target(self, raw: Any, where: str, path: str, line: int | None) -> Target | None:
-        parts = self._inline_table(raw, TARGET_KEYS, "by", "{ value = 100, by = 2026-12-31 }", where, path, line)
+        allowed = TARGET_KEYS | AVERAGE_KEYS
+        parts = self._inline_table(raw, allowed, "by", "{ value = 100, by = 2026-12-31 }", where, path, line)
         if parts is None:
             return None
         value, by, texts = parts
         qualifier = self._inline_choice(raw, "qualifier", QUALIFIERS, where, line)
+        average = self._average(raw, by, where, line)
         if value is None or by is None:
             return None
-        return Target(value=value, by=by, qualifier=qualifier, **texts)
+        return Target(value=value, by=by, qualifier=qualifier, **texts, **average)
+
+    def _average(self, raw: Mapping[str, Any], by: dt.date | None, where: str, line: int | None) -> dict[str, Any]:
+        """`average_over = "2022/2026"` (and `mean`): a target for the average of those years' figures."""
+        span = raw.get("average_over")
+        mean = self._inline_choice(raw, "mean", MEANS, where, line)
+        if span is None:
+            if "mean" in raw:
+                self.report(
+                    tr("'mean' in {where} only applies to a target with 'average_over'.", where=where),
+                    line,
+                    tr('Add average_over = "2022/2026", or remove mean.'),
+                )
+            return {}
+        match = AVERAGE_PATTERN.match(span) if isinstance(span, str) else None
+        if match is None:
+            self.report(tr("'average_over' in {where} must be a span of years like \"2022/2026\".", where=where), line)
+            return {}
+        first, last = int(match.group(1)), int(match.group(2))
+        if not 1 <= last - first + 1 <= LONGEST_AVERAGE_YEARS or first < 1:
+            self.report(
+                tr(
+                    "'average_over' in {where} must run forward over 1 to {count} years.",
+                    where=where,
+                    count=LONGEST_AVERAGE_YEARS,
+                ),
+                line,
+            )
+            return {}
+        if by is not None and by != dt.date(last, 12, 31):
+            self.report(
+                tr(
+                    "the target of an average over {span} is due at the end of {year}, not on {by}.",
+                    span=span,
+                    year=last,
+                    by=by.isoformat(),
+                ),
+                line,
+                tr("Write by = {day}.", day=dt.date(last, 12, 31).isoformat()),
+            )
+        return {"average_over": span, "mean": mean}
+
+    def average_goal(self, goal: Goal, where: str, line: int | None) -> None:
+        """What an average target asks of its goal: rising figures, and per-cent rates for a geometric mean."""
+        for target in goal.targets:
+            if target.average_over is None:
+                continue
+            if goal.direction != "increase":
+                self.report(
+                    tr("{where} has an average target; zibo judges those only for goals that increase.", where=where),
+                    line,
+                )
+            if target.average_kind == "geometric" and goal.unit != "%":
+                self.report(
+                    tr(
+                        "{where} averages growth rates geometrically, so its unit must be '%', not '{unit}'.",
+                        where=where,
+                        unit=goal.unit,
+                    ),
+                    line,
+                    tr('For yearly rises (e.g. in 个百分点), add mean = "arithmetic" to the target.'),
+                )
+            return
 
     def baseline(self, raw: Any, where: str, path: str, line: int | None) -> Baseline | None:
         parts = self._inline_table(raw, BASELINE_KEYS, "date", "{ value = 50, date = 2023-12-31 }", where, path, line)
@@ -404,6 +480,7 @@ class _Validator:
                 targets=targets,
             )
             self._source_reference(result[goal_id].source, where, self.lines.key(path, "source"))
+            self.average_goal(result[goal_id], where, line)
         return result
 
     def _goal_targets(self, table: Mapping[str, Any], where: str, path: str, line: int | None) -> tuple[Target, ...]:
@@ -459,7 +536,7 @@ class _Validator:
                 self.lines.key("", "observations"),
             )
             return result
-        quick = quick_observations(raw, goals, self.known_sources, self.today, self._single)
+        quick = quick_observations(raw, goals, self.known_sources, self.today, self._single, self.source_dates)
         if quick is not None:
             return quick
         for index, table in enumerate(raw):
@@ -479,13 +556,14 @@ class _Validator:
         """One table, checked in full on its own; None if it has any problem (they are left unreported)."""
         checker = _Validator(LineIndex(), self.today)
         checker.known_sources = self.known_sources
+        checker.source_dates = self.source_dates
         observation = checker.observation(table, "", "", None, self._goals)
         return None if checker.problems else observation
 
     def observation(
         self, table: Mapping[str, Any], where: str, path: str, line: int | None, goals: Mapping[str, Goal]
     ) -> Observation | None:
-        self.unknown_keys(table, OBSERVATION_KEYS, where, path)
+        self.unknown_keys(table, OBSERVATION_KEYS | PUBLISHED_KEYS, where, path)
         goal_id = self.text(table, "goal", where, path, required=True)
         if goal_id is not None and goal_id not in goals:
             self.report(
@@ -524,6 +602,7 @@ class _Validator:
             "quote": self.text(table, "quote", where, path),
             "note": self.text(table, "note", where, path),
         }
+        published = self._published(table, where, path)
         if goal_id is None or day is None or value is None:
             return None
         return Observation(
@@ -534,8 +613,23 @@ class _Validator:
             period=period,
             source=source,
             recorded=recorded,
+            published=published,
+            source_published=self.source_dates.get(source) if source else None,
             **observation_fields,
         )
+
+    def _published(self, table: Mapping[str, Any], where: str, path: str) -> dt.date | None:
+        """`published`: the day the figure became public (a date, not in the future)."""
+        if "published" not in table:
+            return None
+        day = self.day(table, "published", where, path)
+        if day is not None and self.today is not None and day > self.today:
+            self.report(
+                tr("'published' in {where} is {day}, in the future.", where=where, day=day.isoformat()),
+                self.lines.key(path, "published"),
+            )
+            return None
+        return day
 
     def _period(self, period: str, day: dt.date, where: str, line: int | None) -> None:
         match = PERIOD_PATTERN.match(period)
@@ -562,7 +656,7 @@ class _Validator:
 
 _FIELDS = Observation._fields
 _DEFAULTS = tuple(Observation._field_defaults.get(name) for name in _FIELDS)
-_KEYS = frozenset(_FIELDS)
+_KEYS = frozenset(OBSERVATION_KEYS | PUBLISHED_KEYS)  # what a table may hold (`source_published` is filled in)
 _new_observation = functools.partial(tuple.__new__, Observation)
 
 
@@ -572,14 +666,15 @@ def quick_observations(
     known_sources: set[str],
     today: dt.date | None,
     one_by_one: Callable[[dict[str, Any]], Observation | None],
+    source_dates: Mapping[str, dt.date],
 ) -> list[Observation] | None:
     """Figure tables validated column by column, or None when the full checks must look (they then report).
 
     A city's file holds 1k-10k figures and a benchmark's 100k; checking each table key by key cost ~3 µs,
     most of the whole load. Here every table becomes an Observation at once (a missing goal, date or value
     is None, which the checks refuse), and each field is checked over all figures in one pass. Tables with
-    a `period` are checked `one_by_one` (its format and its agreement with the date). Accepting here
-    implies that the full checks find nothing.
+    a `period` or a `published` day are checked `one_by_one`. Accepting here implies that the full checks
+    find nothing; each figure then gets its source's date (`source_dates`), as the full checks give it.
     """
     try:  # each table's values in the Observation's field order, defaults where absent: no call per field
         built = [_new_observation(map(table.get, _FIELDS, _DEFAULTS)) for table in tables if table.keys() <= _KEYS]
@@ -614,8 +709,14 @@ def quick_observations(
     if int in kinds:
         built = [o._replace(value=float(o.value)) if type(o.value) is int else o for o in built]
     for index, observation in enumerate(built):
-        if observation.period is not None and one_by_one(tables[index]) is None:
+        if (observation.period is not None or observation.published is not None) and (
+            checked := one_by_one(tables[index])
+        ) is None:
             return None
+        if observation.published is not None:
+            built[index] = checked  # type: ignore[assignment]
+        elif observation.source in source_dates:
+            built[index] = observation._replace(source_published=source_dates[observation.source])
     return built
 
 
@@ -630,12 +731,47 @@ def _looks_numeric(text: str) -> bool:
     return True
 
 
+def source_day(text: str | None) -> dt.date | None:
+    """A source's date as a day it was surely public by: "2025-01" → 2025-01-31, "2025" → 2025-12-31."""
+    if not text:
+        return None
+    try:
+        if len(text) == 4:
+            return dt.date(int(text), 12, 31)
+        if len(text) == 7:
+            from zibo_cli.core.dates import month_end
+
+            return month_end(int(text[:4]), int(text[5:7]))
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def source_days(sources: Mapping[str, Source]) -> dict[str, dt.date]:
+    days = {source_id: source_day(source.date) for source_id, source in sources.items()}
+    return {source_id: day for source_id, day in days.items() if day is not None}
+
+
+def _started(validator: _Validator, data: Mapping[str, Any], lines: LineIndex | None) -> dt.datetime | None:
+    """The top-level `started` that `zibo init` writes: an offset date-time."""
+    raw = data.get("started")
+    if raw is None:
+        return None
+    if not isinstance(raw, dt.datetime) or raw.tzinfo is None:
+        validator.report(
+            tr("'started' must be a date-time with a UTC offset, like 2026-01-05T09:30:00+08:00."),
+            lines and lines.key("", "started"),
+        )
+        return None
+    return raw
+
+
 def build_goals_file(
     data: Mapping[str, Any], lines: LineIndex | None = None, today: dt.date | None = None
 ) -> tuple[GoalsFile | None, list[Problem]]:
     """Validate a parsed document; the GoalsFile is returned only when there is no problem at all."""
     validator = _Validator(lines or LineIndex(), today)
-    validator.unknown_keys(data, TOP_KEYS, tr("the top level"), "")
+    validator.unknown_keys(data, TOP_KEYS | STARTED_KEYS, tr("the top level"), "")
     schema = data.get("schema")
     if schema is None:
         validator.report(
@@ -667,7 +803,11 @@ def build_goals_file(
     title = validator.text(data, "title", tr("the top level"), "")
     sources = validator.sources(data.get("sources"))
     validator.known_sources = set(sources)
+    validator.source_dates = source_days(sources)
     goals = validator.goals(data.get("goals"))
+    started = _started(validator, data, lines)
+    if started is not None:
+        goals = {goal_id: dataclasses.replace(goal, file_started=started) for goal_id, goal in goals.items()}
     validator._goals = goals
     observations = validator.observations(data.get("observations"), goals)
     if validator.problems:
@@ -690,5 +830,8 @@ def validate_observation(
     """
     validator = _Validator(LineIndex(), today)
     validator.known_sources = set(goals_file.sources)
+    cited = table.get("source")
+    if isinstance(cited, str) and cited in goals_file.sources:  # only its own source: import validates each row
+        validator.source_dates = source_days({cited: goals_file.sources[cited]})
     observation = validator.observation(table, where or tr("the new observation"), "", None, goals_file.goals)
     return observation, validator.problems

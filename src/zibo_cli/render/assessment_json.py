@@ -32,12 +32,21 @@ def observation_json(observation: Observation) -> dict[str, Any]:
         "derived": observation.derived,
         "source": observation.source,
         "recorded": observation.recorded.isoformat() if observation.recorded else None,
+        "published": day(observation.public_on),
     }
+
+
+def target_json(stage: StageAssessment) -> dict[str, Any]:
+    target = stage.target
+    document: dict[str, Any] = {"value": number(target.value), "by": target.by.isoformat()}
+    if target.average_over is not None:
+        document.update({"average_over": target.average_over, "mean": target.average_kind})
+    return document
 
 
 def stage_json(stage: StageAssessment) -> dict[str, Any]:
     return {
-        "target": {"value": number(stage.target.value), "by": stage.target.by.isoformat()},
+        "target": target_json(stage),
         "status": stage.status.value,
         "method": stage.method,
         "ratio": number(stage.ratio),
@@ -49,6 +58,14 @@ def stage_json(stage: StageAssessment) -> dict[str, Any]:
         "projected_date": day(stage.projected_date),
         "needed_per_year": number(stage.needed_per_year),
         "awaiting": stage.awaiting,
+        "provisional": stage.provisional,
+        "buffer_days": stage.buffer_days,
+        "average_achieved": number(stage.average_achieved),
+        "average_needed": number(stage.average_needed),
+        "years": [
+            {"year": y.year, "value": number(y.value), "derived": y.derived, "provisional": y.provisional}
+            for y in stage.years
+        ],
     }
 
 
@@ -62,6 +79,10 @@ _STAGE_DEFAULTS: dict[str, Any] = {
     "projected_date": None,
     "needed_per_year": None,
     "awaiting": False,
+    "provisional": False,
+    "buffer_days": None,
+    "average_achieved": None,
+    "average_needed": None,
 }
 
 
@@ -70,6 +91,7 @@ def assessment_json(assessment: Assessment) -> dict[str, Any]:
     stage = stage_json(assessment.stage) if assessment.stage else None
     latest = assessment.latest
     baseline = assessment.baseline
+    trend = assessment.trend
     result: dict[str, Any] = {
         "id": goal.id,
         "name": goal.name,
@@ -81,7 +103,12 @@ def assessment_json(assessment: Assessment) -> dict[str, Any]:
         "progress": stage["progress"] if stage else None,
         "latest": None
         if latest is None
-        else {"date": latest.date.isoformat(), "value": number(latest.value), "qualifier": latest.qualifier},
+        else {
+            "date": latest.date.isoformat(),
+            "value": number(latest.value),
+            "qualifier": latest.qualifier,
+            "preliminary": latest.preliminary,
+        },
         "target": stage["target"] if stage else None,
         "baseline": None if baseline is None else {"date": baseline.date.isoformat(), "value": number(baseline.value)},
     }
@@ -90,6 +117,8 @@ def assessment_json(assessment: Assessment) -> dict[str, Any]:
         {
             "stale": assessment.stale,
             "stale_since": day(assessment.stale_since),
+            "trend": trend.word if trend else None,
+            "trend_rate": number(trend.rate) if trend else None,
             "stages": [stage_json(s) for s in assessment.stages],
         }
     )

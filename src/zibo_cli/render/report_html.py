@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
-from zibo_cli.core.model import Goal, Status
+from zibo_cli.core.model import Goal, Observation, Status
 from zibo_cli.core.progress import Assessment, Point
 from zibo_cli.core.report import CitedSource, ReportData
 from zibo_cli.core.units import in_english
@@ -23,6 +23,7 @@ from zibo_cli.render.text import (
     format_number,
     format_observation,
     format_value,
+    needs_text,
     observation_date,
     status_label,
 )
@@ -150,6 +151,10 @@ def _status_cell(assessment: Assessment) -> str:
     stage = assessment.stage
     if stage is not None and stage.awaiting:
         cell += f'<span class="flag">{h(tr("awaiting final"))}</span>'
+    if assessment.provisional:
+        cell += f'<span class="flag">{h(tr("provisional"))}</span>'
+    if needs_text(assessment):
+        cell += f'<span class="flag">{h(needs_text(assessment))}</span>'
     if assessment.stale:
         cell += f'<span class="flag">{h(tr("stale"))}</span>'
     return f'<span class="status">{cell}</span>'
@@ -206,7 +211,9 @@ def _f(number: float) -> str:
 
 
 def chart_svg(assessment: Assessment) -> str:
-    """Figures as dots against the straight required path from the baseline to each target; deadlines marked."""
+    """Figures as dots against the straight required path from the baseline to each target; deadlines
+    marked. An average target's chart follows the average: the average so far at each year's end
+    against the target average."""
     goal = assessment.goal
     # Plot in the unit the reader sees in the tables (an English report shows 亿元 as bn yuan).
     factor, unit = (1.0, goal.unit) if is_chinese() else in_english(1.0, goal.unit)
@@ -215,6 +222,15 @@ def chart_svg(assessment: Assessment) -> str:
     baseline = Point(assessment.baseline.date, assessment.baseline.value * factor) if assessment.baseline else None
     stages = [stage.target for stage in assessment.stages]
     targets = [Point(target.by, target.value * factor) for target in stages]
+    averaged = assessment.stage if assessment.stage is not None and assessment.stage.years else None
+    if averaged is not None:
+        from zibo_cli.core.progress import running_averages
+
+        target = averaged.target
+        points = [Point(p.date, p.value * factor) for p in running_averages(averaged)]
+        first_year = averaged.years[0].year
+        baseline = Point(dt.date(first_year - 1, 12, 31), target.value * factor)
+        stages, targets = [target], [Point(target.by, target.value * factor)]
     everything = points + targets + ([baseline] if baseline else [])
     dates = [p.date for p in everything] + [assessment.as_of]
     values = [p.value for p in everything]
@@ -282,20 +298,50 @@ def chart_svg(assessment: Assessment) -> str:
     if len(points) > 1:
         coordinates = " ".join(f"{_f(x(p.date))},{_f(y(p.value))}" for p in points)
         out.append(f'<polyline class="trend" points="{coordinates}"/>')
-    for observation, point in zip(observations, points, strict=True):
-        css = "obs preliminary" if observation.preliminary else "obs"
-        tip = f"{observation_date(observation)}: {format_observation(observation, goal.unit)}"
+    for css, tip, point in _dots(assessment, observations, points, averaged is not None):
         out.append(
             f'<circle class="{css}" cx="{_f(x(point.date))}" cy="{_f(y(point.value))}" r="4">'
             f"<title>{h(tip)}</title></circle>"
         )
-    if not observations:
+    if not points:
         out.append(
             f'<text x="{_f(MARGIN_LEFT + plot_w / 2)}" y="{_f(MARGIN_TOP + plot_h / 2)}" '
             f'text-anchor="middle">{h(tr("no figures yet"))}</text>'
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def _dots(
+    assessment: Assessment, observations: Sequence[Observation], points: Sequence[Point], averaged: bool
+) -> list[tuple[str, str, Point]]:
+    """Each dot's CSS class, tooltip and place: a figure, or an average target's average so far."""
+    goal = assessment.goal
+    if not averaged:
+        return [
+            (
+                "obs preliminary" if o.preliminary else "obs",
+                f"{observation_date(o)}: {format_observation(o, goal.unit)}",
+                point,
+            )
+            for o, point in zip(observations, points, strict=True)
+        ]
+    stage = assessment.stage
+    first = stage.years[0].year if stage is not None else 0
+    provisional = stage is not None and stage.provisional
+    return [
+        (
+            "obs preliminary" if provisional else "obs",
+            tr(
+                "average {first}–{last}: {value}",
+                first=first,
+                last=point.date.year,
+                value=format_value(point.value, goal.unit, estimate=True),
+            ),
+            point,
+        )
+        for point in points
+    ]
 
 
 def _year_ticks(first: dt.date, last: dt.date) -> list[int]:

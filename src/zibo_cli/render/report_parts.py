@@ -13,13 +13,15 @@ from zibo_cli.core.window import Window
 from zibo_cli.i18n import tr
 from zibo_cli.render.text import (
     display_name,
-    format_deadline,
     format_observation,
     format_percent,
     format_value,
+    needs_text,
     observation_date,
     status_label,
+    target_when,
     time_left,
+    trend_words,
 )
 
 
@@ -97,6 +99,10 @@ def status_words(assessment: Assessment) -> str:
     stage = assessment.stage
     if stage is not None and stage.awaiting:
         words.append(tr("awaiting final"))
+    if assessment.provisional:
+        words.append(tr("provisional"))
+    if needs_text(assessment):
+        words.append(needs_text(assessment))
     if assessment.stale:
         words.append(tr("stale"))
     return tr(", ").join(words)
@@ -116,13 +122,16 @@ def target_text(assessment: Assessment) -> tuple[str, str]:
     if stage is None:
         return "", ""
     value = format_value(stage.target.value, assessment.goal.unit, stage.target.qualifier)
-    by = tr("by {deadline}", deadline=format_deadline(stage.target.by))
+    by = target_when(stage.target)
     if len(assessment.stages) > 1 and assessment.current_stage is not None:
         by += f" ({assessment.current_stage + 1}/{len(assessment.stages)})"
     return value, by
 
 
 def progress_text(assessment: Assessment) -> str:
+    """The progress in per cent; for a fact with a trend, which way it goes."""
+    if assessment.trend is not None:
+        return trend_words(assessment.trend.word)
     stage = assessment.stage
     return format_percent(stage.progress) if stage is not None and stage.progress is not None else ""
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from zibo_cli.core.model import GoalsFile, Source, Status
-from zibo_cli.core.progress import Assessment, Point
+from zibo_cli.core.progress import TREND_THRESHOLD, Assessment, Point, running_averages
 from zibo_cli.i18n import is_chinese, tr
 from zibo_cli.render.chart import DEADLINE_MARK, PATH_MARK, POINT_MARK, TARGET_MARK, draw_chart
 from zibo_cli.render.status_view import status_text
@@ -13,6 +14,7 @@ from zibo_cli.render.text import (
     clean,
     display_date,
     display_name,
+    format_buffer,
     format_deadline,
     format_observation,
     format_percent,
@@ -22,6 +24,7 @@ from zibo_cli.render.text import (
     observation_date,
     status_label,
     time_left,
+    trend_words,
 )
 
 if TYPE_CHECKING:
@@ -66,13 +69,16 @@ def show_goal(console: Console, assessment: Assessment, goals_file: GoalsFile) -
         (tr("quote"), _quoted(goal.quote)),
         (tr("note"), clean(goal.note)),
     ]
-    if assessment.baseline:
+    uses_baseline = not goal.targets or any(target.average_over is None for target in goal.targets)
+    if assessment.baseline and uses_baseline:  # an average target compares years, not a baseline
         baseline_text = tr(
             "{value} ({date})",
             value=format_value(assessment.baseline.value, goal.unit),
             date=display_date(assessment.baseline.date),
         )
-        if goal.baseline is None:
+        if goal.baseline is None and assessment.trend is not None:
+            baseline_text += tr(" — the first yearly figure, where its trend starts")
+        elif goal.baseline is None:
             baseline_text += tr(" — the earliest figure, as no baseline is set")
         facts.append((tr("baseline"), baseline_text))
     details = Table.grid(padding=(0, 2))
@@ -86,8 +92,25 @@ def show_goal(console: Console, assessment: Assessment, goals_file: GoalsFile) -
     status_line = Text(tr("status: "))
     status_line.append_text(status_text(assessment))
     console.print(status_line)
+    if assessment.provisional:
+        console.print(
+            tr("Provisional: the verdict rests on a preliminary, approximate or bounded figure."), style="dim"
+        )
+    trend = assessment.trend
+    if trend is not None:
+        console.print(
+            tr(
+                "Trend: {words}, {rate} a year from {first} to {last} (flat within ±{threshold} a year).",
+                words=trend_words(trend.word),
+                rate=format_percent(trend.rate, 1),
+                first=display_date(trend.start.date, "year"),
+                last=display_date(trend.end.date, "year"),
+                threshold=format_percent(TREND_THRESHOLD, 1),
+            )
+        )
     if assessment.stages:
         _stages_table(console, assessment)
+        _years_table(console, assessment)
         for line in _outlook(assessment):
             console.print(line)
     if assessment.stale and assessment.stale_since:
@@ -112,7 +135,7 @@ def _stages_table(console: Console, assessment: Assessment) -> None:
 
     goal = assessment.goal
     stages = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, title=tr("Targets"), title_justify="left")
-    for header in ("#", "target", "left", "status", "progress", "ratio", "method"):
+    for header in ("#", "target", "left", "status", "progress", "ratio", "buffer", "method"):
         stages.add_column(tr(header), justify="left" if header in ("target", "status", "method") else "right")
     for number, stage in enumerate(assessment.stages, start=1):
         marker = "▶" if number - 1 == assessment.current_stage and len(assessment.stages) > 1 else ""
@@ -123,9 +146,35 @@ def _stages_table(console: Console, assessment: Assessment) -> None:
             status_label(stage.status) + (tr(" (awaiting final)") if stage.awaiting else ""),
             format_percent(stage.progress),
             format_ratio(stage.ratio),
+            format_buffer(stage.buffer_days),
             tr(stage.method) if stage.method else "",
         )
     console.print(stages)
+
+
+def _years_table(console: Console, assessment: Assessment) -> None:
+    """An average target's years: each year's figure as reported or derived, or not known yet."""
+    from rich import box
+    from rich.table import Table
+
+    stage = assessment.stage
+    if stage is None or not stage.years:
+        return
+    unit = assessment.goal.unit
+    years = Table(
+        box=box.SIMPLE, show_edge=False, pad_edge=False, title=tr("Years of the average"), title_justify="left"
+    )
+    for header in ("year", "value", "note"):
+        years.add_column(tr(header), justify="right" if header == "value" else "left")
+    for year in stage.years:
+        remarks = []
+        if year.derived:
+            remarks.append(tr("derived from a stated average over several years"))
+        if year.provisional:
+            remarks.append(tr("provisional"))
+        value = "—" if year.value is None else format_value(year.value, unit, estimate=year.derived)
+        years.add_row(display_date(dt.date(year.year, 12, 31), "year"), value, tr(", ").join(remarks))
+    console.print(years)
 
 
 def _history_table(console: Console, assessment: Assessment, goals_file: GoalsFile) -> None:
@@ -158,9 +207,13 @@ def _outlook(assessment: Assessment) -> list[str]:
     """The numbers users ask for most, as sentences: the pace still needed and where the trend leads."""
     stage = assessment.stage
     unit = assessment.goal.unit
-    if stage is None or stage.status in (Status.ACHIEVED, Status.MISSED, Status.NO_DATA):
+    if stage is None or stage.status in (Status.NO_DATA,):
         return []
-    lines = []
+    lines = _buffer_line(assessment)
+    if stage.years:
+        return lines + _average_outlook(assessment)
+    if stage.status in (Status.ACHIEVED, Status.MISSED):
+        return lines
     deadline = format_deadline(stage.target.by)
     if stage.needed_per_year is not None:
         needed = format_value(stage.needed_per_year, unit, estimate=True)
@@ -180,23 +233,78 @@ def _outlook(assessment: Assessment) -> list[str]:
     return lines
 
 
+def _buffer_line(assessment: Assessment) -> list[str]:
+    stage = assessment.stage
+    if stage is None or stage.buffer_days is None:
+        return []
+    days = stage.buffer_days
+    template = "Ahead of the required path by {days} days." if days >= 0 else "Behind the required path by {days} days."
+    return [tr(template, days=abs(days))]
+
+
+def _average_outlook(assessment: Assessment) -> list[str]:
+    """An average target in sentences: the average so far, and the average the remaining years need."""
+    stage = assessment.stage
+    if stage is None or stage.average_achieved is None:
+        if stage is not None and stage.average_needed is not None:
+            needed = format_value(stage.average_needed, assessment.goal.unit, estimate=True)
+            return [tr("No year of the span is known yet: every year needs {value}.", value=needed)]
+        return []
+    unit = assessment.goal.unit
+    known = [year for year in stage.years if year.value is not None]
+    first, last = stage.years[0].year, stage.years[-1].year
+    lines = [
+        tr(
+            "Average so far: {value} a year ({known} of {count} years of {first}–{last}).",
+            value=format_value(stage.average_achieved, unit, estimate=True),
+            known=len(known),
+            count=len(stage.years),
+            first=first,
+            last=last,
+        )
+    ]
+    if stage.average_needed is not None and stage.status not in (Status.ACHIEVED, Status.MISSED):
+        remaining = len(stage.years) - len(known)
+        template = (
+            "Needed in the remaining year: {value}, for {target} a year over {first}–{last}."
+            if remaining == 1
+            else "Needed in the {count} remaining years: {value} a year on average, for {target} over {first}–{last}."
+        )
+        lines.append(
+            tr(
+                template,
+                count=remaining,
+                value=format_value(stage.average_needed, unit, estimate=True),
+                target=format_value(stage.target.value, unit, stage.target.qualifier),
+                first=first,
+                last=last,
+            )
+        )
+    return lines
+
+
 def _chart(console: Console, assessment: Assessment) -> None:
     points = [Point(o.date, o.value) for o in assessment.observations]
     stage = assessment.stage
     unit = assessment.goal.unit
     target = Point(stage.target.by, stage.target.value) if stage else None
+    baseline = assessment.baseline if target else None
+    if stage is not None and stage.years:  # an average target: the average so far against the target average
+        points = running_averages(stage)
+        baseline = Point(dt.date(stage.years[0].year - 1, 12, 31), stage.target.value)
     if len(points) + (1 if target else 0) < 2:
         return
     lines = draw_chart(
         points,
-        assessment.baseline if target else None,
+        baseline,
         target,
         width=min(console.width, 80),
         value_label=lambda value: format_value(value, unit, estimate=True),
         date_label=display_date,
     )
     console.print("\n".join(lines), highlight=False)
-    legend = f"{POINT_MARK} {tr('figures')}"
+    averaged = stage is not None and bool(stage.years)
+    legend = f"{POINT_MARK} {tr('average so far') if averaged else tr('figures')}"
     if target:
         legend += f"   {PATH_MARK} {tr('required path')}   {TARGET_MARK} {tr('target')}"
         legend += f" {format_value(target.value, unit)}   {DEADLINE_MARK} {tr('deadline')}"

@@ -14,15 +14,18 @@ from zibo_cli.render.text import (
     STATUS_STYLES,
     clean,
     display_name,
-    format_deadline,
+    format_buffer,
     format_observation,
     format_percent,
     format_ratio,
     format_value,
+    needs_text,
     observation_date,
     progress_bar,
     status_label,
+    target_when,
     time_left,
+    trend_words,
 )
 
 if TYPE_CHECKING:
@@ -85,7 +88,10 @@ def _target_cell(assessment: Assessment) -> Cell:
     if stage is None:
         return _plain("")
     value = format_value(stage.target.value, assessment.goal.unit, stage.target.qualifier)
-    parts = [(value, None), ("\n" + tr("by {deadline}", deadline=format_deadline(stage.target.by)), "dim")]
+    parts = [(value, None), ("\n" + target_when(stage.target), "dim")]
+    needs = needs_text(assessment, per_year=False)  # an open average target: what the remaining years need
+    if needs:
+        parts.append(("\n" + needs, "dim"))
     if len(assessment.stages) > 1 and assessment.current_stage is not None:
         parts.append((f" ({assessment.current_stage + 1}/{len(assessment.stages)})", "dim"))
     return _cell(*parts)
@@ -93,6 +99,9 @@ def _target_cell(assessment: Assessment) -> Cell:
 
 def _progress_cell(assessment: Assessment) -> Cell:
     stage = assessment.stage
+    trend = assessment.trend
+    if trend is not None:  # a fact: which way its yearly figures go
+        return _cell((trend_words(trend.word), None), style=STATUS_STYLES[assessment.status])
     if stage is None or stage.progress is None:
         return _plain("")
     bar = progress_bar(stage.progress)
@@ -104,6 +113,8 @@ def _status_cell(assessment: Assessment) -> Cell:
     stage = assessment.stage
     if stage is not None and stage.awaiting:
         parts.append(("\n" + tr("awaiting final"), "dim"))
+    if assessment.provisional:
+        parts.append(("\n" + tr("provisional"), "dim"))
     if assessment.stale:
         parts.append(("\n" + tr("stale"), "yellow"))
     return _cell(*parts, style=STATUS_STYLES[assessment.status])
@@ -123,6 +134,11 @@ def _ratio_cell(assessment: Assessment) -> Cell:
     if stage is None or stage.ratio is None:
         return _plain("")
     return _plain(f"{format_ratio(stage.ratio)}\n{stage.method}")
+
+
+def _buffer_cell(assessment: Assessment) -> Cell:
+    stage = assessment.stage
+    return _plain(format_buffer(stage.buffer_days) if stage is not None else "")
 
 
 def _needed_cell(assessment: Assessment) -> Cell:
@@ -153,12 +169,15 @@ PRIMARY = [
 SECONDARY = [
     Column("Left", _time_left_cell, "right", no_wrap=True),
     Column("Ratio", _ratio_cell, "right"),
+    Column("Buffer", _buffer_cell, "right", no_wrap=True),
     Column("Needed", _needed_cell, "right"),
     Column("Projected", _projected_cell, "right"),
     Column("Category", _category_cell),
 ]
 # Where each secondary column sits among the primary ones, so a wide table still reads left to right.
-_ORDER = ["Goal", "Latest", "Target", "Progress", "Left", "Ratio", "Needed", "Projected", "Status", "Category"]
+_ORDER = [
+    "Goal", "Latest", "Target", "Progress", "Left", "Ratio", "Buffer", "Needed", "Projected", "Status", "Category",
+]  # fmt: skip
 
 
 def _new_table(color: bool) -> Table:

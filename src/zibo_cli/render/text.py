@@ -6,10 +6,14 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from zibo_cli.core.model import QUALIFIER_SYMBOLS, Goal, Observation, Precision, Status, Target
 from zibo_cli.core.units import in_english
 from zibo_cli.i18n import is_chinese, tr
+
+if TYPE_CHECKING:
+    from zibo_cli.core.progress import Assessment
 
 MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 QUARTERS_ZH = ["一", "二", "三", "四"]
@@ -174,11 +178,48 @@ def format_deadline(day: dt.date) -> str:
 
 
 def format_target(target: Target, unit: str) -> str:
+    if target.average_years is not None:
+        return f"{format_value(target.value, unit, target.qualifier)} {target_when(target)}"
     return tr(
         "{value} by {deadline}",
         value=format_value(target.value, unit, target.qualifier),
         deadline=format_deadline(target.by),
     )
+
+
+def target_when(target: Target) -> str:
+    """'by 2026', or for an average target the years it is over: 'avg 2022–2026' / '2022–2026年均'."""
+    years = target.average_years
+    if years is None:
+        return tr("by {deadline}", deadline=format_deadline(target.by))
+    span = f"{years[0]}–{years[1]}" if years[0] != years[1] else f"{years[0]}"
+    return tr("avg {years}", years=span)
+
+
+def format_buffer(days: int | None) -> str:
+    """Days ahead of (+) or behind (−) the required path: '+120d', '−373d'; '' when there is none."""
+    if days is None:
+        return ""
+    sign = "+" if days > 0 else "−" if days < 0 else "±"
+    return sign + tr("{days}d", days=abs(days))
+
+
+TREND_ARROWS = {"rising": "↑", "flat": "→", "falling": "↓"}
+
+
+def trend_words(word: str) -> str:
+    """'↑ rising' / '↑ 上升'."""
+    return f"{TREND_ARROWS[word]} {tr(word)}"
+
+
+def needs_text(assessment: Assessment, per_year: bool = True) -> str:
+    """For an open average target, the average its remaining years must reach: 'needs 14.66%/yr'
+    ('needs 14.66%' where the target's own 'avg 2022–2026' already says it is a yearly average)."""
+    stage = assessment.stage
+    if stage is None or stage.average_needed is None or stage.status in (Status.ACHIEVED, Status.MISSED):
+        return ""
+    value = format_value(stage.average_needed, assessment.goal.unit, estimate=True)
+    return tr("needs {value}/yr", value=value) if per_year else tr("needs {value}", value=value)
 
 
 def format_percent(fraction: float | None, decimals: int = 0) -> str:

@@ -42,6 +42,7 @@ FORMAT = "zibo-cache 7"
 SMALLEST_CACHED = 256 * 1024
 _COLUMNS = Observation._fields[1:]  # a row is one goal's: its id is the key
 _TEXT_COLUMNS = _COLUMNS[2:]  # all but date and value
+_DAYS = tuple(name for name in _TEXT_COLUMNS if name.endswith("published"))  # optional days, kept as day numbers
 _DEFAULTS = {"precision": "day", "preliminary": False, "derived": False}
 _CLASSES: dict[str, Any] = {cls.__name__: cls for cls in (Source, Baseline, Target, Goal)}
 _new_observation = functools.partial(tuple.__new__, Observation)
@@ -319,6 +320,8 @@ def _lists(figures: Sequence[Observation]) -> dict[str, list[Any]]:
     """One goal's figures as a list per field (recorded times as ISO text)."""
     columns = {name: [getattr(figure, name) for figure in figures] for name in _COLUMNS}
     columns["recorded"] = [None if moment is None else moment.isoformat() for moment in columns["recorded"]]
+    for name in _DAYS:
+        columns[name] = [None if day is None else day.toordinal() for day in columns[name]]
     return columns
 
 
@@ -370,6 +373,9 @@ def _figures(goal: str, *stored: Any) -> list[Observation]:
         columns = _decoded(*stored)
         times = {text: dt.datetime.fromisoformat(text) for text in set(columns["recorded"]) if text is not None}
         columns["recorded"] = [None if text is None else times[text] for text in columns["recorded"]]
+        for name in _DAYS:
+            if any(columns[name]):
+                columns[name] = [None if day is None else dt.date.fromordinal(day) for day in columns[name]]
         rows = zip(repeat(goal), *(columns[name] for name in _COLUMNS))
         return list(map(_new_observation, rows))
     except (TypeError, ValueError, KeyError, OverflowError, IndexError) as error:
@@ -381,6 +387,8 @@ def _plain(value: Any) -> Any:
 
     No id can start with "_", so neither tag can be a goal's or a source's id.
     """
+    if isinstance(value, dt.datetime):
+        return {"__datetime__": value.isoformat()}
     if isinstance(value, dt.date):
         return {"__date__": value.isoformat()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -392,6 +400,8 @@ def _plain(value: Any) -> Any:
 def _revived(document: dict[str, Any]) -> Any:
     if "__date__" in document:
         return dt.date.fromisoformat(document["__date__"])
+    if "__datetime__" in document:
+        return dt.datetime.fromisoformat(document["__datetime__"])
     name = document.pop("__class__", None)
     if name is None:
         return document

@@ -219,7 +219,7 @@ def _sliced(raw: bytes, today: dt.date | None) -> GoalsFile | None:
     the first header defines no `observations`, and every later slice holds nothing but figure tables
     that pass the quick check. Anything else (or any problem) is left to the whole parse, with its messages.
     """
-    from zibo_cli.core.schema import build_goals_file, quick_observations, validate_observation
+    from zibo_cli.core.schema import build_goals_file, quick_observations, source_days, validate_observation
 
     if b'"""' in raw or b"'''" in raw:
         return None
@@ -237,13 +237,13 @@ def _sliced(raw: bytes, today: dt.date | None) -> GoalsFile | None:
             observation, problems = validate_observation(table, goals_file, today)
             return None if problems else observation
 
-        sources = set(goals_file.sources)
+        sources, dates = set(goals_file.sources), source_days(goals_file.sources)
         for first in range(0, len(starts), SLICE_TABLES):
             end = starts[first + SLICE_TABLES] if first + SLICE_TABLES < len(starts) else len(raw)
             data, problem = parse_toml(raw[starts[first] : end].decode("utf-8"))
             if problem or data is None or data.keys() != {"observations"}:
                 return None
-            figures = quick_observations(data["observations"], goals_file.goals, sources, today, one_by_one)
+            figures = quick_observations(data["observations"], goals_file.goals, sources, today, one_by_one, dates)
             if figures is None:
                 return None
             goals_file.observations += figures

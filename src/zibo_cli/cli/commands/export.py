@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from zibo_cli.cli.common import FileOption, OutputOption, fail, handles_errors, load_for, state_of
+from zibo_cli.cli.common import FileOption, OutputOption, fail, handles_errors, load_for, parse_day, state_of
 from zibo_cli.i18n import tr
 
 FORMATS = ("csv", "json")
@@ -25,6 +25,12 @@ def export(
         ),
     ] = None,
     output: OutputOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", metavar="DATE", help="Only the figures that count as of this day: dated and public by then."
+        ),
+    ] = None,
     file: FileOption = None,
 ) -> None:
     """Example: zibo export --format csv --output figures.csv
@@ -50,8 +56,9 @@ def export(
                 tr("--format {value!r} is not an export format.", value=output_format),
                 tr("Use one of: {choices}.", choices=", ".join(FORMATS)),
             )
+    day = parse_day(as_of, "--as-of") if as_of is not None else None
     loaded = load_for(state, file)
-    records = export_records(loaded.goals_file)
+    records = export_records(loaded.goals_file, day)
     data = (to_csv(records) if chosen == "csv" else to_json(records)).encode("utf-8")
     if output is not None and output != "-":
         write_output(state.env, output, data, protect=loaded.location.path)

@@ -50,7 +50,8 @@ def init(
     """Example: zibo init --empty my-goals.toml
 
     Write a goals file you can edit and add to: a copy of the bundled Zibo dataset, or with --empty a
-    commented template. Never overwrites an existing file.
+    commented template. Never overwrites an existing file. The copy gets a `started` time: figures
+    recorded by then are its starting point, and reports do not list them as news.
     """
     from zibo_cli.store.atomic import create_new
     from zibo_cli.store.locate import bundled_file, display_path, user_data_file
@@ -63,7 +64,12 @@ def init(
         target.parent.mkdir(parents=True, exist_ok=True)
     else:
         target = state.env.cwd / (path or "goals.toml")
-    content = TEMPLATE.encode() if empty else Path(bundled_file()).read_bytes()
+    if empty:
+        content = TEMPLATE.encode()
+    else:  # the copy is a starting point: `started` keeps its figures out of the first report's news
+        from zibo_cli.core.started import with_started
+
+        content = with_started(Path(bundled_file()).read_bytes().decode("utf-8"), state.env.now()).encode("utf-8")
     create_new(target, content)
     what = tr("an empty template") if empty else tr("the bundled Zibo dataset")
     state.env.stdout.write(tr("Wrote {what} to {path}.", what=what, path=display_path(target, state.env.cwd)) + "\n")

@@ -14,6 +14,7 @@ from zibo_cli.cli.common import (
     fail,
     handles_errors,
     load_for,
+    parse_day,
     state_of,
 )
 from zibo_cli.core.model import Status
@@ -64,6 +65,15 @@ def report(
     horizon: Annotated[
         int, typer.Option("--horizon", metavar="DAYS", help="List deadlines falling due within this many days.")
     ] = DEFAULT_HORIZON_DAYS,
+    recorded_by: Annotated[
+        str | None,
+        typer.Option(
+            "--recorded-by",
+            metavar="DATE",
+            help="Count only figures recorded by the end of this day (YYYY-MM-DD). With --as-of the same "
+            "day, this is what cron printed on that day.",
+        ),
+    ] = None,
     file: FileOption = None,
 ) -> None:
     """Example: zibo report --since 7d --format md --output reports/week.md
@@ -74,9 +84,11 @@ def report(
     mail it; md is GitHub-flavoured Markdown; html is one self-contained page with a chart per goal; json
     has stable keys.
 
-    A report as of a day shows what was known that day: figures dated and recorded on or before it
-    (figures without a recorded time count as always known). The window is a run of whole days ending
-    with the as-of day, compared with the date written in each figure's recorded time. Output is UTF-8.
+    A report as of a day judges every goal as `zibo status --as-of` does: on the figures dated and
+    public by then (public from a figure's `published` day, else its source's date, else the day it
+    was recorded). What changed in the window goes by the day figures were recorded; the window is a
+    run of whole days ending with the as-of day. --recorded-by DAY leaves out figures recorded after
+    DAY, so --as-of D --recorded-by D reprints what cron printed on D. Output is UTF-8.
     """
     from zibo_cli.cli.output import write_output, write_stdout
     from zibo_cli.core.window import SinceError, parse_since
@@ -89,6 +101,7 @@ def report(
             tr("--horizon {days} is not a number of days from 0 to {limit}.", days=horizon, limit=MAX_HORIZON_DAYS)
         )
     day = as_of_day(state, as_of)
+    known_by = parse_day(recorded_by, "--recorded-by") if recorded_by is not None else None
     try:
         window = parse_since(since, day)
     except SinceError as error:
@@ -98,7 +111,7 @@ def report(
     from zibo_cli.core.report import build_report
 
     loaded = load_for(state, file)
-    report_data = build_report(loaded.goals_file, day, window, loaded.label, horizon)
+    report_data = build_report(loaded.goals_file, day, window, loaded.label, horizon, known_by)
     data = _render(chosen_format, report_data).encode("utf-8")
     goals_path = loaded.location.path
     if output is not None and output != "-":
