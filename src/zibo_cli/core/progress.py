@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -180,6 +181,14 @@ def _point(observation: Observation) -> Point:
     return Point(observation.date, observation.value, is_yearly(observation))
 
 
+def _plain_points(figures: Sequence[Observation]) -> list[Point]:
+    """Points whose `yearly` nothing reads (a target's path): built without a Python call per figure."""
+    return [_new_point((figure[1], figure[2], False)) for figure in figures]
+
+
+_new_point = functools.partial(tuple.__new__, Point)
+
+
 def _bound_settles(observation: Observation, target: Target, direction: str) -> bool:
     """A bound (≥, ≤) on the target's side already meets it, whatever the exact figure."""
     own_side = "at_least" if direction == "increase" else "at_most"
@@ -291,7 +300,7 @@ def assess_stage(
             buffer_days=buffer,
             provisional=provisional,
         )
-    points = [_point(figure) for figure in figures]
+    points = _plain_points(figures)
     assessed = _trajectory(goal, target, baseline, point, points, needed, past_deadline)
     return dataclasses.replace(assessed, buffer_days=buffer, provisional=provisional)
 
@@ -607,7 +616,7 @@ def assess(goal: Goal, observations: Sequence[Observation], as_of: dt.date) -> A
     """Assess a goal as it stood on `as_of`: only figures dated and public by then count."""
     visible = _visible(observations, as_of)
     latest = visible[-1] if visible else None
-    points = [_point(o) for o in visible]
+    points = [_point(o) for o in visible] if goal.is_fact else _plain_points(visible[:1])  # only facts need all
     baseline: Point | None = None
     if goal.baseline is not None and goal.baseline.date <= as_of:
         day = goal.baseline.date
