@@ -237,7 +237,7 @@ ZH: dict[str, str] = {
         "编号只能使用小写字母 a-z、数字 0-9、“-”和“_”，并以字母或数字开头。"
     ),
     "unit '{unit}' of {where} is not a unit.": "{where}的单位“{unit}”不是有效单位。",
-    "'lag' in {where} must be a whole number of days ≥ 0.": "{where}的“lag”必须是不小于 0 的整数天数。",
+    "'lag' in {where} must be a whole number of days from 0 to {most}.": "{where} 的“lag”必须是 0 到 {most} 之间的整数天数。",
     "the baseline of {where}": "{where}的基期",
     "Add [sources.{source}] or write the source out in full.": "请添加 [sources.{source}]，或写出完整来源。",
     "Add the goal first, or fix the id.": "请先添加该目标，或更正编号。",
@@ -307,6 +307,11 @@ ZH: dict[str, str] = {
     "a string is not closed before the end of the line (illegal character '\\n')": "字符串在行尾前没有闭合（illegal character '\\n'）",
     "the table [{name}] is declared twice": "表 [{name}] 被声明了两次",
     "{label} is a device, not a goals file.": "{label} 是设备，不是目标文件。",
+    "'{key}' in {where} is {day}.": "{where} 的“{key}”是 {day}。",
+    "zibo computes with dates from 1900-01-01 to 2200-12-31.": "zibo 只计算 1900-01-01 到 2200-12-31 之间的日期。",
+    "{option} {text!r} is out of range.": "{option} {text!r} 超出范围。",
+    "today ({day}) is out of range.": "今天（{day}）超出范围。",
+    "--output {path} is not a regular file (a device, pipe or socket).": "--output {path} 不是普通文件（而是设备、管道或套接字）。",
     "{label} is not a regular file (a device, pipe or socket).": "{label} 不是普通文件（而是设备、管道或套接字）。",
     # report
     "{title}: report as of {date}": "{title}：截至 {date} 的报告",
@@ -367,7 +372,8 @@ ZH: dict[str, str] = {
     "--since {error}": "--since：{error}",
     "For example --since 7d, --since 1m or --since 2026-01-05.": "例如 --since 7d、--since 1m 或 --since 2026-01-05。",
     "'{text}' is an empty window; use at least 1{unit}.": "“{text}”是空窗口；至少使用 1{unit}。",
-    "'{text}' reaches back before the year 1.": "“{text}”早于公元1年。",
+    "'{text}' reaches back too far. {hint}": "“{text}”往前太远。{hint}",
+    "'{text}' is out of range. {hint}": "“{text}”超出范围。{hint}",
     "'{text}' is not a real date.": "“{text}”不是真实存在的日期。",
     "'{text}' is after the as-of day {date}, so the window would be empty.": "“{text}”晚于截至日 {date}，窗口将为空。",
     "'{text}' is neither a duration nor a date; use 7d, 2w, 1m, 1y or 2026-01-05.": (

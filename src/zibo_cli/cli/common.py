@@ -127,18 +127,30 @@ def use_language(state: State) -> None:
 
 
 def parse_day(text: str, option: str) -> dt.date:
+    from zibo_cli.core.dates import RANGE_HINT, in_range
+
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ZiboError(
             tr("{option} {text!r} is not a date.", option=option, text=text),
             tr("Write it as YYYY-MM-DD, e.g. {option} 2025-12-31.", option=option),
         ) from None
+    if not in_range(day):
+        raise ZiboError(tr("{option} {text!r} is out of range.", option=option, text=text), tr(RANGE_HINT))
+    return day
 
 
 def as_of_day(state: State, as_of: str | None) -> dt.date:
     # An empty --as-of (say, from an unset shell variable) is refused, not read as "today".
-    return parse_day(as_of, "--as-of") if as_of is not None else state.env.today()
+    if as_of is not None:
+        return parse_day(as_of, "--as-of")
+    from zibo_cli.core.dates import RANGE_HINT, in_range
+
+    today = state.env.today()
+    if not in_range(today):
+        raise ZiboError(tr("today ({day}) is out of range.", day=today.isoformat()), tr(RANGE_HINT))
+    return today
 
 
 def location_for(state: State, file: str | None) -> Any:

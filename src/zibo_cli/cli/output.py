@@ -45,6 +45,11 @@ def write_output(env: Environment, output: str, data: bytes, protect: Path | Non
         raise ZiboError(tr("--output is empty."), tr("Give a file name, e.g. --output report.md."))
     if path.is_dir():
         raise ZiboError(tr("--output {path} is a folder, not a file.", path=label), tr("Give a file name inside it."))
+    if path.exists() and not path.is_file():  # a FIFO, a device or a socket: never opened, never replaced
+        raise ZiboError(
+            tr("--output {path} is not a regular file (a device, pipe or socket).", path=label),
+            tr("Choose another file name."),
+        )
     folder = Path(os.path.realpath(path)).parent
     if not folder.is_dir():
         raise ZiboError(

@@ -10,6 +10,18 @@ from zibo_cli.core.model import Precision
 from zibo_cli.i18n import tr
 
 DAYS_PER_YEAR = 365.25
+# The days zibo computes with. Deadlines, lags, horizons and windows are added to these, and Python's
+# dates end at 9999-12-31: a figure dated 9999 would crash the staleness sum. No city's plan needs more.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2200, 12, 31)
+MAX_LAG_DAYS = 3 * 366  # a figure published three years after its period is no longer "late"
+
+
+def in_range(day: dt.date) -> bool:
+    return EARLIEST <= day <= LATEST
+
+
+RANGE_HINT = "zibo computes with dates from 1900-01-01 to 2200-12-31."
 
 # Patterns are kept as text and compiled (and cached by `re`) on first use: `zibo status` imports this
 # module for its date arithmetic and would otherwise compile all of them for nothing.

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, get_args
 
+from zibo_cli.core.dates import EARLIEST, LATEST, MAX_LAG_DAYS, RANGE_HINT, in_range
 from zibo_cli.core.line_index import LineIndex
 from zibo_cli.core.model import (
     SCHEMA_VERSION,
@@ -214,6 +215,11 @@ class _Validator:
                 tr("Write it without quotes and without a time.") if isinstance(raw, str) else None,
             )
             return None
+        if not in_range(raw):
+            self.report(
+                tr("'{key}' in {where} is {day}.", key=key, where=where, day=raw.isoformat()), line, tr(RANGE_HINT)
+            )
+            return None
         return raw
 
     # -- sections ---------------------------------------------------------------------------------
@@ -395,6 +401,11 @@ class _Validator:
                 line,
             )
             return None
+        if not in_range(value):
+            self.report(
+                tr("'{key}' in {where} is {day}.", key=key, where=where, day=value.isoformat()), line, tr(RANGE_HINT)
+            )
+            return None
         return value
 
     def _inline_choice(
@@ -451,9 +462,14 @@ class _Validator:
                     tr("unit '{unit}' of {where} is not a unit.", unit=unit, where=where), self.lines.key(path, "unit")
                 )
             lag = table.get("lag")
-            if lag is not None and (isinstance(lag, bool) or not isinstance(lag, int) or lag < 0):
+            if lag is not None and (isinstance(lag, bool) or not isinstance(lag, int) or not 0 <= lag <= MAX_LAG_DAYS):
                 self.report(
-                    tr("'lag' in {where} must be a whole number of days ≥ 0.", where=where), self.lines.key(path, "lag")
+                    tr(
+                        "'lag' in {where} must be a whole number of days from 0 to {most}.",
+                        where=where,
+                        most=MAX_LAG_DAYS,
+                    ),
+                    self.lines.key(path, "lag"),
                 )
                 lag = None
             baseline = None
@@ -684,7 +700,9 @@ def quick_observations(
         return None
     dates = [o.date for o in built]
     values = [o.value for o in built]
-    if {type(day) for day in dates} - {dt.date} or (today is not None and dates and max(dates) > today):
+    if {type(day) for day in dates} - {dt.date}:
+        return None
+    if dates and (min(dates) < EARLIEST or max(dates) > (LATEST if today is None else min(today, LATEST))):
         return None
     kinds = {type(value) for value in values}
     if kinds - {int, float} or not all(-LARGEST_VALUE <= value <= LARGEST_VALUE for value in values):

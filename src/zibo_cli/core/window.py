@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from zibo_cli.core.dates import add_months
+from zibo_cli.core.dates import RANGE_HINT, add_months, in_range
 from zibo_cli.i18n import tr
 
 DEFAULT_SINCE = "7d"
@@ -61,13 +61,17 @@ def parse_since(text: str, as_of: dt.date) -> Window:
             else:
                 start = add_months(as_of, -count * (12 if unit == "y" else 1))
         except (OverflowError, ValueError):
-            raise SinceError(tr("'{text}' reaches back before the year 1.", text=text)) from None
+            start = dt.date.min
+        if not in_range(start + dt.timedelta(days=1)):
+            raise SinceError(tr("'{text}' reaches back too far. {hint}", text=text, hint=tr(RANGE_HINT)))
         return Window(first=start + dt.timedelta(days=1), last=as_of)
     if _ISO_DAY.match(cleaned):
         try:
             first = dt.date.fromisoformat(cleaned)
         except ValueError:
             raise SinceError(tr("'{text}' is not a real date.", text=text)) from None
+        if not in_range(first):
+            raise SinceError(tr("'{text}' is out of range. {hint}", text=text, hint=tr(RANGE_HINT)))
         if first > as_of:
             raise SinceError(
                 tr(

@@ -225,7 +225,8 @@ def needs_text(assessment: Assessment, per_year: bool = True) -> str:
 def format_percent(fraction: float | None, decimals: int = 0) -> str:
     if fraction is None or not math.isfinite(fraction):
         return "—"
-    return f"{fraction * 100:.{decimals}f}%"
+    text = f"{fraction * 100:.{decimals}f}%"
+    return text[1:] if text.startswith("-") and not text.strip("-0.%") else text  # -0.001 rounds to 0%, not -0%
 
 
 def format_ratio(ratio: float | None) -> str:

@@ -8,6 +8,7 @@ and a cache that cannot be written is ignored.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -133,7 +134,10 @@ def _append(
     before_write(added)
     atomic_write(head.location.path, [head.raw, tail])
     if cache is not None and len(head.raw) + len(tail) >= cache.smallest:
-        _update_cache(head, tail, added, after, cache)
+        # After the rename nothing may fail: the figure is in the file, and a retry would add it twice.
+        # The cache is only ever a shortcut; if it cannot follow, the next command parses the file.
+        with contextlib.suppress(Exception):
+            _update_cache(head, tail, added, after, cache)
     return added
 
 

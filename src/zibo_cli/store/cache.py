@@ -19,7 +19,6 @@ faster, never make it fail or change what it prints.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import functools
 import json
@@ -34,7 +33,8 @@ from typing import Any
 
 from zibo_cli import __version__
 from zibo_cli.core import model, schema
-from zibo_cli.core.model import Baseline, Goal, GoalsFile, Observation, Source, Target
+from zibo_cli.core.model import GoalsFile, Observation
+from zibo_cli.core.plain import definitions_from_json, definitions_json
 
 FORMAT = "zibo-cache 7"
 # Below this a file is parsed as fast as its database is opened (1,000 figures, 150 KB: 0.121 s without
@@ -44,7 +44,6 @@ _COLUMNS = Observation._fields[1:]  # a row is one goal's: its id is the key
 _TEXT_COLUMNS = _COLUMNS[2:]  # all but date and value
 _DAYS = tuple(name for name in _TEXT_COLUMNS if name.endswith("published"))  # optional days, kept as day numbers
 _DEFAULTS = {"precision": "day", "preliminary": False, "derived": False}
-_CLASSES: dict[str, Any] = {cls.__name__: cls for cls in (Source, Baseline, Target, Goal)}
 _new_observation = functools.partial(tuple.__new__, Observation)
 
 
@@ -103,12 +102,21 @@ class Cache:
     def _database(self, real_path: str) -> Path:
         return self.folder / (file_digest(os.fsencode(real_path))[:32] + ".sqlite")
 
+    def _remove_leftovers(self) -> None:
+        """Files no zibo of today reads (an earlier version's entries, a killed writer's temp files)."""
+        with contextlib.suppress(OSError), os.scandir(self.folder) as entries:
+            for entry in entries:
+                if not entry.name.endswith((".sqlite", ".sqlite-wal", ".sqlite-shm")) and entry.is_file():
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
     def open(self, real_path: str, create: bool = False) -> Entry | None:
         """The entry for the goals file at `real_path` (empty if new, with `create`); None if unusable."""
         path = self._database(real_path)
         try:
             if create:
                 self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                self._remove_leftovers()
             if not _private(self.folder, stat.S_IFDIR):
                 return None
             exists = os.path.lexists(path)
@@ -177,7 +185,7 @@ class Entry:
     def definitions(self) -> GoalsFile:
         """Schema, title, sources and goals; no observations."""
         try:
-            document = json.loads(self.meta["definitions"], object_hook=_revived)
+            document = definitions_from_json(self.meta["definitions"])
             return GoalsFile(schema.SCHEMA_VERSION, document["title"], document["sources"], document["goals"])
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise Unusable from error
@@ -245,7 +253,7 @@ class Entry:
         latest = max((figure.date.toordinal() for figure in goals_file.observations), default=None)
         self._digests = {}
         self._write(
-            {"definitions": json.dumps(definitions, ensure_ascii=False, default=_plain), "latest": latest},
+            {"definitions": definitions_json(definitions), "latest": latest},
             (digest, size, len(goals_file.observations), static, ends_with_newline),
             rows,
             replace=True,
@@ -380,31 +388,3 @@ def _figures(goal: str, *stored: Any) -> list[Observation]:
         return list(map(_new_observation, rows))
     except (TypeError, ValueError, KeyError, OverflowError, IndexError) as error:
         raise Unusable from error
-
-
-def _plain(value: Any) -> Any:
-    """JSON for the definitions: each dataclass tagged with its class, each date as {"__date__": ISO}.
-
-    No id can start with "_", so neither tag can be a goal's or a source's id.
-    """
-    if isinstance(value, dt.datetime):
-        return {"__datetime__": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"__date__": value.isoformat()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-        return {"__class__": type(value).__name__, **fields}
-    raise TypeError(type(value).__name__)
-
-
-def _revived(document: dict[str, Any]) -> Any:
-    if "__date__" in document:
-        return dt.date.fromisoformat(document["__date__"])
-    if "__datetime__" in document:
-        return dt.datetime.fromisoformat(document["__datetime__"])
-    name = document.pop("__class__", None)
-    if name is None:
-        return document
-    if name == "Goal":
-        document["targets"] = tuple(document["targets"])
-    return _CLASSES[name](**document)

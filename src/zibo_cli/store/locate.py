@@ -49,8 +49,10 @@ def locate(explicit: str | None, env: Mapping[str, str], cwd: Path) -> Location:
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:
-    """A path as short as is still unambiguous, for messages."""
+    """A path as short as is still unambiguous, for messages; bytes that are not UTF-8 in a file name
+    are shown as `\\xff` (as `ls -b` would), so every output format can print it."""
     try:
-        return str(path.relative_to(cwd or Path(os.getcwd())))
+        text = str(path.relative_to(cwd or Path(os.getcwd())))
     except ValueError:
-        return str(path)
+        text = str(path)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
