@@ -186,11 +186,16 @@ class GoalsFile:
     sources: dict[str, Source] = field(default_factory=dict)
     goals: dict[str, Goal] = field(default_factory=dict)
     observations: list[Observation] = field(default_factory=list)
+    # Each goal's figures in file order, when whoever built the file had them so (the cache stores them
+    # so): never copied by dataclasses.replace, which builds a file with other observations.
+    by_goal: dict[str, list[Observation]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def observations_for(self, goal_id: str) -> list[Observation]:
         return [o for o in self.observations if o.goal == goal_id]
 
     def observations_by_goal(self) -> dict[str, list[Observation]]:
+        if self.by_goal is not None:
+            return {goal_id: self.by_goal.get(goal_id, []) for goal_id in self.goals}
         grouped: dict[str, list[Observation]] = {goal_id: [] for goal_id in self.goals}
         appending = {goal_id: figures.append for goal_id, figures in grouped.items()}
         for observation in self.observations:  # 100,000 in a large file: a bound append each, no lookup of it

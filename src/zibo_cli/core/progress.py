@@ -152,7 +152,16 @@ def ratio_status(ratio: float) -> Status:
 def _visible(observations: Sequence[Observation], as_of: dt.date) -> tuple[Observation, ...]:
     """Observations that count as of `as_of` (dated and public by then), by date; on the same date, the
     later entry wins (the sort is stable: of two figures for one date, the later in the file comes last)."""
-    return tuple(sorted([o for o in observations if o.date <= as_of and o.counts_on(as_of)], key=_BY_DATE))
+    counted = [
+        o
+        for o in observations
+        if o.date <= as_of
+        and (  # the common case inline (no published day given: public when recorded); else counts_on
+            (o.published is None and o.source_published is None and (o.recorded is None or o.recorded.date() <= as_of))
+            or o.counts_on(as_of)
+        )
+    ]
+    return tuple(sorted(counted, key=_BY_DATE))
 
 
 _BY_DATE = itemgetter(1)  # Observation.date, as a tuple index: the sort key of every figure

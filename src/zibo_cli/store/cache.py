@@ -202,15 +202,17 @@ class Entry:
         collecting = gc.isenabled()
         gc.disable()  # 100,000 new tuples and no cycle among them: the collector would only walk them (78 ms)
         try:
-            for goal, seq, figures in rows:
-                for position, figure in zip(seq, _figures(goal, *figures), strict=True):
+            by_goal = {}
+            for goal, seq, stored in rows:
+                figures = by_goal[goal] = _figures(goal, *stored)
+                for position, figure in zip(seq, figures, strict=True):
                     ordered[position] = figure
         finally:
             if collecting:
                 gc.enable()
         if None in ordered:
             raise Unusable
-        goals_file.observations = ordered
+        goals_file.observations, goals_file.by_goal = ordered, by_goal
         return goals_file
 
     def observations_for(self, goal_id: str) -> list[Observation]:
@@ -368,7 +370,7 @@ def _decoded(dates: bytes, values: bytes, texts: str, codes: bytes) -> dict[str,
         if len(known) == 1:
             columns[name] = known * count
         else:
-            columns[name] = [known[index] for index in indices[offset : offset + count]]
+            columns[name] = list(map(known.__getitem__, indices[offset : offset + count]))
             offset += count
     if offset != len(indices) or len(columns["value"]) != count:
         raise Unusable

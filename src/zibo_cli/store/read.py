@@ -223,8 +223,9 @@ def _sliced(raw: bytes, today: dt.date | None) -> GoalsFile | None:
 
     if b'"""' in raw or b"'''" in raw:
         return None
-    # A canonical header at a line's start: a literal search (memchr), 5× faster than a ^-anchored regex.
-    starts = [match.start() + 1 for match in re.finditer(rb"\n\[\[observations\]\](?=[ \t]*(?:#|\r?\n|$))", raw)]
+    # A canonical header on a line of its own: a literal search (memchr), 5× faster than a ^-anchored regex.
+    # Other headers (with spaces or a comment) are not cut at: they stay inside a slice, which is still exact.
+    starts = [match.start() + 1 for match in re.finditer(rb"\n\[\[observations\]\]\r?\n", raw)]
     try:
         head, problem = parse_toml(raw[: starts[0] if starts else len(raw)].decode("utf-8").removeprefix(BOM))
         if problem or head is None or "observations" in head:
