@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,3 +156,11 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     from loading import count_full_parses
 
     return count_full_parses(monkeypatch)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _bundled_dataset_untouched() -> Iterator[None]:
+    """No test may change the repository's goals.toml (the bundled dataset): it is checked after them all."""
+    before = BUNDLED.read_bytes()
+    yield
+    assert BUNDLED.read_bytes() == before, "a test wrote to the repository's goals.toml"
