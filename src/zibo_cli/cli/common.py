@@ -171,7 +171,14 @@ def load_for(state: State, file: str | None, location: Any = None) -> Any:
     """The whole goals file, validated (store/load.py); pass `location` if it was already found."""
     from zibo_cli.store.load import load
 
-    return load(location or location_for(state, file), state.env.today(), cache_of(state))
+    loaded = load(location or location_for(state, file), state.env.today(), cache_of(state))
+    _KEPT.append(loaded)
+    return loaded
+
+
+# What a command loaded stays referenced until the process ends: the console script exits with
+# os._exit, and freeing 100,000 figures one by one when the command returns would cost ~60 ms for nothing.
+_KEPT: list[Any] = []
 
 
 def head_for(state: State, file: str | None) -> Any:

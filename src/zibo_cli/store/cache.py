@@ -36,7 +36,7 @@ from zibo_cli.core import model, schema
 from zibo_cli.core.model import GoalsFile, Observation
 from zibo_cli.core.plain import definitions_from_json, definitions_json
 
-FORMAT = "zibo-cache 7"
+FORMAT = "zibo-cache 8"
 # Below this a file is parsed as fast as its database is opened (1,000 figures, 150 KB: 0.121 s without
 # the cache, 0.118 s with it; 10,000: 0.23 s and 0.14 s), so the cache is not used.
 SMALLEST_CACHED = 256 * 1024
@@ -185,31 +185,25 @@ class Entry:
     def definitions(self) -> GoalsFile:
         """Schema, title, sources and goals; no observations."""
         try:
-            document = definitions_from_json(self.meta["definitions"])
-            return GoalsFile(schema.SCHEMA_VERSION, document["title"], document["sources"], document["goals"])
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            return GoalsFile(schema.SCHEMA_VERSION, *definitions_from_json(self.meta["definitions"]))
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as error:
             raise Unusable from error
 
     def goals_file(self) -> GoalsFile:
         """The whole file: definitions, and every figure in the order the file lists them."""
-        import gc
+        from zibo_cli.store.read import building_in_bulk
 
         goals_file = self.definitions()
         ordered: list[Any] = [None] * int(self.meta.get("count", 0))
         rows = self._rows("SELECT goal, seq, dates, vals, texts, codes FROM figures", ())
         if len(rows) != len(self._row_digests()):
             raise Unusable
-        collecting = gc.isenabled()
-        gc.disable()  # 100,000 new tuples and no cycle among them: the collector would only walk them (78 ms)
-        try:
+        with building_in_bulk():  # 100,000 new tuples and no cycle among them: the collector would only walk them
             by_goal = {}
             for goal, seq, stored in rows:
                 figures = by_goal[goal] = _figures(goal, *stored)
                 for position, figure in zip(seq, figures, strict=True):
                     ordered[position] = figure
-        finally:
-            if collecting:
-                gc.enable()
         if None in ordered:
             raise Unusable
         goals_file.observations, goals_file.by_goal = ordered, by_goal
@@ -250,12 +244,12 @@ class Entry:
             seq, figures = grouped.setdefault(figure.goal, (array("q"), []))
             seq.append(position)
             figures.append(figure)
-        definitions = {"title": goals_file.title, "sources": goals_file.sources, "goals": goals_file.goals}
+        definitions = definitions_json(goals_file.title, goals_file.sources, goals_file.goals)
         rows = [(goal, seq.tobytes(), *_encoded(_lists(figures))) for goal, (seq, figures) in grouped.items()]
         latest = max((figure.date.toordinal() for figure in goals_file.observations), default=None)
         self._digests = {}
         self._write(
-            {"definitions": definitions_json(definitions), "latest": latest},
+            {"definitions": definitions, "latest": latest},
             (digest, size, len(goals_file.observations), static, ends_with_newline),
             rows,
             replace=True,
