@@ -137,7 +137,7 @@ class Cache:
                         os.unlink(f"{path}{suffix}")
                 return self.open(real_path, create)
             return entry
-        except (OSError, sqlite3.Error, Unusable):
+        except (OSError, sqlite3.Error, Unusable, ValueError):
             return None
 
 
@@ -152,7 +152,7 @@ class Entry:
         self.meta: dict[str, Any] = {}
         try:
             self.meta, self.readable = dict(self._connection.execute("SELECT key, value FROM meta")), True
-        except sqlite3.Error as error:  # a new, empty database has no table yet: that one is readable
+        except (sqlite3.Error, ValueError) as error:  # a new, empty database has no table yet: that is readable
             self.readable = isinstance(error, sqlite3.OperationalError) and "no such table" in str(error)
         if self.meta.get("format") != fingerprint or not self._sealed():
             self.meta = {}
@@ -229,7 +229,7 @@ class Entry:
         """(goal, positions in the file, its encoded columns) of each row asked for, each checked against its digest."""
         try:
             rows = self._connection.execute(query, parameters).fetchall()
-        except sqlite3.Error as error:
+        except (sqlite3.Error, ValueError) as error:  # ValueError: damaged text that is not UTF-8
             raise Unusable from error
         digests = self._row_digests()
         for goal, *columns in rows:
@@ -275,7 +275,7 @@ class Entry:
             latest = max([self.meta.get("latest") or 0, *(figure.date.toordinal() for figure in added)])
             identity = (digest, size, count + len(added), self.meta.get("static") == 1, ends_with_newline)
             self._write({"definitions": self.meta["definitions"], "latest": latest}, identity, rows, replace=False)
-        except (sqlite3.Error, Unusable, KeyError):
+        except (sqlite3.Error, Unusable, KeyError, ValueError):
             with contextlib.suppress(sqlite3.Error):
                 self._connection.execute("ROLLBACK")
             return False
