@@ -55,7 +55,11 @@ def _apply(step: str, number: int, path: Path, backup: Path, other: Path, cache:
                 database.write_bytes(bytes(data))
 
 
-@settings(max_examples=int(os.environ.get("ZIBO_EQUIVALENCE_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("ZIBO_EQUIVALENCE_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(st.lists(st.tuples(st.sampled_from(STEPS), st.integers(0, 10_000)), min_size=1, max_size=8))
 def test_the_cache_gives_what_no_cache_gives_whatever_happens_to_the_file(
     tmp_path: Path, steps: list[tuple[str, int]]
