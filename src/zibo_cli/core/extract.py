@@ -32,7 +32,8 @@ FALLING_VERBS = ("下降", "减少", "降低", "回落", "下滑", "收窄", "�
 VERB_FILLERS = ("了", "约", "近", "达", "为", "分别", "率为", "率达", "幅为", "幅达", "速为", "速达", "是", "达到")
 PREDICATE_STARTS = ("占", "在", "居", "位居", "位列", "排名", "排", "列", "同比", "环比", "比上年", "比", "较", "年均",
                     "均", "分别", "增长", "增加", "提高", "下降", "减少", "降低", "改善", "提升", "上升", "增速",
-                    "增幅", "拉动", "贡献", "高于", "低于", "快于", "慢于", "由", "从", "其增加值", "增")  # fmt: skip
+                    "增幅", "拉动", "贡献", "高于", "低于", "快于", "慢于", "由", "从", "其增加值", "增", "总量",
+                    "总数", "总额", "总规模")  # fmt: skip
 TARGET_WORDS = ("力争", "确保", "争取", "目标", "预期目标", "计划目标", "控制在")
 PRELIMINARY_WORDS = ("预计", "初步核算", "初步统计", "据初步核算", "预期")
 PERIOD_WORDS = ("年均", "累计", "新增", "共计", "合计", "总计", "五年", "平均")
@@ -55,7 +56,7 @@ class Figure:
     quote: str
     line: int
     rank: bool = False
-    segments: list[tuple[str, bool]] = field(default_factory=list)
+    segments: list[tuple[str, str]] = field(default_factory=list)  # (words, "own" | "carried" | "explained")
     goal: str | None = None
     alternatives: list[str] = field(default_factory=list)
     reason: str = ""
@@ -98,6 +99,7 @@ class _Reading:
 
     published: When
     year: int | None = None
+    context: When | None = None  # the date the text is talking about, from a heading or earlier paragraphs
     section_target: bool = False
     section_by: dt.date | None = None
     section_place: Place | None = None
@@ -118,14 +120,21 @@ def extract(text: str, goals_file: GoalsFile, published: When, convert: Converte
 
 
 def _read_heading(paragraph: Paragraph, reading: _Reading) -> None:
+    """A heading's year (一、2021年…执行情况), span (过去五年) and purpose (主要预期目标) hold under it."""
     text = paragraph.text
+    deadline: dt.date | None = None
     for mention in find_times(text):
-        if mention.role in ("date", "deadline", "now"):
-            when = mention.resolve(reading.published, reading.year)
+        if mention.role == "deadline" and not _past(mention, reading):
+            deadline = mention.deadline(reading.published, reading.year)
+        elif mention.role in ("date", "deadline", "now"):
+            when = mention.resolve(reading.published, _year_hint(None, reading))
             if when is not None:
-                reading.year = when.date.year
+                reading.year, reading.context = when.date.year, when
     reading.section_target = bool(TARGET_HEADING.search(text)) and "执行情况" not in text and "完成情况" not in text
-    reading.section_by = dt.date(reading.year, 12, 31) if reading.section_target and reading.year else None
+    if reading.section_target:
+        reading.section_by = deadline or (dt.date(reading.year, 12, 31) if reading.year else None)
+    else:
+        reading.section_by = None
     places = [place for _, place in mentions(text)]
     if places:
         others = [place for place in places if not place.home]
@@ -164,9 +173,10 @@ def _read_paragraph(
                     carried_subject = _subject_of(before) or text[number.end : clause.end]
                     carried_place = clause_place
                 after = text[number.end : _next_start(in_clause, number, clause)]
-                segments = [(carried_subject, carried_known)] if not own and carried_subject else []
-                segments += [(part, False) for part in (before, after) if part]
-                place = _owner(clause_place if own else carried_place or clause_place, reading)
+                carried_role = "explained" if carried_known else "carried"
+                segments = [(carried_subject, carried_role)] if not own and carried_subject else []
+                segments += [(part, "own") for part in (before, after) if part]
+                place = _owner(clause_place if clause_place is not None or own else carried_place, reading)
                 figure = _figure(
                     paragraph, number, clause, sentence, s_start, sentence_times, verb_before, preliminary,
                     opens_target, reading, carried_date, in_clause, place, segments,
@@ -180,8 +190,9 @@ def _read_paragraph(
                 resolved = mention.resolve(reading.published, _year_hint(carried_date, reading))
                 if resolved is not None:
                     carried_date = resolved
-    if carried_date is not None:
+    if carried_date is not None and carried_date.date.year != reading.year:
         reading.year = carried_date.date.year
+        reading.context = When(dt.date(reading.year, 12, 31), "year")
     return figures
 
 
@@ -238,15 +249,19 @@ def _has_subject(before: str, after: str) -> bool:
 
 
 def _subject_of(before: str) -> str:
-    """The clause's subject without its predicate: 全市规上工业“四强”增加值同比增长 → …“四强”增加值."""
+    """The clause's subject without its predicate: 全市规上工业“四强”增加值同比增长 → …“四强”增加值,
+    一般公共预算收入完成 → 一般公共预算收入 (a verb before the noun, as in 全市实现地区生产总值, stays)."""
     cut = len(before)
-    for word in ("同比", "比上年", "较上年", "增长", "提高", "下降", "完成", "实现", "达到", "达", "为", "改善"):
+    for word in ("同比", "环比", "比上年", "较上年", "年均", "增长", "提高", "下降", "改善", "减少", "增速"):
         index = before.find(word, 2)
-        while index >= 0 and before.startswith("增加值", index - 1 if word == "增长" else index):
+        while index >= 0 and word == "增长" and before.startswith("增长极", index):
             index = before.find(word, index + 1)
         if 0 <= index < cut:
             cut = index
-    return before[:cut]
+    subject = before[:cut]
+    for verb in ("实现", "完成", "达到", "达", "为", "是", "突破", "超过"):
+        subject = subject.removesuffix(verb)
+    return subject
 
 
 def _owner(place: Place | None, reading: _Reading) -> Place | None:
@@ -265,8 +280,11 @@ def _past(mention: TimeMention, reading: _Reading) -> bool:
     return when is not None and when.date <= reading.published.date
 
 
-def _year_hint(carried: When | None, reading: _Reading) -> int | None:
-    return carried.date.year if carried else reading.year
+def _year_hint(carried: When | None, reading: _Reading) -> int:
+    """The year of a month span that names none (1至11月份): the year talked about, else the text's own."""
+    if carried is not None:
+        return carried.date.year
+    return reading.year if reading.year is not None else reading.published.date.year
 
 
 def _figure(
@@ -283,7 +301,7 @@ def _figure(
     carried_date: When | None,
     clause_numbers: list[Number],
     place: Place | None,
-    segments: list[tuple[str, bool]],
+    segments: list[tuple[str, str]],
 ) -> Figure:
     text = paragraph.text
     change, falling = _change(verb_before, number)
@@ -367,7 +385,7 @@ def _date_of(
             if between or mention.end < number.start - 6:
                 continue
         if mention.role == "context":
-            return When(dt.date(hint, 12, 31), "year") if hint else None
+            return When(dt.date(hint, 12, 31), "year")
         resolved = mention.resolve(reading.published, hint)
         if resolved is not None:
             return resolved
@@ -375,8 +393,8 @@ def _date_of(
         return reading.published
     if carried is not None:
         return carried
-    if reading.year is not None:
-        return When(dt.date(reading.year, 12, 31), "year")
+    if reading.context is not None:
+        return reading.context
     return None
 
 

@@ -58,6 +58,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("relative", r"去年|今年|上年|明年"),
     ("month_span", _M + _SPAN + _M + r"月(?:份)?"),
     ("part", _PART),
+    ("month_end_bare", r"(?<![\d年])" + _M + r"月(?:份)?(?:底|末)"),
     ("month", r"(?<![\d年])" + _M + r"月份"),
     ("year_end_bare", r"年底|年末"),
     ("now", "|".join(NOW_WORDS)),
@@ -215,13 +216,15 @@ def _resolve_checked(kind: str, g: tuple[str | None, ...], published: When, year
         return When(dt.date(last, 12, 31), "year", f"{first}-01/{last}-12" if count > 1 else None)
     if kind == "past_year":
         return When(dt.date(published.date.year - 1, 12, 31), "year")
-    if kind in ("month_span", "part", "month", "year_end_bare", "context"):
+    if kind in ("month_span", "month", "month_end_bare", "year_end_bare", "context"):
         if year is None:
             return None
         if kind == "month_span":
             return _span(year, _month(g[0]), _month(g[1]), "month")
         if kind == "month":
             return When(month_end(year, _month(g[0])), "month")
+        if kind == "month_end_bare":
+            return When(month_end(year, _month(g[0])), "day")
         if kind == "year_end_bare":
             return When(dt.date(year, 12, 31), "day")
         return When(dt.date(year, 12, 31), "year")

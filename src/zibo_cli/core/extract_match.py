@@ -38,7 +38,7 @@ STOP_WORDS = tuple(
             "不仅", "而且", "出台", "提出", "印发", "发布", "制定", "开展", "引进", "创建", "获评", "获得",
             "荣获", "评为", "列入", "跻身", "进入", "新增", "加快", "大力", "积极", "深入", "全力", "着力",
             "聚焦", "围绕", "坚持", "支持", "鼓励", "引导", "带动", "拉动", "贡献", "来自", "其中", "共计",
-            "合计", "总计", "全部", "所有", "各", "等", "分别达到", "达到了", "作为", "已有", "现已", "还",
+            "合计", "总计", "全部", "所有", "各", "等", "分别达到", "达到了", "作为", "已有", "现已", "还", "全体",
         ],
         key=len,
         reverse=True,
@@ -47,6 +47,12 @@ STOP_WORDS = tuple(
 _PUNCTUATION = re.compile(r"[\s“”‘’\"'《》「」『』()（）〔〕\[\]【】,，。；;：:！!？?…·—\-]")
 SEPARATOR = "|"
 MIN_COVERAGE = 0.8
+# A count of new ones (新培育3家) is not the stock a goal counts (国家级单项冠军企业), unless its name says 新增.
+FLOW_WORDS = ("新增", "新培育", "新认定", "新建", "新引进", "新获批", "新入选", "新评定", "新创建", "新发展", "净增")
+
+
+def _share_without_denominator(context: str) -> bool:
+    return ("占比" in context or "比重" in context) and not re.search(r"占[\u4e00-\u9fffA-Za-z]{2,}(?:的)?(?:比重|比例)", context)
 
 
 def normalise_words(text: str) -> str:
@@ -72,6 +78,8 @@ class GoalKey:
     full: str
     change: bool
     modifiers: frozenset[str]
+    numerator: str | None = None  # 四强产业增加值 of 四强产业增加值占规模以上工业增加值比重, for 占比60.2%
+    optional: tuple[str, ...] = ()  # what the name adds in brackets: 良好天数(国控), 制度规范(首批)
 
 
 def goal_keys(goals: Iterable[Goal]) -> list[GoalKey]:
@@ -92,7 +100,11 @@ def _key(goal: Goal) -> GoalKey:
             core = core[: -len(suffix)]
     if len(core) < 2:
         core = full
-    return GoalKey(goal, core, full, change, frozenset(m for m in MODIFIERS if m in full))
+    numerator = None
+    if full.endswith(("比重", "占比")) and "占" in core and goal.unit == "%":
+        numerator = core[: core.index("占")] or None
+    optional = tuple(normalise_words(inner) for inner in re.findall(r"[(（]([^()（）]+)[)）]", goal.name))
+    return GoalKey(goal, core, full, change, frozenset(m for m in MODIFIERS if m in full), numerator, optional)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +145,10 @@ def split_magnitude(unit: str) -> tuple[float, str]:
     return 1.0, unit
 
 
-def coverage(core: str, context: str) -> tuple[float, frozenset[int]]:
+def coverage(core: str, context: str, optional: tuple[str, ...] = ()) -> tuple[float, frozenset[int]]:
     """How much of the goal's core the context holds (in runs of two or more characters), weighted so
-    that 企业 or 产业 missing counts little; and which positions of the context those runs are."""
+    that 企业 or 产业 (or a bracketed part of the name) missing counts little; and which positions of
+    the context those runs are."""
     marks = [False] * len(core)
     positions: set[int] = set()
     for i in range(len(core)):
@@ -149,7 +162,7 @@ def coverage(core: str, context: str) -> tuple[float, frozenset[int]]:
             found = context.find(core[i:j])
             positions.update(range(found, found + j - i))
     weights = [1.0] * len(core)
-    for word in WEAK_WORDS:
+    for word in WEAK_WORDS + optional:
         for match in re.finditer(re.escape(word), core):
             for k in range(match.start(), match.end()):
                 weights[k] = 0.3
@@ -197,7 +210,7 @@ def _cjk(ch: str) -> bool:
 def _strip_stop_words(text: str) -> str:
     from zibo_cli.core.extract_places import PLACE_WORDS
 
-    rest = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    rest = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", text)
     changed = True
     while changed and rest:
         changed = False
@@ -212,7 +225,7 @@ def _strip_stop_words(text: str) -> str:
 
 
 def match_goal(
-    segments: list[tuple[str, bool]],
+    segments: list[tuple[str, str]],
     unit: str,
     rank: bool,
     change: bool,
@@ -221,25 +234,34 @@ def match_goal(
 ) -> MatchResult:
     """The goal the clause names, with the others that also fit as alternatives; or None and why.
 
-    `segments` are the clause's words: (text, explained) — the subject carried from an earlier clause
-    (explained when that clause's own figure was matched), the words before the figure, those after."""
+    `segments` are the clause's words with their role: the subject carried from an earlier clause
+    ("explained" when that clause's own figure was matched, else "carried"), and the words before and
+    after the figure ("own")."""
     parts = [normalise_words(text) for text, _ in segments]
+    own = "".join(part for part, (_, role) in zip(parts, segments, strict=True) if role == "own")
+    flows = [word for word in FLOW_WORDS if word in own]
     normal = SEPARATOR.join(parts)
     explained: set[int] = set()
     offset = 0
-    for part, (_, known) in zip(parts, segments, strict=True):
-        if known:
+    for part, (_, role) in zip(parts, segments, strict=True):
+        if role == "explained":
             explained.update(range(offset, offset + len(part)))
         offset += len(part) + 1
     named: list[GoalKey] = []
     candidates: list[Candidate] = []
     narrowed: list[tuple[str, str]] = []
     for key in keys:
-        score, positions = coverage(key.core, normal)
+        score, positions = coverage(key.core, normal, key.optional)
+        if score < MIN_COVERAGE and key.numerator and _share_without_denominator(normal):
+            # 预计“四强”产业增加值占比60.2%: a share whose denominator the text leaves unsaid.
+            score, positions = coverage(key.numerator, normal, key.optional)
         if score < MIN_COVERAGE:
             continue
         named.append(key)
         if not unit_fits(unit, rank, key.goal.unit) or key.change != change:
+            continue
+        if flows and not any(word in key.full for word in ("新增", "新")):
+            narrowed.append((key.goal.id, flows[0]))
             continue
         narrowing = narrowing_words(normal, positions, frozenset(explained))
         if narrowing is not None:

@@ -210,7 +210,7 @@ def _candidates(text: str) -> Iterator[_Candidate]:
         yield _Candidate(match.start(), match.end(), value, chinese=True, percent_words=True)
     for match in _ARABIC.finditer(text):
         raw = match.group().replace(",", "").replace("−", "-")
-        if raw.startswith("-") and match.start() > 0 and (text[match.start() - 1].isalnum()):
+        if raw.startswith("-") and match.start() > 0 and text[match.start() - 1].isascii() and text[match.start() - 1].isalnum():
             continue  # 5-6: a range, not a negative number
         yield _Candidate(match.start(), match.end(), float(raw), chinese=False)
     for match in _CHINESE.finditer(text):
@@ -242,7 +242,8 @@ def _read(text: str, candidate: _Candidate, masks: list[tuple[int, int]]) -> Num
     if mask is not None:
         return _top_n(text, candidate, mask)  # only 双“五十强” is a figure inside a name
     if candidate.percent_words:
-        return Number(start, end, start, end, candidate.value, "%", *_qualifiers(text, start, end))
+        qualifier, first, last = _qualifiers(text, start, end)
+        return Number(first, last, start, end, candidate.value, "%", qualifier)
     before = text[max(0, start - 12) : start]
     after = text[end : end + 12]
     if _LATIN.match(after[:1]) or (before[-1:] and _LATIN.match(before[-1]) and not before.endswith("GDP")):

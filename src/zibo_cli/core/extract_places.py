@@ -55,7 +55,7 @@ PLACE_WORDS: list[tuple[str, Scope]] = sorted(
     + [(w, "world") for w in WORLD_WORDS],
     key=lambda pair: -len(pair[0]),
 )
-_GENERIC_DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,4}?(?:区|县|镇|街道)(?![\u4e00-\u9fff]{0,1}(?:建设|发展))")
+_GENERIC_DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?:区|县)(?![\u4e00-\u9fff]{0,1}(?:建设|发展))")
 # Not places although they end like one: 先行区, 示范区, 园区, 景区, 社区, 城区, 片区 …
 _NOT_DISTRICTS = ("先行区", "示范区", "园区", "景区", "社区", "城区", "片区", "开发区", "保护区", "功能区", "自贸区",
                   "试验区", "集聚区", "核心区", "新区", "街区", "校区", "厂区", "矿区", "库区", "营区", "辖区", "市区",
