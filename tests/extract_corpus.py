@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 CORPUS = Path(__file__).parent / "data" / "extract"
+HOME = "淄博"
 REPO = Path(__file__).parents[1]
 
 
@@ -38,6 +39,9 @@ class Score:
     dates_checked: int = 0
     not_found: list[str] = field(default_factory=list)
     matched: int = 0  # extracted figures with a goal
+    places_right: int = 0
+    preliminary_right: int = 0
+    other: list[str] = field(default_factory=list)  # wrong date, place or preliminary flag
 
     @property
     def recall(self) -> float:
@@ -115,7 +119,20 @@ def measure(path: Path, goals_file: Any = None) -> Score:
         pool.remove(chosen)
         score.found += 1
         score.dates_checked += 1
-        score.dates_right += _same_date(expected, chosen)
+        same_date = _same_date(expected, chosen)
+        score.dates_right += same_date
+        place = chosen["place"] if chosen["place"] != HOME else None
+        same_place = place == expected.get("place")
+        score.places_right += same_place
+        same_preliminary = chosen["preliminary"] == expected.get("preliminary", False)
+        score.preliminary_right += same_preliminary
+        for ok, what, got in (
+            (same_date, "date", chosen["by"] or chosen["date"]),
+            (same_place, "place", chosen["place"]),
+            (same_preliminary, "preliminary", chosen["preliminary"]),
+        ):
+            if not ok:
+                score.other.append(f"{_describe(expected)}: {what} {got}")
         if goal:
             score.with_goal += 1
         if chosen["goal"] is None:
@@ -141,16 +158,19 @@ def table(scores: list[Score]) -> str:
     """The Markdown table of docs/extract.md."""
     lines = [
         "| text | style | figures | found | recall | not figures taken | matched | right | wrong | "
-        "matching precision | matching recall | dates right |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "matching precision | matching recall | date right | place right | preliminary right |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     total = Score("all", "")
     for s in scores:
         lines.append(
             f"| {s.name} | {s.style} | {s.expected} | {s.found} | {s.recall:.0%} | {len(s.spurious)} | "
             f"{s.right + len(s.wrong)} | {s.right} | {len(s.wrong)} | {s.precision:.0%} | "
-            f"{s.right}/{s.with_goal} ({s.match_recall:.0%}) | {s.dates_right}/{s.dates_checked} |"
+            f"{s.right}/{s.with_goal} ({s.match_recall:.0%}) | {s.dates_right}/{s.dates_checked} | "
+            f"{s.places_right}/{s.found} | {s.preliminary_right}/{s.found} |"
         )
+        total.places_right += s.places_right
+        total.preliminary_right += s.preliminary_right
         total.expected += s.expected
         total.found += s.found
         total.spurious += s.spurious
@@ -163,7 +183,7 @@ def table(scores: list[Score]) -> str:
     lines.append(
         f"| **all** | | {t.expected} | {t.found} | {t.recall:.1%} | {len(t.spurious)} | {t.right + len(t.wrong)} | "
         f"{t.right} | {len(t.wrong)} | {t.precision:.0%} | {t.right}/{t.with_goal} ({t.match_recall:.0%}) | "
-        f"{t.dates_right}/{t.dates_checked} |"
+        f"{t.dates_right}/{t.dates_checked} | {t.places_right}/{t.found} | {t.preliminary_right}/{t.found} |"
     )
     return "\n".join(lines)
 
@@ -176,6 +196,7 @@ def details(scores: list[Score]) -> str:
             ("taken as a figure but none", s.spurious),
             ("wrong goal", s.wrong),
             ("no goal", s.missed),
+            ("other", s.other),
         ):
             for item in items:
                 out.append(f"- {s.name}, {label}: {item}")

@@ -56,7 +56,9 @@ class Figure:
     quote: str
     line: int
     rank: bool = False
-    segments: list[tuple[str, str]] = field(default_factory=list)  # (words, "own" | "carried" | "explained")
+    # (words, role): "carried" or "explained" (a subject carried from a clause whose figure was matched),
+    # then the clause's own words "before" and "after" the figure.
+    segments: list[tuple[str, str]] = field(default_factory=list)
     goal: str | None = None
     alternatives: list[str] = field(default_factory=list)
     reason: str = ""
@@ -175,7 +177,7 @@ def _read_paragraph(
                 after = text[number.end : _next_start(in_clause, number, clause)]
                 carried_role = "explained" if carried_known else "carried"
                 segments = [(carried_subject, carried_role)] if not own and carried_subject else []
-                segments += [(part, "own") for part in (before, after) if part]
+                segments += [(before, "before"), (after, "after")]
                 place = _owner(clause_place if clause_place is not None or own else carried_place, reading)
                 figure = _figure(
                     paragraph, number, clause, sentence, s_start, sentence_times, verb_before, preliminary,
@@ -323,6 +325,8 @@ def _figure(
     if when is not None and when.period and not any(w in text[clause.start : clause.end] for w in PERIOD_WORDS):
         if _multi_year(when):
             when = When(when.date, "year")  # a level at the end of 过去五年 is for that year, not the five
+    if preliminary and _scoped_date(number, times, clause_numbers):
+        preliminary = False  # 由2020年的全省第13位: a past figure quoted beside an estimate is not one
     kind: Kind = "target" if target else ("change" if change else "level")
     quote = paragraph.original[clause.start : clause.end].strip().rstrip("，,；;。：:")
     return Figure(
@@ -396,6 +400,15 @@ def _date_of(
     if reading.context is not None:
         return reading.context
     return None
+
+
+def _scoped_date(number: Number, times: Sequence[TimeMention], clause_numbers: list[Number]) -> bool:
+    """Whether the figure's own date is a 由2020年的…: the one figure it introduces."""
+    before = [m for m in times if m.end <= number.number_start and m.role != "base"]
+    if not before or before[-1].role != "scoped":
+        return False
+    mention = before[-1]
+    return not any(mention.end <= n.start < number.start for n in clause_numbers)
 
 
 def _deadline(number: Number, times: Sequence[TimeMention], reading: _Reading) -> dt.date | None:

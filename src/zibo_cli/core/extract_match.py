@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 
 from zibo_cli.core.model import Goal
 
-SYNONYMS = (("地区生产总值", "GDP"), ("生产总值", "GDP"), ("规上", "规模以上"), ("固投", "固定资产投资"))
+SYNONYMS = (
+    ("地区生产总值", "GDP"), ("生产总值", "GDP"), ("规上", "规模以上"), ("固投", "固定资产投资"),
+    ("专精特新小巨人", "小巨人"), ("优良天数", "良好天数"),
+)  # fmt: skip
 CHANGE_WORDS = ("同比", "环比", "年均", "平均", "增长率", "增长", "增速", "增幅", "提高", "提升", "改善", "下降",
                 "降低", "减少", "上升", "增加", "回落", "下滑", "收窄", "扩大")  # fmt: skip
 GENERIC_SUFFIXES = ("全省位次", "全国位次", "位次", "排名", "数量", "比重", "规模", "总量", "总额", "水平", "情况")
@@ -31,7 +34,7 @@ STOP_WORDS = tuple(
             "淄博市", "我市", "本市", "全社会", "全年", "年内", "这一年", "当年", "去年", "今年", "同比",
             "比上年", "增长", "提高", "下降", "改善", "增加", "减少", "年均", "约", "超", "超过", "突破", "以上",
             "左右", "力争", "确保", "目标", "预期", "预计", "初步核算", "到", "大关", "进一步", "持续", "和",
-            "及", "与", "、", "居", "位居", "全省", "第", "位", "占", "占比", "比重", "分别", "均", "并", "且",
+            "及", "与", "、", "居", "位居", "全省", "占", "占比", "比重", "分别", "均", "并", "且",
             "总", "规模", "其", "已", "已经", "全面", "稳定", "保持", "打造", "形成", "打造形成", "建设",
             "累计建成", "各类", "个", "家", "项", "处", "亿元", "万元", "元", "了", "将", "提升", "上升",
             "迭代实施", "实施", "连续", "受到", "截至目前", "目前", "当下", "扣除", "因素", "按可比价计算",
@@ -44,7 +47,8 @@ STOP_WORDS = tuple(
         reverse=True,
     )
 )  # fmt: skip
-_PUNCTUATION = re.compile(r"[\s“”‘’\"'《》「」『』()（）〔〕\[\]【】,，。；;：:！!？?…·—\-]")
+_PUNCTUATION = re.compile(r"[\s“”‘’\"'「」『』()（）〔〕\[\]【】,，。；;：:！!？?…·—\-]")
+TITLE_MARK = "§"  # where a 《title》 begins or ends: the words in a title are not the figure's subject
 SEPARATOR = "|"
 MIN_COVERAGE = 0.8
 # A count of new ones (新培育3家) is not the stock a goal counts (国家级单项冠军企业), unless its name says 新增.
@@ -57,7 +61,7 @@ def _share_without_denominator(context: str) -> bool:
 
 def normalise_words(text: str) -> str:
     """For comparing names: no quotes or punctuation, one spelling for GDP and 规模以上."""
-    text = _PUNCTUATION.sub("", text)
+    text = _PUNCTUATION.sub("", text).replace("《", TITLE_MARK).replace("》", TITLE_MARK)
     for old, new in SYNONYMS:
         text = text.replace(old, new)
     return text
@@ -170,12 +174,16 @@ def coverage(core: str, context: str, optional: tuple[str, ...] = ()) -> tuple[f
     return (sum(w for w, m in zip(weights, marks, strict=True) if m) / total if total else 0.0), frozenset(positions)
 
 
-def narrowing_words(context: str, positions: frozenset[int], explained: frozenset[int] = frozenset()) -> str | None:
+def narrowing_words(
+    context: str, positions: frozenset[int], explained: frozenset[int] = frozenset(), figure_at: int | None = None
+) -> str | None:
     """Words of the clause that narrow the goal's name to another measure: those right before the name
     (城镇 in 城镇居民…) or between its parts (“四强” in 规模以上工业“四强”增加值). None when there are none.
 
     Words in `explained` positions are a subject carried from a clause whose own figure was matched:
-    the goal matched there accounts for them (7个国控断面水环境质量指数4.5456，位居全省第2)."""
+    the goal matched there accounts for them (7个国控断面水环境质量指数4.5456，位居全省第2). Words
+    between the name and the figure count too (能耗 in 单位地区生产总值能耗下降2.5%): `figure_at` is where
+    the figure stands in the context."""
     if not positions:
         return None
     first, last = min(positions), max(positions)
@@ -194,6 +202,9 @@ def narrowing_words(context: str, positions: frozenset[int], explained: frozense
     gaps.append(context[start:first])
     if start in explained:
         gaps.pop()
+    tail = context[last + 1 : figure_at] if figure_at is not None and last < figure_at else ""
+    if tail and SEPARATOR not in tail and TITLE_MARK not in tail:
+        gaps.append(tail)
     for gap in gaps:
         if SEPARATOR in gap:
             continue
@@ -210,7 +221,7 @@ def _cjk(ch: str) -> bool:
 def _strip_stop_words(text: str) -> str:
     from zibo_cli.core.extract_places import PLACE_WORDS
 
-    rest = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", text)
+    rest = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", text.replace(TITLE_MARK, ""))
     changed = True
     while changed and rest:
         changed = False
@@ -236,9 +247,15 @@ def match_goal(
 
     `segments` are the clause's words with their role: the subject carried from an earlier clause
     ("explained" when that clause's own figure was matched, else "carried"), and the words before and
-    after the figure ("own")."""
+    after the figure."""
     parts = [normalise_words(text) for text, _ in segments]
-    own = "".join(part for part, (_, role) in zip(parts, segments, strict=True) if role == "own")
+    figure_at = None
+    offset = 0
+    for part, (_, role) in zip(parts, segments, strict=True):
+        if role == "before":
+            figure_at = offset + len(part)  # the words before the figure end where it stands
+        offset += len(part) + 1
+    own = "".join(part for part, (_, role) in zip(parts, segments, strict=True) if role in ("before", "after"))
     flows = [word for word in FLOW_WORDS if word in own]
     normal = SEPARATOR.join(parts)
     explained: set[int] = set()
@@ -263,7 +280,7 @@ def match_goal(
         if flows and not any(word in key.full for word in ("新增", "新")):
             narrowed.append((key.goal.id, flows[0]))
             continue
-        narrowing = narrowing_words(normal, positions, frozenset(explained))
+        narrowing = narrowing_words(normal, positions, frozenset(explained), figure_at)
         if narrowing is not None:
             narrowed.append((key.goal.id, narrowing))
             continue

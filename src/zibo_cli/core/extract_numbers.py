@@ -252,8 +252,8 @@ def _read(text: str, candidate: _Candidate, masks: list[tuple[int, int]]) -> Num
         return None  # 〔2022〕
     if after.startswith(NOT_FIGURE_AFTER) or after.startswith(("至", "到", "-", "—", "~", "－")) and _date_span(after):
         return None
-    if re.match(r"\d{4}$", text[start:end]) and (after[:1] in "年-—～~/" or 1900 <= candidate.value <= 2100):
-        return None  # a year, or a four-digit code
+    if re.match(r"\d{4}$", text[start:end]) and after[:1] and after[:1] in "年-—～~/":
+        return None  # a year (2024年, 2021—2025)
     if after.startswith("次") and (after[1:].startswith(MEETING_WORDS) or before.endswith("届")):
         return None  # 十三届八次全体会议, 六次会议
     if re.match(r"\d+\.\d", text[start:end]) and after.startswith("版"):
