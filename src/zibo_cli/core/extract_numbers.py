@@ -265,8 +265,6 @@ def _read(text: str, candidate: _Candidate, masks: list[tuple[int, int]]) -> Num
     if strong is not None:
         return strong
     value = candidate.value
-    if candidate.chinese and text[start:end] == "一":
-        return None  # 一个, 一批, 一件事: an article, not a count
     if candidate.chinese and not any(ch in CN_DIGITS for ch in text[start:end]) and text[start:end] not in CN_SMALL:
         return None  # 万家灯火: a bare magnitude is a word
     position = end
@@ -277,8 +275,10 @@ def _read(text: str, candidate: _Candidate, masks: list[tuple[int, int]]) -> Num
                 break
             unit_magnitude, position = magnitude, position + len(magnitude)
             break
-    if candidate.chinese and text[start:end] in CN_SMALL and not unit_magnitude:
+    if candidate.chinese and text[start:end] in ("百", "千") and not unit_magnitude:
         return None  # 千家万户, 百姓: a bare 千 or 百 is a word unless a magnitude follows (千亿元)
+    if candidate.chinese and text[start:end] == "一" and not unit_magnitude:
+        return None  # 一个, 一批, 一件事: an article, not a count (一亿元 is a figure)
     more: Qualifier | None = None
     if text.startswith(("余", "多"), position):
         more, position = "at_least", position + 1
@@ -324,7 +324,7 @@ def _qualifiers(text: str, start: int, end: int) -> tuple[Qualifier | None, int,
     """(qualifier, start, end) with a prefix (约, 超过, 控制在) or suffix (以上, 左右, 以内) taken in."""
     qualifier: Qualifier | None = None
     first, last = start, end
-    for word, meaning in PREFIX_QUALIFIERS:
+    for word, meaning in sorted(PREFIX_QUALIFIERS, key=lambda pair: -len(pair[0])):  # 不超过 before 超过
         if text.startswith(word, start - len(word)) and start >= len(word):
             qualifier, first = meaning, start - len(word)
             break
