@@ -226,8 +226,22 @@ def _items(text: str, clause: Clause, numbers: list[Number]) -> list[tuple[Numbe
             previous_end = numbers[index - 1].end if index else clause.start
             mark = text.rfind("、", previous_end, number.start)
             start = mark + 1 if mark >= 0 else start
-        items.append((number, text[start : number.start], text[clause.start : number.start]))
+        items.append((number, _blank(text, start, number.start, numbers), text[clause.start : number.start]))
     return items
+
+
+def _blank(text: str, start: int, end: int, numbers: list[Number]) -> str:
+    """text[start:end] with the clause's other figures replaced by a break: 由2020年的全省第13位上升至
+    (for 第2位) must not read 第13位 as words about the figure."""
+    pieces = []
+    position = start
+    for number in numbers:
+        if start <= number.start and number.end <= end:
+            pieces.append(text[position : number.start])
+            pieces.append("|")
+            position = number.end
+    pieces.append(text[position:end])
+    return "".join(pieces)
 
 
 def _next_start(numbers: list[Number], number: Number, clause: Clause) -> int:

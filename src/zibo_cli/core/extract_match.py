@@ -38,7 +38,7 @@ STOP_WORDS = tuple(
             "总", "规模", "其", "已", "已经", "全面", "稳定", "保持", "打造", "形成", "打造形成", "建设",
             "累计建成", "各类", "个", "家", "项", "处", "亿元", "万元", "元", "了", "将", "提升", "上升",
             "迭代实施", "实施", "连续", "受到", "截至目前", "目前", "当下", "扣除", "因素", "按可比价计算",
-            "不仅", "而且", "出台", "提出", "印发", "发布", "制定", "开展", "引进", "创建", "获评", "获得",
+            "由", "从", "上升至", "提升至", "升至", "下降至", "降至", "不仅", "而且", "出台", "提出", "印发", "发布", "制定", "开展", "引进", "创建", "获评", "获得",
             "荣获", "评为", "列入", "跻身", "进入", "新增", "加快", "大力", "积极", "深入", "全力", "着力",
             "聚焦", "围绕", "坚持", "支持", "鼓励", "引导", "带动", "拉动", "贡献", "来自", "其中", "共计",
             "合计", "总计", "全部", "所有", "各", "等", "分别达到", "达到了", "作为", "已有", "现已", "还", "全体",
@@ -47,6 +47,8 @@ STOP_WORDS = tuple(
         reverse=True,
     )
 )  # fmt: skip
+# Dates in a clause say when, not what: 由2020年的全省第13位 is still the rank of the index named before it.
+_DATES = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:年?底|末)?|\d{1,2}(?:至|-|—)\d{1,2}月份?|\d{1,2}月份?")
 _PUNCTUATION = re.compile(r"[\s“”‘’\"'「」『』()（）〔〕\[\]【】,，。；;：:！!？?…·—\-]")
 TITLE_MARK = "§"  # where a 《title》 begins or ends: the words in a title are not the figure's subject
 SEPARATOR = "|"
@@ -61,7 +63,7 @@ def _share_without_denominator(context: str) -> bool:
 
 def normalise_words(text: str) -> str:
     """For comparing names: no quotes or punctuation, one spelling for GDP and 规模以上."""
-    text = _PUNCTUATION.sub("", text).replace("《", TITLE_MARK).replace("》", TITLE_MARK)
+    text = _PUNCTUATION.sub("", _DATES.sub("", text)).replace("《", TITLE_MARK).replace("》", TITLE_MARK)
     for old, new in SYNONYMS:
         text = text.replace(old, new)
     return text
@@ -290,10 +292,11 @@ def match_goal(
         return MatchResult(None, [], _why_none(named, narrowed, unit, rank, change))
     candidates.sort(key=lambda c: (-c.score, c.goal))
     best = candidates[0]
-    others = [c for c in candidates[1:] if not c.covered <= best.covered]
-    if others and abs(others[0].score - best.score) < 0.015 and not best.covered <= others[0].covered:
-        ids = [best.goal] + [c.goal for c in others]
+    ties = [c for c in candidates[1:] if abs(c.score - best.score) < 0.015 and c.covered >= best.covered]
+    if ties:
+        ids = [best.goal] + [c.goal for c in ties]
         return MatchResult(None, ids, f"the clause fits {', '.join(ids)} equally well; choose one by hand")
+    others = [c for c in candidates[1:] if not c.covered <= best.covered]
     goal = goals[best.goal]
     reason = f"the clause names {goal.name}; {_measure(change, rank)} in {goal.unit or 'its unit'}"
     return MatchResult(best.goal, [c.goal for c in others], reason)

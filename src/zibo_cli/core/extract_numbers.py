@@ -163,7 +163,9 @@ def masked_spans(text: str) -> list[tuple[int, int]]:
         title_or_code = text[index] in "《〔【"
         if title_or_code or (len(inner) <= _SHORT_QUOTE and not any(mark in inner for mark in CLAUSE_MARKS)):
             spans.append((index, end + 1))
-        index = end + 1
+            index = end + 1
+        else:
+            index += 1  # a quoted statement: look inside it for names (‘十个聚焦用力’)
     for name in NUMBER_NAMES:
         for match in re.finditer(re.escape(name), text):
             spans.append(match.span())
