@@ -502,7 +502,7 @@ ZH: dict[str, str] = {
     "{name} is a folder, not a text file.": "{name} 是文件夹，不是文本文件。",
     "{name}: line {line} is not UTF-8 text.": "{name}：第{line}行不是 UTF-8 文本。",
     "{name}: {count} figures, {matched} matched to a goal ({new} new, {known} already in the file, "
-    "{targets} targets), {unmatched} not matched · published {published}": (
+    "{targets} target(s)), {unmatched} not matched · published {published}": (
         "{name}：{count}个数字，{matched}个对应到目标（{new}个新数字，{known}个文件中已有，{targets}个目标值），"
         "{unmatched}个未对应 · 发布于 {published}"
     ),

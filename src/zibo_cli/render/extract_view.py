@@ -90,7 +90,7 @@ def extract_summary(figures: Sequence[Figure], name: str, published: When) -> st
     new = len(matched) - known - targets
     return tr(
         "{name}: {count} figures, {matched} matched to a goal ({new} new, {known} already in the file, "
-        "{targets} targets), {unmatched} not matched · published {published}",
+        "{targets} target(s)), {unmatched} not matched · published {published}",
         name=name,
         count=len(figures),
         matched=len(matched),
