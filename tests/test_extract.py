@@ -74,7 +74,9 @@ def test_targets_are_listed_with_their_deadline_and_never_exported() -> None:
 
 
 def test_forward_deadline_in_a_sentence_makes_a_target() -> None:
-    figure = one("淄博出台行动计划，提出力争到2026年机器人产业规模突破100亿元。", published=When(dt.date(2025, 1, 31), "month"))
+    figure = one(
+        "淄博出台行动计划，提出力争到2026年机器人产业规模突破100亿元。", published=When(dt.date(2025, 1, 31), "month")
+    )
     assert (figure.kind, figure.by, figure.goal, figure.qualifier) == (
         "target",
         dt.date(2026, 12, 31),
@@ -125,7 +127,9 @@ def test_a_heading_dates_what_is_under_it() -> None:
 
 
 def test_a_base_dates_nothing_and_a_scoped_year_dates_one_figure() -> None:
-    figures = read("2025年，水环境质量指数由2020年的全省第13位上升至第2位。", published=When(dt.date(2026, 1, 20), "day"))
+    figures = read(
+        "2025年，水环境质量指数由2020年的全省第13位上升至第2位。", published=When(dt.date(2026, 1, 20), "day")
+    )
     assert [(f.value, f.when.text() if f.when else None, f.goal) for f in figures] == [
         (13, "2020", "water-quality-rank"),
         (2, "2025", "water-quality-rank"),
@@ -145,7 +149,8 @@ def test_a_base_dates_nothing_and_a_scoped_year_dates_one_figure() -> None:
 )
 def test_figures_of_other_places_are_never_matched(text: str, place: str) -> None:
     figure = one(text)
-    assert figure.place is not None and figure.place.name == place
+    assert figure.place is not None
+    assert figure.place.name == place
     assert figure.goal is None
     assert place in figure.reason
 
@@ -157,13 +162,15 @@ def test_a_province_as_denominator_or_scope_keeps_the_figure_the_citys() -> None
 
 def test_a_district_bulletin_is_the_districts() -> None:
     figures = read("张店区2024年国民经济和社会发展统计公报\n规模以上工业增加值增长8.6%。\n")
-    assert figures[0].place is not None and figures[0].place.name == "张店区"
+    assert figures[0].place is not None
+    assert figures[0].place.name == "张店区"
     assert figures[0].goal is None
 
 
 def test_spending_is_not_revenue() -> None:
     spending, growth = read("一般公共预算支出完成520.6亿元，同比增长2.1%。")
-    assert spending.goal is None and growth.goal is None
+    assert spending.goal is None
+    assert growth.goal is None
 
 
 def test_a_narrower_measure_is_not_the_goal() -> None:
@@ -184,7 +191,10 @@ def test_units_must_agree() -> None:
 
 def test_both_and_respectively() -> None:
     both = read("省智能工厂、数字化车间均达到17个。")
-    assert [(f.value, f.goal) for f in both] == [(17, "provincial-smart-factories"), (17, "provincial-digital-workshops")]
+    assert [(f.value, f.goal) for f in both] == [
+        (17, "provincial-smart-factories"),
+        (17, "provincial-digital-workshops"),
+    ]
     pairs = read("国家级“小巨人”和省级专精特新企业分别达到99家、719家。")
     assert [(f.value, f.goal) for f in pairs] == [(99, "little-giants"), (719, "specialised-firms")]
 

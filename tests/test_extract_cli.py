@@ -94,9 +94,10 @@ def test_csv_then_import_dry_run_end_to_end(goals: Path, world: Path) -> None:
     assert run_installed("-f", str(goals), "check", cwd=world).exit_code == 0
     again = run_installed("-f", str(goals), "extract", str(PLAN), "--published", "2026-03-20", "--json", cwd=world)
     records = json.loads(again.stdout)
-    assert sum(1 for r in records if r["in_file"]) == count + 0  # every imported figure is now known
+    assert sum(1 for r in records if r["in_file"]) == count  # every imported figure is now known
     imported = goals.read_text(encoding="utf-8")[len(before.decode("utf-8")) :]
-    assert 'source = "plan-2025"' in imported and 'quote = "全市地区生产总值实现5012.3亿元"' in imported
+    assert 'source = "plan-2025"' in imported
+    assert 'quote = "全市地区生产总值实现5012.3亿元"' in imported
 
 
 def test_rows_without_a_date_are_kept_flagged_and_refused_by_import(goals: Path, world: Path) -> None:
@@ -122,11 +123,14 @@ def test_import_source_fills_rows_without_one(goals: Path, world: Path) -> None:
     result = run("import", "--source", "plan-2025", str(csv_path))
     assert result.exit_code == 0, result.stderr
     added = goals.read_text(encoding="utf-8")[len(before) :]
-    assert added.count('source = "plan-2025"') == 1 and added.count('source = "plan-2024"') == 1
+    assert added.count('source = "plan-2025"') == 1
+    assert added.count('source = "plan-2024"') == 1
 
 
 def test_reads_standard_input(goals: Path) -> None:
-    result = run("extract", "-", "--published", "2025-01-31", "--json", input="截至2024年年底，淄博氢能相关企业现存54家。\n")
+    result = run(
+        "extract", "-", "--published", "2025-01-31", "--json", input="截至2024年年底，淄博氢能相关企业现存54家。\n"
+    )
     assert result.exit_code == 0, result.stderr
     [record] = json.loads(result.stdout)
     assert (record["goal"], record["date"], record["in_file"]) == ("hydrogen-firms", "2024-12-31", True)
@@ -159,3 +163,12 @@ def test_help_leads_with_an_example() -> None:
     result = run("extract", "--help")
     assert result.exit_code == 0
     assert "Example: zibo extract" in result.stdout
+
+
+def test_readme_example_is_the_real_output(goals: Path, world: Path) -> None:
+    shutil.copyfile(CORPUS / "readme-excerpt.txt", world / "plan-excerpt.txt")
+    result = run("extract", "plan-excerpt.txt", "--published", "2025-03-21", env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.stderr
+    shown = "".join(line.rstrip() + "\n" for line in result.stdout.splitlines())
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert shown in readme

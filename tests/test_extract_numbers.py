@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import cn2an
 import pytest
 from hypothesis import given, settings
@@ -40,12 +42,17 @@ def test_arabic_figures_with_units(number: object, unit: str, grouped: bool) -> 
 
 
 @settings(max_examples=300)
-@given(st.text(alphabet=st.sampled_from(list("一二三十百千万亿零两0123456789.,%年月第位个届次号〔〕“”《》增长约以上余级")), max_size=40))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("一二三十百千万亿零两0123456789.,%年月第位个届次号〔〕“”《》增长约以上余级")),
+        max_size=40,
+    )
+)
 def test_any_text_gives_figures_or_nothing(text: str) -> None:
     numbers = find_numbers(text)
     for number in numbers:
         assert 0 <= number.start <= number.number_start < number.number_end <= number.end <= len(text)
-    for first, second in zip(numbers, numbers[1:], strict=False):
+    for first, second in itertools.pairwise(numbers):
         assert first.end <= second.start
 
 

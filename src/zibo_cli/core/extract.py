@@ -330,15 +330,13 @@ def _figure(
         or opens_target
         or any(word in before_in_sentence for word in TARGET_WORDS)
         or deadline is not None
-        or "控制在" in text[max(clause.start, number.start - 4) : number.start]
-        and reading.section_target
-    )
+    )  # 控制在…以内 is a target under a plan's goals (section_target), a reported bound elsewhere
     by = deadline or (reading.section_by if target else None)
     if not target and preliminary and when is not None and when.date > reading.published.date + dt.timedelta(31):
         target, by = True, when.date  # 预计2025年… in a plan of March 2025: what is expected, not yet a figure
-    if when is not None and when.period and not any(w in text[clause.start : clause.end] for w in PERIOD_WORDS):
-        if _multi_year(when):
-            when = When(when.date, "year")  # a level at the end of 过去五年 is for that year, not the five
+    flow = any(w in text[clause.start : clause.end] for w in PERIOD_WORDS)
+    if when is not None and when.period and not flow and _multi_year(when):
+        when = When(when.date, "year")  # a level at the end of 过去五年 is for that year, not the five
     if preliminary and _scoped_date(number, times, clause_numbers):
         preliminary = False  # 由2020年的全省第13位: a past figure quoted beside an estimate is not one
     kind: Kind = "target" if target else ("change" if change else "level")

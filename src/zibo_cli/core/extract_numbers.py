@@ -36,7 +36,9 @@ UNITS: tuple[str, ...] = tuple(
 # Units that cannot follow a bare 第N: after them 第N is an ordinal (第一批, 第三季度), not a rank.
 ORDINAL_COUNTERS = "届次批个季度章条部期轮号年天月日项家节款篇阶段代"
 # After a number these make it a date, a code or a name, never a figure.
-NOT_FIGURE_AFTER = ("届", "月", "日", "号", "时", "点", "版", "期", "季度", "代", "世纪", "周年", "中全会", "大", "〕", "]", "】")  # fmt: skip
+NOT_FIGURE_AFTER = (
+    "届", "月", "日", "号", "时", "点", "版", "期", "季度", "代", "世纪", "周年", "中全会", "大", "〕", "]", "】",
+)  # fmt: skip
 MEETING_WORDS = ("会议", "全会", "全体会议", "党代会", "代表大会", "常委会", "常务会议", "次会")
 # Names that look like numbers (the plan periods and such); skipped wherever they stand.
 NUMBER_NAMES = ("十二五", "十三五", "十四五", "十五五", "十六五", "一带一路", "一网通办", "一号改革", "一件事")
@@ -212,7 +214,12 @@ def _candidates(text: str) -> Iterator[_Candidate]:
         yield _Candidate(match.start(), match.end(), value, chinese=True, percent_words=True)
     for match in _ARABIC.finditer(text):
         raw = match.group().replace(",", "").replace("−", "-")
-        if raw.startswith("-") and match.start() > 0 and text[match.start() - 1].isascii() and text[match.start() - 1].isalnum():
+        if (
+            raw.startswith("-")
+            and match.start() > 0
+            and text[match.start() - 1].isascii()
+            and text[match.start() - 1].isalnum()
+        ):
             continue  # 5-6: a range, not a negative number
         yield _Candidate(match.start(), match.end(), float(raw), chinese=False)
     for match in _CHINESE.finditer(text):
@@ -252,7 +259,9 @@ def _read(text: str, candidate: _Candidate, masks: list[tuple[int, int]]) -> Num
         return None  # 5G, PM2.5, G20, A4
     if before.endswith(("〔", "[", "【", "(", "（")) and re.match(r"\d{4}[〕\]】)）]", text[start : start + 5]):
         return None  # 〔2022〕
-    if after.startswith(NOT_FIGURE_AFTER) or after.startswith(("至", "到", "-", "—", "~", "－")) and _date_span(after):
+    if after.startswith(NOT_FIGURE_AFTER) or (
+        after.startswith(("至", "到", "-", "—", "~", "－")) and _date_span(after)
+    ):
         return None
     if re.match(r"\d{4}$", text[start:end]) and after[:1] and after[:1] in "年-—～~/":
         return None  # a year (2024年, 2021—2025)
@@ -345,7 +354,7 @@ def _rank(text: str, candidate: _Candidate) -> Number | None:
     after = text[end:]
     if after.startswith(("位", "名")):
         return Number(start - 1, end + 1, start, end, candidate.value, "位", rank=True)
-    if after[:1] and after[0] in ORDINAL_COUNTERS or _CHINESE.match(after[:1]) or after[:1].isdigit():
+    if (after[:1] and after[0] in ORDINAL_COUNTERS) or _CHINESE.match(after[:1]) or after[:1].isdigit():
         return None
     before = text[max(0, start - 12) : start - 1]
     for scope in RANK_SCOPES:

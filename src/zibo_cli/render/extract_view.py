@@ -24,7 +24,7 @@ def figure_text(figure: Figure) -> str:
     if figure.rank:
         return f"{symbol}第{value}位"
     sign = "+" if figure.kind == "change" and figure.value > 0 else ""
-    return f"{symbol}{sign}{value:,}{figure.unit}" if isinstance(value, int) else f"{symbol}{sign}{value}{figure.unit}"
+    return f"{symbol}{sign}{value}{figure.unit}"  # as the text writes it: 4884.1亿元, not 4,884.1亿元
 
 
 def when_text(figure: Figure) -> str:

@@ -149,7 +149,9 @@ def _read_text(env: Environment, argument: str) -> tuple[str, str]:
         name = tr("standard input")
         stream = env.stdin
         if stream is None:
-            raise fail(tr("standard input is closed, so there is no text to read."), tr("Give a file name instead of -."))
+            raise fail(
+                tr("standard input is closed, so there is no text to read."), tr("Give a file name instead of -.")
+            )
         buffer = getattr(stream, "buffer", None)
         raw = buffer.read() if buffer is not None else stream.read().encode("utf-8")
     else:
