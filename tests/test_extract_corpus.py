@@ -42,3 +42,10 @@ def test_seed_text_is_the_shared_seed_article() -> None:
     if not shared.exists():
         pytest.skip("the shared seed folder is not beside this checkout")
     assert (CORPUS / "seed.txt").read_bytes() == shared.read_bytes()
+
+
+def test_docs_show_the_measured_table() -> None:
+    from extract_corpus import measure_all, table
+
+    docs = (REPO / "docs" / "extract.md").read_text(encoding="utf-8")
+    assert table(measure_all()) in docs, "rerun `python tests/extract_corpus.py` and update docs/extract.md"
