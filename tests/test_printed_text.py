@@ -312,7 +312,9 @@ print(json.dumps({{"files": files, "rich": rich}}))
         "environment.py",  # today, the width: in the key
         "errors.py",
     }
-    commands = {f"cli/commands/{name}.py" for name in ("add", "check", "edit", "export", "goals", "import_", "init")}
+    commands = {
+        f"cli/commands/{name}.py" for name in ("add", "check", "edit", "export", "extract", "goals", "import_", "init")
+    }
     commands.add("cli/commands/report.py")  # CliRunner builds the whole app; none of them prints this text
     assert imported - fingerprinted - keyed_or_plumbing - commands == set()
     not_layout = {
