@@ -7,6 +7,8 @@ from typing import Any
 
 import opencc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extract_corpus import bundled_goals
 from zibo_cli.core.extract import Figure, csv_records, extract
@@ -236,3 +238,27 @@ def test_json_record_keys() -> None:
         assert key in record
     for key in ("goal", "alternatives", "in_file"):
         assert key in record
+
+
+ALPHABET = list("全市地区生产总值实现亿元万同比增长下降提高个百分点%‰第位年月日至去今预计力争到以上左右约")
+ALPHABET += list("，。；、“”《》〔〕\n")
+ALPHABET += list("0123456789.-张店区全省淄博一二三十百千两分别均占比重居")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=120))
+def test_any_text_reads_without_error(text: str) -> None:
+    lines = text.splitlines()
+    for figure in read(text):
+        assert 1 <= figure.line <= len(lines)
+        assert figure.quote in lines[figure.line - 1]
+        assert figure.kind in ("level", "change", "target")
+        assert figure.goal is None or figure.goal in GOALS.goals
+        if figure.kind == "target":
+            assert figure.when is None
+        assert figure.home or figure.goal is None
+
+
+def test_an_empty_text_has_no_figures() -> None:
+    assert read("") == []
+    assert read("\ufeff\n\n") == []

@@ -322,7 +322,7 @@ def _figure(
     text = paragraph.text
     change, falling = _change(verb_before, number)
     value = -number.value if falling and number.value > 0 else number.value
-    when = _date_of(number, times, reading, carried_date, paragraph.number, clause_numbers, text)
+    when = _date_of(number, times, reading, carried_date, clause_numbers)
     before_in_sentence = text[s_start : number.start]
     deadline = _deadline(number, times, reading)
     target = (
@@ -387,10 +387,10 @@ def _date_of(
     times: Sequence[TimeMention],
     reading: _Reading,
     carried: When | None,
-    line: int,
     clause_numbers: list[Number],
-    text: str,
 ) -> When | None:
+    """The nearest date before the figure in its sentence, else a 当下 after it, else the paragraph's
+    date so far, else the year the text is talking about; None when the text never says."""
     hint = _year_hint(carried, reading)
     before = [m for m in times if m.end <= number.number_start]
     for mention in reversed(before):
