@@ -540,4 +540,39 @@ ZH: dict[str, str] = {
     "'started' must be a date-time with a UTC offset, like 2026-01-05T09:30:00+08:00.": (
         "'started' 必须是带 UTC 偏移的日期时间，例如 2026-01-05T09:30:00+08:00。"
     ),
+    # zibo extract
+    "(already in the file)": "（文件中已有）",
+    "--format {value!r} is not an extract format.": "--format {value!r} 不是 extract 的输出格式。",
+    "--json and --format {value} ask for two formats.": "--json 和 --format {value} 要求了两种格式。",
+    "--published: {error}.": "--published：{error}。",
+    "Check the path of the text.": "请检查文本的路径。",
+    "Date": "日期",
+    "Give one of them.": "请只给出其中一个。",
+    "Give the day the text was published, e.g. 2025-01-20.": "请给出文本的发布日期，例如 2025-01-20。",
+    "Goal, clause and reason": "目标、原句与理由",
+    "Install it with: pip install opencc": "请安装：pip install opencc",
+    "Kind": "类型",
+    "Line": "行",
+    "Save the text as UTF-8 (a GBK file can be converted with: iconv -f GBK -t UTF-8).": (
+        "请把文本存为 UTF-8（GBK 文件可用 iconv -f GBK -t UTF-8 转换）。"
+    ),
+    "or: {ids}": "或：{ids}",
+    "prelim.": "初步",
+    "level": "水平值",
+    "change": "变化",
+    "standard input is closed, so there is no text to read.": "标准输入已关闭，没有可读取的文本。",
+    "the date is empty; fill in the day or period the figure is for (2024, 2024-11, 2024-12-31).": (
+        "日期为空；请填写该数字所属的日期或时期（2024、2024-11、2024-12-31）。"
+    ),
+    "the opencc package is missing, so traditional characters cannot be read.": "缺少 opencc 包，无法读取繁体字。",
+    "{count} rows have no date (rows {rows}); fill in the date column before `zibo import`.": (
+        "{count}行没有日期（第{rows}行）；请在 `zibo import` 之前填写 date 列。"
+    ),
+    "{name} is a folder, not a text file.": "{name} 是文件夹，不是文本文件。",
+    "{name}: line {line} is not UTF-8 text.": "{name}：第{line}行不是 UTF-8 文本。",
+    "{name}: {count} figures, {matched} matched to a goal ({new} new, {known} already in the file, "
+    "{targets} target(s)), {unmatched} not matched · published {published}": (
+        "{name}：{count}个数字，{matched}个对应到目标（{new}个新数字，{known}个文件中已有，{targets}个目标值），"
+        "{unmatched}个未对应 · 发布于 {published}"
+    ),
 }

@@ -60,6 +60,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("export", "export", "Every observation as CSV or JSON, for spreadsheets and pandas."),
     "import": ("import_", "import_observations", "Append figures from a CSV file, validated all or nothing."),
     "edit": ("edit", "edit", "Edit the goals file in your editor: validated, atomic, never over a change."),
+    "extract": ("extract", "extract", "Find the figures in a Chinese article or plan and match them to goals."),
 }
 # Negative figures (-2.1) are values, not unknown options.
 SETTINGS: dict[str, dict[str, Any]] = {"add": {"ignore_unknown_options": True}}

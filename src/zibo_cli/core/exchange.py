@@ -213,8 +213,13 @@ def _check_header(header: list[str]) -> None:
         raise ImportFormatError(tr("its header names the column '{name}' twice.", name=duplicates[0]))
 
 
-def plan_import(text: str, goals_file: GoalsFile, today: dt.date, now: dt.datetime) -> ImportPlan:
-    """Validate every row; the plan has either rows to append or problems, each 'row N: reason'."""
+def plan_import(
+    text: str, goals_file: GoalsFile, today: dt.date, now: dt.datetime, default_source: str | None = None
+) -> ImportPlan:
+    """Validate every row; the plan has either rows to append or problems, each 'row N: reason'.
+
+    `default_source` (import --source) is the source of rows that name none.
+    """
     header, records = read_rows(text)
     plan = ImportPlan()
     for number, cells in records:
@@ -225,6 +230,8 @@ def plan_import(text: str, goals_file: GoalsFile, today: dt.date, now: dt.dateti
             plan.problems.append(tr("row {row}: {problem}", row=number, problem=problem))
             continue
         row = {name: restore(cells[index]) if index < len(cells) else "" for index, name in enumerate(header)}
+        if default_source and not row.get("source", "").strip():
+            row["source"] = default_source
         table, problem = _row_table(row, goals_file, today, now)
         if problem:
             plan.problems.append(tr("row {row}: {problem}", row=number, problem=problem))
@@ -246,7 +253,7 @@ def _row_table(
         return None, tr("no goal '{query}' in the file.", query=goal_id) + hint
     date_text = row.get("date", "").strip()
     if not date_text:
-        return None, tr("the date is empty.")
+        return None, tr("the date is empty; fill in the day or period the figure is for (2024, 2024-11, 2024-12-31).")
     if _SLASHED_DATE.match(date_text):  # how spreadsheets in China write dates: 2025/12/31, 2025/12
         date_text = date_text.replace("/", "-")
     try:

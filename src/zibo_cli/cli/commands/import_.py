@@ -19,6 +19,10 @@ def import_observations(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Check every row and say what would be added; write nothing.")
     ] = False,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", "-s", help="A [sources] id or free text: the source of rows that give none."),
+    ] = None,
     file: FileOption = None,
 ) -> None:
     """Example: zibo import figures.csv
@@ -29,7 +33,8 @@ def import_observations(
     2025-12-31, 2025-12, 2025-Q4, 2025-H2, 2025 or 2025/12/31. Every row is checked first: one bad row
     rejects the whole import, listing each bad row (the header is row 1), and nothing is written. Figures
     already in the file (same goal, date, value and source) are skipped and counted, so a cron job can
-    re-run the import safely. Rows without a recorded time are recorded now.
+    re-run the import safely. Rows without a recorded time are recorded now; rows without a source get
+    --source (as `zibo extract --format csv` leaves them).
     """
     from zibo_cli.core.exchange import MAX_PROBLEMS_SHOWN, ImportFormatError, fresh_tables, plan_import
     from zibo_cli.store.append import append_observations, check_appendable
@@ -42,7 +47,7 @@ def import_observations(
     name, text = _read_input(env, csv_file)
     loaded = load_for(state, file, location)
     try:
-        plan = plan_import(text, loaded.goals_file, env.today(), env.now())
+        plan = plan_import(text, loaded.goals_file, env.today(), env.now(), source)
     except ImportFormatError as error:
         raise fail(tr("cannot import {name}: {error}", name=name, error=error), tr("Nothing was written.")) from None
     if plan.problems:
