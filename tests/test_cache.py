@@ -192,3 +192,45 @@ def test_a_small_file_is_not_cached_by_default(sample: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert not cache_files()
     assert cache_for({"HOME": "/h", "ZIBO_CACHE_MIN_BYTES": "12"}).smallest == 12  # type: ignore[union-attr]
+
+
+PUBLISHED_LATER = """schema = 1
+
+[goals.g]
+name = "G"
+unit = "x"
+
+[[observations]]
+goal = "g"
+date = 2026-01-01
+value = 1
+published = 2026-06-01
+"""
+
+
+def test_an_entry_is_not_used_before_a_figure_was_published(world: Path, cache: Cache) -> None:
+    """Validation refuses a `published` day after today: an entry made later is no good earlier."""
+    path = world / "goals.toml"
+    path.write_text(PUBLISHED_LATER, encoding="utf-8")
+    location = Location(path, "--file")
+    load(location, TODAY, cache)
+    with pytest.raises(FileProblems, match="in the future"):
+        load(location, dt.date(2026, 3, 1), cache)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("count", 0), ("count", "x"), ("latest", "z"), ("latest", 0), ("size", None)]
+)
+def test_a_damaged_meta_value_is_never_believed(sample: Path, cache: Cache, key: str, value: object) -> None:
+    import sqlite3
+
+    location = Location(sample, "--file")
+    load(location, TODAY, cache)
+    [database] = cache_files()
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+    assert load(location, TODAY, cache).goals_file == fresh(sample)
+    if key == "latest":  # a day before the file's latest figure: refused, whatever the entry says
+        latest = max(o.date for o in fresh(sample).observations)  # type: ignore[attr-defined]
+        with pytest.raises(FileProblems, match="in the future"):
+            load(location, latest - dt.timedelta(days=1), cache)

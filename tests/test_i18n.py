@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from zibo_cli.core import toml_errors
 from zibo_cli.core.model import Status
 from zibo_cli.i18n import resolve_language
 from zibo_cli.messages_zh import ZH
 from zibo_cli.render import show_view
 from zibo_cli.render.text import STATUS_LABELS
-from zibo_cli.store import read
 
 SOURCE = Path(__file__).parents[1] / "src" / "zibo_cli"
 
@@ -36,7 +36,7 @@ def test_every_dynamic_template_has_chinese() -> None:
     dynamic = set(STATUS_LABELS.values()) | {"{count} " + label for label in STATUS_LABELS.values()}
     dynamic |= set(show_view.DIRECTIONS.values()) | set(show_view.CADENCES.values())
     dynamic |= {"cagr", "linear", "--file", "ZIBO_FILE", "./goals.toml", "user data file", "bundled dataset"}
-    dynamic |= {read.SYNTAX_HINT}
+    dynamic |= {toml_errors.SYNTAX_HINT}
     for header in ("Goal", "Latest", "Target", "Progress", "Status", "Left", "Ratio", "Needed", "Projected"):
         dynamic.add(header)
     dynamic |= {"Category", "ID", "Name", "Unit", "#", "target", "left", "status", "progress", "ratio", "method"}

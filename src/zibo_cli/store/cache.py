@@ -36,7 +36,7 @@ from zibo_cli.core import model, schema
 from zibo_cli.core.model import GoalsFile, Observation
 from zibo_cli.core.plain import definitions_from_json, definitions_json
 
-FORMAT = "zibo-cache 8"
+FORMAT = "zibo-cache 9"
 # Below this a file is parsed as fast as its database is opened (1,000 figures, 150 KB: 0.121 s without
 # the cache, 0.118 s with it; 10,000: 0.23 s and 0.14 s), so the cache is not used.
 SMALLEST_CACHED = 256 * 1024
@@ -119,15 +119,13 @@ class Cache:
                 self._remove_leftovers()
             if not _private(self.folder, stat.S_IFDIR):
                 return None
-            exists = os.path.lexists(path)
-            if exists and not _private(path, stat.S_IFREG):  # a FIFO or a stranger's file is never opened
+            if os.path.lexists(path) and not _private(path, stat.S_IFREG):  # a FIFO, a stranger's: never opened
                 if not create:
                     return None
                 path.unlink()
-                exists = False
-            if not exists and not create:
-                return None
-            if not exists:  # private from the start: SQLite gives its journal files the database's mode
+            if not os.path.lexists(path):  # private from the start: SQLite gives its journals the database's mode
+                if not create:
+                    return None
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
             entry = Entry(path, _fingerprint())
             if create and not entry.readable:  # not a database (any more): start again
@@ -145,7 +143,6 @@ class Entry:
     """One goals file's database: what it was made from (`meta`), and reads and writes of its figures."""
 
     def __init__(self, path: Path, fingerprint: str) -> None:
-        self._path = path
         self._connection = sqlite3.connect(path, timeout=2, isolation_level=None, check_same_thread=False)
         self._fingerprint = fingerprint
         self._digests: dict[str, str] | None = None
@@ -158,11 +155,14 @@ class Entry:
             self.meta = {}
 
     def _sealed(self) -> bool:
-        """Whether the definitions and the row digests are as written: SQLite checks no page's content."""
-        texts = self.meta.get("definitions"), self.meta.get("rows")
-        if not all(isinstance(text, str) for text in texts):
+        """Whether the meta is as written, all of it sealed by `check`: SQLite checks no page's content."""
+        meta = self.meta
+        ints = [meta.get(key) for key in ("size", "count", "static", "ends_with_newline")]
+        if not all(type(value) is int for value in ints) or type(meta.get("latest")) not in (int, type(None)):
             return False
-        return file_digest(*(str(text).encode() for text in texts)) == self.meta.get("check")
+        if not all(isinstance(meta.get(key), str) for key in ("definitions", "rows", "digest")):
+            return False
+        return _seal(meta) == meta.get("check")
 
     def __enter__(self) -> Entry:
         return self
@@ -194,7 +194,7 @@ class Entry:
         from zibo_cli.store.read import building_in_bulk
 
         goals_file = self.definitions()
-        ordered: list[Any] = [None] * int(self.meta.get("count", 0))
+        ordered: list[Any] = [None] * self.meta["count"]
         rows = self._rows("SELECT goal, seq, dates, vals, texts, codes FROM figures", ())
         if len(rows) != len(self._row_digests()):
             raise Unusable
@@ -202,8 +202,11 @@ class Entry:
             by_goal = {}
             for goal, seq, stored in rows:
                 figures = by_goal[goal] = _figures(goal, *stored)
-                for position, figure in zip(seq, figures, strict=True):
-                    ordered[position] = figure
+                try:
+                    for position, figure in zip(seq, figures, strict=True):
+                        ordered[position] = figure
+                except (IndexError, ValueError) as error:  # positions that do not fit the count
+                    raise Unusable from error
         if None in ordered:
             raise Unusable
         goals_file.observations, goals_file.by_goal = ordered, by_goal
@@ -246,7 +249,7 @@ class Entry:
             figures.append(figure)
         definitions = definitions_json(goals_file.title, goals_file.sources, goals_file.goals)
         rows = [(goal, seq.tobytes(), *_encoded(_lists(figures))) for goal, (seq, figures) in grouped.items()]
-        latest = max((figure.date.toordinal() for figure in goals_file.observations), default=None)
+        latest = _latest(goals_file.observations)
         self._digests = {}
         self._write(
             {"definitions": definitions, "latest": latest},
@@ -272,7 +275,7 @@ class Entry:
                 seq.extend(position for position, _ in new)
                 more = _lists([figure for _, figure in new])
                 rows.append((goal, seq.tobytes(), *_encoded({name: columns[name] + more[name] for name in columns})))
-            latest = max([self.meta.get("latest") or 0, *(figure.date.toordinal() for figure in added)])
+            latest = max(self.meta.get("latest") or 0, _latest(added) or 0)
             identity = (digest, size, count + len(added), self.meta.get("static") == 1, ends_with_newline)
             self._write({"definitions": self.meta["definitions"], "latest": latest}, identity, rows, replace=False)
         except (sqlite3.Error, Unusable, KeyError, ValueError):
@@ -290,7 +293,7 @@ class Entry:
         digest, size, count, static, ends_with_newline = identity
         meta |= {"format": self._fingerprint, "digest": digest, "size": size, "count": count}
         meta |= {"static": int(static), "ends_with_newline": int(ends_with_newline), "rows": json.dumps(digests)}
-        meta["check"] = file_digest(meta["definitions"].encode(), meta["rows"].encode())
+        meta["check"] = _seal(meta)
         connection = self._connection
         try:
             if replace:
@@ -312,6 +315,19 @@ class Entry:
             raise Unusable from error
         self.meta = meta if replace else {**self.meta, **meta}
         self._digests = digests
+
+
+def _seal(meta: dict[str, Any]) -> str:
+    keys = ("format", "digest", "size", "count", "latest", "static", "ends_with_newline")
+    identity = json.dumps([meta.get(key) for key in keys]).encode()
+    return file_digest(str(meta["definitions"]).encode(), str(meta["rows"]).encode(), identity)
+
+
+def _latest(figures: Sequence[Observation]) -> int | None:
+    """The latest day the figures name, as a day number: validation refuses a date or a `published` day
+    after today, so an entry is good only up to that day."""
+    days = [figure.date for figure in figures] + [figure.published for figure in figures if figure.published]
+    return max(days).toordinal() if days else None
 
 
 def _row_digest(seq: bytes, dates: bytes, values: bytes, texts: str, codes: bytes) -> str:

@@ -18,12 +18,6 @@ from zibo_cli.i18n import tr
 from zibo_cli.store.locate import Location, display_path
 
 BOM = "\ufeff"
-# Only needed to explain a broken file: compiled (and cached by `re`) when first used.
-_POSITION = r"\s*\(at line (\d+), column (\d+)\)$"
-_END_OF_DOCUMENT = r"\s*\(at end of document\)$"
-_DECLARED_TWICE = r"^cannot declare \((.*)\) twice$"
-_LONG_NUMBER = r"\d[\d_]{4299,}"
-SYNTAX_HINT = "Fix the TOML at that line and column; `zibo check` lists every problem."
 
 
 class FileProblems(ZiboError):
@@ -122,52 +116,10 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, Problem | None]:
 
     try:
         return tomllib.loads(text), None
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        line = column = None
-        position = re.search(_POSITION, message)
-        if position:
-            line, column = int(position.group(1)), int(position.group(2))
-            message = message[: position.start()]
-        elif re.search(_END_OF_DOCUMENT, message):
-            line = text.count("\n") + 1
-            message = re.sub(_END_OF_DOCUMENT, "", message)
-        return None, Problem(
-            tr("TOML syntax error: {message}.", message=_explained(message[0].lower() + message[1:])),
-            line,
-            column,
-            tr(SYNTAX_HINT),
-        )
-    except RecursionError:
-        # tomllib recurses once per level of nested arrays and inline tables.
-        return None, Problem(
-            tr("TOML syntax error: arrays or inline tables are nested too deeply to read."),
-            hint=tr("A goals file never needs more than a few levels; remove the nesting."),
-        )
-    except ValueError:
-        # An integer beyond Python's digit limit for int(str) escapes tomllib as a plain ValueError.
-        long_number = re.search(_LONG_NUMBER, text)
-        line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
-        return None, Problem(
-            tr("TOML value error: a number has too many digits to read."),
-            line,
-            hint=tr("No real figure needs more than 15 digits."),
-        )
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as error:
+        from zibo_cli.core.toml_errors import explained
 
-
-def _explained(message: str) -> str:
-    """tomllib's wording, with what it usually means for a hand-edited file."""
-    if message == "illegal character '\\n'":
-        return tr("a string is not closed before the end of the line (illegal character '\\n')")
-    if message.startswith("unterminated string") or message == 'expected "\'"':
-        return tr("a string is never closed ({message})", message=message)
-    if message == "cannot overwrite a value":
-        return tr("a key is given a value twice (cannot overwrite a value)")
-    declared = re.match(_DECLARED_TWICE, message)
-    if declared:
-        parts = re.findall(r"'((?:[^'\\]|\\.)*)'", declared.group(1))
-        return tr("the table [{name}] is declared twice", name=".".join(parts))
-    return message
+        return None, explained(error, text)
 
 
 def analyse(raw: bytes, today: dt.date | None) -> tuple[GoalsFile | None, list[Problem]]:
