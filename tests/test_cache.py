@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BUNDLED, SAMPLE, cache_files, fresh, run
-from zibo_cli.store.cache import Cache, cache_dir, cache_for
+from zibo_cli.store.cache import Cache, cache_for
 from zibo_cli.store.load import load
-from zibo_cli.store.locate import Location
+from zibo_cli.store.locate import Location, cache_dir
 from zibo_cli.store.read import FileProblems
 
 TODAY = dt.date(2026, 11, 27)

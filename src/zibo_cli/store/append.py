@@ -146,7 +146,12 @@ def _update_cache(head: FileHead, tail: bytes, added: list[Observation], after: 
     from zibo_cli.store.cache import file_digest
 
     real_path = os.path.realpath(head.location.path)
-    digest = file_digest(head.raw, tail)
+    if head.hasher is not None:
+        hasher = head.hasher.copy()
+        hasher.update(tail)
+        digest = hasher.hexdigest()
+    else:
+        digest = file_digest(head.raw, tail)
     entry = head.entry or cache.open(real_path)
     held = entry is not None and head.digest is not None and entry.meta.get("digest") == head.digest
     if after is None and held and entry.extend(digest, len(head.raw) + len(tail), added, tail.endswith(b"\n")):

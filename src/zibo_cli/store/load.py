@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from zibo_cli.core.model import GoalsFile, Observation
 from zibo_cli.store.locate import Location, display_path
@@ -48,6 +48,7 @@ class FileHead:
         cache: Cache | None = None,
     ) -> None:
         self._cache = cache
+        self.hasher: Any = None  # the running digest of `raw`, when there is a cache
         self.location = location
         self.raw = raw
         self.digest = digest  # of `raw`, when there is a cache
@@ -98,13 +99,16 @@ def load_head(location: Location, today: dt.date | None, cache: Cache | None) ->
     if cache is None or len(raw) < cache.smallest:
         whole = parse_file(location, raw, today)
         return FileHead(location, raw, _definitions(whole), None, whole)
-    from zibo_cli.store.cache import Unusable, file_digest
+    from zibo_cli.store.cache import Unusable, file_hasher
 
-    real_path, digest = os.path.realpath(location.path), file_digest(raw)
+    hasher = file_hasher(raw)  # kept: `add` extends it with what it appends instead of hashing 15 MB again
+    real_path, digest = os.path.realpath(location.path), hasher.hexdigest()
     entry = cache.open(real_path)
     if entry is not None and entry.holds(digest, today):
         try:
-            return FileHead(location, raw, entry.definitions(), entry, None, digest, cache)
+            head = FileHead(location, raw, entry.definitions(), entry, None, digest, cache)
+            head.hasher = hasher
+            return head
         except Unusable:
             pass
     whole = _goals_file(location, raw, today, cache, real_path, digest, entry)

@@ -25,6 +25,12 @@ def user_data_file(env: Mapping[str, str]) -> Path:
     return Path(base) / "zibo" / "goals.toml"
 
 
+def cache_dir(env: Mapping[str, str]) -> Path:
+    """Where the cache lives (store/cache.py): `$XDG_CACHE_HOME/zibo`, else `~/.cache/zibo`; never beside a file."""
+    base = env.get("XDG_CACHE_HOME") or ""
+    return Path(base if os.path.isabs(base) else Path(env.get("HOME") or str(Path.home())) / ".cache") / "zibo"
+
+
 def bundled_file() -> Path:
     """The dataset shipped in the wheel; in a source checkout (editable install) the repository's own goals.toml."""
     packaged = Path(__file__).resolve().parents[1] / BUNDLED_RESOURCE  # the wheel installs it as a plain file
