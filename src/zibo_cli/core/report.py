@@ -134,8 +134,8 @@ class ReportData:
 class Findings:
     """What a report takes from the figures, as of a day and for a window.
 
-    A function of the file, the as-of day and the window only (not of --horizon or the format), so
-    it can be remembered (store/results.py): a report rebuilt from it is the same report.
+    A function of the file, the as-of day and the window only (not of --horizon or the format): the
+    part of a report that reads every figure, apart from the part that only lays it out.
     """
 
     current: tuple[Assessment, ...]  # every goal in file order, judged on what was known on as_of
