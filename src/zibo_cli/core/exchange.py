@@ -99,13 +99,13 @@ def export_records(goals_file: GoalsFile, as_of: dt.date | None = None) -> list[
     return records
 
 
-def to_csv(records: Iterable[Mapping[str, Any]]) -> str:
+def to_csv(records: Iterable[Mapping[str, Any]], columns: Sequence[str] = EXPORT_COLUMNS) -> str:
     """CSV with a header, BOM first, CRLF line ends (RFC 4180); text neutralised, numbers left numbers."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow(columns)
     for record in records:
-        writer.writerow([_csv_cell(column, record.get(column)) for column in EXPORT_COLUMNS])
+        writer.writerow([_csv_cell(column, record.get(column)) for column in columns])
     return CSV_BOM + buffer.getvalue()
 
 

@@ -516,21 +516,6 @@ def csv_records(figures: Sequence[Figure], source: str | None) -> list[dict[str,
 
 def extract_csv(rows: Sequence[dict[str, Any]]) -> str:
     """The rows as a CSV `zibo import` reads: UTF-8 with a BOM, a header, cells safe for spreadsheets."""
-    import csv
-    import io
+    from zibo_cli.core.exchange import to_csv
 
-    from zibo_cli.core.exchange import CSV_BOM, neutralise, number_text
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        cells = []
-        for column in CSV_COLUMNS:
-            value = row.get(column)
-            if column == "value":
-                cells.append(number_text(float(value)))
-            else:
-                cells.append(neutralise(str(value)) if value not in (None, "") else "")
-        writer.writerow(cells)
-    return CSV_BOM + buffer.getvalue()
+    return to_csv(rows, CSV_COLUMNS)

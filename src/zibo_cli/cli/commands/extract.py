@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from zibo_cli.cli.common import FileOption, JsonOption, OutputOption, fail, handles_errors, load_for, state_of
-from zibo_cli.environment import Environment
 from zibo_cli.i18n import tr
 
 FORMATS = ("table", "json", "csv")
@@ -65,7 +64,15 @@ def extract(
                 tr("--published: {error}.", error=error), tr("Give the day the text was published, e.g. 2025-01-20.")
             ) from None
         when = When(day, precision)
-    name, text = _read_text(env, path)
+    from zibo_cli.cli.input import decoded, read_input
+
+    name, raw = read_input(env, path, "text")
+    text = decoded(
+        name,
+        raw,
+        "{name}: line {line} is not UTF-8 text.",
+        "Save the text as UTF-8 (a GBK file can be converted with: iconv -f GBK -t UTF-8).",
+    )
     loaded = load_for(state, file)
     figures = ordered(extract_figures(text, loaded.goals_file, when, _converter()))
     if chosen == "json":
@@ -137,43 +144,3 @@ def _converter() -> object:
             tr("Install it with: pip install opencc"),
         ) from None
     return opencc.OpenCC("t2s").convert
-
-
-def _read_text(env: Environment, argument: str) -> tuple[str, str]:
-    """(name for messages, text) of the file or standard input; UTF-8 only."""
-    from pathlib import Path
-
-    from zibo_cli.store.locate import display_path
-
-    if argument == "-":
-        name = tr("standard input")
-        stream = env.stdin
-        if stream is None:
-            raise fail(
-                tr("standard input is closed, so there is no text to read."), tr("Give a file name instead of -.")
-            )
-        buffer = getattr(stream, "buffer", None)
-        raw = buffer.read() if buffer is not None else stream.read().encode("utf-8")
-    else:
-        path = Path(argument).expanduser()
-        if not path.is_absolute():
-            path = env.cwd / path
-        name = display_path(path, env.cwd)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise fail(tr("{name}: no such file.", name=name), tr("Check the path of the text.")) from None
-        except IsADirectoryError:
-            raise fail(tr("{name} is a folder, not a text file.", name=name)) from None
-        except PermissionError:
-            raise fail(tr("{name}: permission denied when reading.", name=name)) from None
-        except OSError as error:
-            raise fail(tr("{name}: cannot be read ({reason}).", name=name, reason=error.strerror or error)) from None
-    try:
-        return name, raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise fail(
-            tr("{name}: line {line} is not UTF-8 text.", name=name, line=line),
-            tr("Save the text as UTF-8 (a GBK file can be converted with: iconv -f GBK -t UTF-8)."),
-        ) from None

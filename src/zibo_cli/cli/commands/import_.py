@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from zibo_cli.cli.common import FileOption, cache_of, fail, handles_errors, load_for, location_for, state_of
-from zibo_cli.environment import Environment
 from zibo_cli.errors import ZiboError
 from zibo_cli.i18n import tr
 
@@ -44,7 +43,15 @@ def import_observations(
     location = location_for(state, file)
     if not dry_run:
         check_appendable(location)
-    name, text = _read_input(env, csv_file)
+    from zibo_cli.cli.input import decoded, read_input
+
+    name, raw = read_input(env, csv_file, "csv")
+    text = decoded(
+        name,
+        raw,
+        "cannot import {name}: line {line} is not UTF-8 text; nothing was written.",
+        "Save the sheet as “CSV UTF-8” (Excel) or with UTF-8 encoding, then import again.",
+    )
     loaded = load_for(state, file, location)
     try:
         plan = plan_import(text, loaded.goals_file, env.today(), env.now(), source)
@@ -96,43 +103,3 @@ def _summary(dry_run: bool, goal_ids: list[str], skipped: int, label: str) -> st
             "Skipped {figures} already in the file (same goal, date, value and source).", figures=_figures(skipped)
         )
     return text + "\n"
-
-
-def _read_input(env: Environment, argument: str) -> tuple[str, str]:
-    """(name for messages, UTF-8 text) of the CSV, from a file or standard input."""
-    from pathlib import Path
-
-    from zibo_cli.store.locate import display_path
-
-    if argument == "-":
-        name = tr("standard input")
-        stream = env.stdin
-        if stream is None:
-            raise fail(
-                tr("standard input is closed, so there is no CSV to read."), tr("Give a file name instead of -.")
-            )
-        buffer = getattr(stream, "buffer", None)
-        raw = buffer.read() if buffer is not None else stream.read().encode("utf-8")
-    else:
-        path = Path(argument).expanduser()
-        if not path.is_absolute():
-            path = env.cwd / path
-        name = display_path(path, env.cwd)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise fail(tr("{name}: no such file.", name=name), tr("Check the path of the CSV.")) from None
-        except IsADirectoryError:
-            raise fail(tr("{name} is a folder, not a CSV file.", name=name)) from None
-        except PermissionError:
-            raise fail(tr("{name}: permission denied when reading.", name=name)) from None
-        except OSError as error:
-            raise fail(tr("{name}: cannot be read ({reason}).", name=name, reason=error.strerror or error)) from None
-    try:
-        return name, raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise fail(
-            tr("cannot import {name}: line {line} is not UTF-8 text; nothing was written.", name=name, line=line),
-            tr("Save the sheet as “CSV UTF-8” (Excel) or with UTF-8 encoding, then import again."),
-        ) from None
