@@ -385,7 +385,10 @@ def _buffer_days(goal: Goal, target: Target, baseline: Point | None, figure: Poi
     if _sign(goal) * (goal_value - x0) <= 0:
         return None
     if _choose_method(goal, x0, goal_value, x) == "cagr":
-        share = math.log(x / x0) / math.log(goal_value / x0)
+        reached, required = x / x0, goal_value / x0
+        if reached <= 0 or required <= 0 or required == 1:  # a ratio that underflowed: no path to measure on
+            return None
+        share = math.log(reached) / math.log(required)
     else:
         share = (x - x0) / (goal_value - x0)
     ahead = share * (target.by - baseline.date).days - (figure.date - baseline.date).days
