@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from zibo_cli.cli.app import app
-from zibo_cli.store.cache import Cache
+from zibo_cli.store.locate import Cache
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent

@@ -12,9 +12,8 @@ import pytest
 from zibo_cli.core import progress
 from zibo_cli.errors import ZiboError
 from zibo_cli.store import read as read_module
-from zibo_cli.store.cache import Cache
 from zibo_cli.store.load import load
-from zibo_cli.store.locate import Location
+from zibo_cli.store.locate import Cache, Location
 
 TODAY = dt.date(2026, 11, 27)
 TABLE = '[[observations]]\ngoal = "{goal}"\ndate = {date}\nvalue = {value}\n\n'  # one figure, as a file holds it

@@ -15,9 +15,8 @@ import pytest
 from conftest import BUNDLED, REPO, SAMPLE, cache_files, fresh, run, watch_builds
 from zibo_cli.store import atomic
 from zibo_cli.store import cache as cache_module
-from zibo_cli.store.cache import Cache, cache_for
 from zibo_cli.store.load import load, load_head
-from zibo_cli.store.locate import Location
+from zibo_cli.store.locate import Cache, Location, cache_for
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -46,7 +45,7 @@ def cache() -> Cache:
 
 def entry_holds(path: Path) -> bool:
     """Whether the cache entry of `path` holds exactly its bytes now (an add keeps it so)."""
-    entry = cache().open(os.path.realpath(path))
+    entry = cache_module.open_entry(cache(), os.path.realpath(path))
     if entry is None:
         return False
     with entry:
@@ -143,7 +142,7 @@ def test_a_foreign_or_damaged_cache_is_not_used_by_add(world: Path) -> None:
     shutil.copyfile(BUNDLED, other)
     assert run("-f", str(cached), "status", env=CACHE_ON).exit_code == 0
     assert run("-f", str(other), "status", env=CACHE_ON).exit_code == 0
-    mine, theirs = (cache()._database(os.path.realpath(path)) for path in (cached, other))
+    mine, theirs = (cache_module.database_of(cache(), os.path.realpath(path)) for path in (cached, other))
     good = mine.read_bytes()
     cases = [
         ("another file's entry", theirs.read_bytes(), 0o600),

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import BUNDLED, SAMPLE, cache_files, fresh, run
-from zibo_cli.store.cache import Cache, cache_for
 from zibo_cli.store.load import load
-from zibo_cli.store.locate import Location, cache_dir
+from zibo_cli.store.locate import Cache, Location, cache_dir, cache_for
 from zibo_cli.store.read import FileProblems
 
 TODAY = dt.date(2026, 11, 27)
@@ -185,7 +184,7 @@ def test_hand_edit_after_add_is_seen(sample: Path) -> None:
 
 def test_a_small_file_is_not_cached_by_default(sample: Path) -> None:
     """Below SMALLEST_CACHED bytes parsing is as quick as opening a database: no database is made."""
-    from zibo_cli.store.cache import SMALLEST_CACHED
+    from zibo_cli.store.locate import SMALLEST_CACHED
 
     assert sample.stat().st_size < SMALLEST_CACHED
     result = run("status", env={"ZIBO_NO_CACHE": "", "ZIBO_CACHE_MIN_BYTES": ""})

@@ -17,8 +17,7 @@ from hypothesis import strategies as st
 from conftest import SAMPLE
 from loading import TABLE, TODAY, outcome
 from zibo_cli.store.append import append_observations
-from zibo_cli.store.cache import Cache
-from zibo_cli.store.locate import Location
+from zibo_cli.store.locate import Cache, Location
 
 STEPS = ("add", "append", "same-size-edit", "restore", "swap", "damage-cache")
 

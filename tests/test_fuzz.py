@@ -369,9 +369,8 @@ def test_an_append_gives_what_a_full_parse_of_the_result_gives(
     from zibo_cli.errors import ZiboError
     from zibo_cli.store import cache as cache_module
     from zibo_cli.store.append import append_observations
-    from zibo_cli.store.cache import Cache
     from zibo_cli.store.load import load
-    from zibo_cli.store.locate import Location
+    from zibo_cli.store.locate import Cache, Location
 
     document = dict(data.draw(st.permutations(list(document.items()))))  # any key may come first
     text = tomli_w.dumps(document)
@@ -401,7 +400,7 @@ def test_an_append_gives_what_a_full_parse_of_the_result_gives(
         written = path.read_bytes()
         from_cache = None
         if cache is not None:
-            entry = cache.open(os.path.realpath(path))
+            entry = cache_module.open_entry(cache, os.path.realpath(path))
             assert entry is not None
             assert entry.holds(cache_module.file_digest(written), TODAY), "append did not leave a usable entry"
             from_cache = entry.goals_file()

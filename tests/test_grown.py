@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 
 from conftest import BUNDLED, SAMPLE, run
 from loading import TODAY, full_parse, outcome
-from zibo_cli.store.cache import Cache
 from zibo_cli.store.load import load_head
-from zibo_cli.store.locate import Location
+from zibo_cli.store.locate import Cache, Location
 
 TABLE = '\n[[observations]]\ngoal = "{goal}"\ndate = {date}\nvalue = {value}\n'
 # Appended texts that must be parsed in full: an edit of the last table, a new goal, a static array,

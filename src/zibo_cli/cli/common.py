@@ -190,7 +190,7 @@ def head_for(state: State, file: str | None) -> Any:
 
 def cache_of(state: State) -> Any:
     """The per-user cache (store/cache.py), or None under ZIBO_NO_CACHE=1: the store's to use, not a command's."""
-    from zibo_cli.store.cache import cache_for
+    from zibo_cli.store.locate import cache_for
 
     return cache_for(state.env.variables)
 

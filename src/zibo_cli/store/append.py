@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from zibo_cli.core.model import Goal, GoalsFile, Observation
 from zibo_cli.core.schema import OBSERVATION_KEYS, validate_observation
@@ -22,11 +22,8 @@ from zibo_cli.errors import ZiboError
 from zibo_cli.i18n import tr
 from zibo_cli.store.atomic import atomic_write, ensure_writable, write_lock
 from zibo_cli.store.load import FileHead, fill, load_head
-from zibo_cli.store.locate import Location, display_path
+from zibo_cli.store.locate import Cache, Location, display_path
 from zibo_cli.store.read import analyse, may_define_static_observations, parse_appended
-
-if TYPE_CHECKING:
-    from zibo_cli.store.cache import Cache
 
 # Keys in the order a person reads an observation.
 KEY_ORDER = [
@@ -143,7 +140,7 @@ def _append(
 
 def _update_cache(head: FileHead, tail: bytes, added: list[Observation], after: GoalsFile | None, cache: Cache) -> None:
     """Bring the cache to the new bytes: extend the entry of the old ones, else store the new file if known."""
-    from zibo_cli.store.cache import file_digest
+    from zibo_cli.store.cache import file_digest, open_entry
 
     real_path = os.path.realpath(head.location.path)
     if head.hasher is not None:
@@ -152,7 +149,7 @@ def _update_cache(head: FileHead, tail: bytes, added: list[Observation], after: 
         digest = hasher.hexdigest()
     else:
         digest = file_digest(head.raw, tail)
-    entry = head.entry or cache.open(real_path)
+    entry = head.entry or open_entry(cache, real_path)
     held = entry is not None and head.digest is not None and entry.meta.get("digest") == head.digest
     if after is None and held and entry.extend(digest, len(head.raw) + len(tail), added, tail.endswith(b"\n")):
         return

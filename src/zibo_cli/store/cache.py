@@ -22,7 +22,7 @@ import os
 import sqlite3
 import stat
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -31,12 +31,9 @@ from zibo_cli import __version__
 from zibo_cli.core import model, schema
 from zibo_cli.core.model import GoalsFile, Observation
 from zibo_cli.core.plain import definitions_from_json, definitions_json
-from zibo_cli.store.locate import cache_dir
+from zibo_cli.store.locate import Cache
 
 FORMAT = "zibo-cache 9"
-# Below this a file is parsed as fast as its database is opened (1,000 figures, 150 KB: 0.121 s without
-# the cache, 0.118 s with it; 10,000: 0.23 s and 0.14 s), so the cache is not used.
-SMALLEST_CACHED = 256 * 1024
 _COLUMNS = Observation._fields[1:]  # a row is one goal's: its id is the key
 _TEXT_COLUMNS = _COLUMNS[2:]  # all but date and value
 _DAYS = tuple(name for name in _TEXT_COLUMNS if name.endswith("published"))  # optional days, kept as day numbers
@@ -63,14 +60,6 @@ def file_hasher(*parts: bytes | memoryview) -> Any:
     return hasher
 
 
-def cache_for(env: Mapping[str, str]) -> Cache | None:
-    """The cache a command should use, or None when ZIBO_NO_CACHE is set (to anything but 0 or empty)."""
-    if env.get("ZIBO_NO_CACHE", "") not in ("", "0"):
-        return None
-    smallest = env.get("ZIBO_CACHE_MIN_BYTES", "")
-    return Cache(cache_dir(env), int(smallest) if smallest.isdigit() else SMALLEST_CACHED)
-
-
 def _fingerprint() -> str:
     """This zibo: its version and the modules whose code decides what a valid file holds."""
     parts = [FORMAT, __version__]
@@ -89,50 +78,45 @@ def _private(path: Path, kind: int) -> bool:
     return stat.S_IFMT(info.st_mode) == kind and info.st_uid == os.geteuid() and not info.st_mode & 0o077
 
 
-class Cache:
-    """The cache folder; `open` gives the entry of one goals file, for files of `smallest` bytes or more."""
-
-    def __init__(self, folder: Path, smallest: int = 0) -> None:
-        self.folder = folder
-        self.smallest = smallest
-
-    def _database(self, real_path: str) -> Path:
-        return self.folder / (file_digest(os.fsencode(real_path))[:32] + ".sqlite")
-
-    def _remove_leftovers(self) -> None:
-        """Files no zibo of today reads (an earlier version's entries, a killed writer's temp files)."""
-        with contextlib.suppress(OSError), os.scandir(self.folder) as entries:
-            for entry in entries:
-                if not entry.name.endswith((".sqlite", ".sqlite-wal", ".sqlite-shm")) and entry.is_file():
-                    os.unlink(entry.path)
-
-    def open(self, real_path: str, create: bool = False) -> Entry | None:
-        """The entry for the goals file at `real_path` (empty if new, with `create`); None if unusable."""
-        path = self._database(real_path)
-        try:
-            if create:
-                self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-                self._remove_leftovers()
-            if not _private(self.folder, stat.S_IFDIR):
-                return None
-            if os.path.lexists(path) and not _private(path, stat.S_IFREG):  # a FIFO, a stranger's: never opened
-                if not create:
-                    return None
-                path.unlink()
-            if not os.path.lexists(path):  # private from the start: SQLite gives its journals the database's mode
-                if not create:
-                    return None
-                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
-            entry = Entry(path, _fingerprint())
-            if create and not entry.readable:  # not a database (any more): start again
-                entry.close()
-                for suffix in ("", "-wal", "-shm"):
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(f"{path}{suffix}")
-                return self.open(real_path, create)
-            return entry
-        except (OSError, sqlite3.Error, Unusable, ValueError):
+def open_entry(cache: Cache, real_path: str, create: bool = False) -> Entry | None:
+    """The entry for the goals file at `real_path` (empty if new, with `create`); None if unusable."""
+    folder, path = cache.folder, database_of(cache, real_path)
+    try:
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _remove_leftovers(folder)
+        if not _private(folder, stat.S_IFDIR):
             return None
+        if os.path.lexists(path) and not _private(path, stat.S_IFREG):  # a FIFO, a stranger's: never opened
+            if not create:
+                return None
+            path.unlink()
+        if not os.path.lexists(path):  # private from the start: SQLite gives its journals the database's mode
+            if not create:
+                return None
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+        entry = Entry(path, _fingerprint())
+        if create and not entry.readable:  # not a database (any more): start again
+            entry.close()
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(f"{path}{suffix}")
+            return open_entry(cache, real_path, create)
+        return entry
+    except (OSError, sqlite3.Error, Unusable, ValueError):
+        return None
+
+
+def database_of(cache: Cache, real_path: str) -> Path:
+    return cache.folder / (file_digest(os.fsencode(real_path))[:32] + ".sqlite")
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Files no zibo of today reads (an earlier version's entries, a killed writer's temp files)."""
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not entry.name.endswith((".sqlite", ".sqlite-wal", ".sqlite-shm")) and entry.is_file():
+                os.unlink(entry.path)
 
 
 class Entry:

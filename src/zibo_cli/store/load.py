@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from zibo_cli.core.model import GoalsFile, Observation
-from zibo_cli.store.locate import Location, display_path
+from zibo_cli.store.locate import Cache, Location, display_path
 from zibo_cli.store.read import may_define_static_observations, parse_appended, parse_file, read_with_stat
 
 if TYPE_CHECKING:
-    from zibo_cli.store.cache import Cache, Entry
+    from zibo_cli.store.cache import Entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +83,10 @@ def load(location: Location, today: dt.date | None, cache: Cache | None) -> Load
     raw, _ = read_with_stat(location)
     if cache is None or len(raw) < cache.smallest:
         return LoadedFile(location, raw, parse_file(location, raw, today))
-    from zibo_cli.store.cache import file_digest
+    from zibo_cli.store.cache import file_digest, open_entry
 
     real_path, digest = os.path.realpath(location.path), file_digest(raw)
-    entry = cache.open(real_path)
+    entry = open_entry(cache, real_path)
     return LoadedFile(location, raw, _goals_file(location, raw, today, cache, real_path, digest, entry))
 
 
@@ -99,11 +99,11 @@ def load_head(location: Location, today: dt.date | None, cache: Cache | None) ->
     if cache is None or len(raw) < cache.smallest:
         whole = parse_file(location, raw, today)
         return FileHead(location, raw, _definitions(whole), None, whole)
-    from zibo_cli.store.cache import Unusable, file_hasher
+    from zibo_cli.store.cache import Unusable, file_hasher, open_entry
 
     hasher = file_hasher(raw)  # kept: `add` extends it with what it appends instead of hashing 15 MB again
     real_path, digest = os.path.realpath(location.path), hasher.hexdigest()
-    entry = cache.open(real_path)
+    entry = open_entry(cache, real_path)
     if entry is not None and entry.holds(digest, today):
         try:
             head = FileHead(location, raw, entry.definitions(), entry, None, digest, cache)
@@ -147,9 +147,9 @@ def _definitions(whole: GoalsFile) -> GoalsFile:
 
 def fill(cache: Cache, real_path: str, digest: str, raw: bytes, goals_file: GoalsFile) -> None:
     """Store a file just validated; a cache that cannot be written is no error."""
-    from zibo_cli.store.cache import Unusable
+    from zibo_cli.store.cache import Unusable, open_entry
 
-    entry = cache.open(real_path, create=True)
+    entry = open_entry(cache, real_path, create=True)
     if entry is None:
         return
     with entry:

@@ -31,6 +31,28 @@ def cache_dir(env: Mapping[str, str]) -> Path:
     return Path(base if os.path.isabs(base) else Path(env.get("HOME") or str(Path.home())) / ".cache") / "zibo"
 
 
+# Below this a file is parsed as fast as its database is opened (1,000 figures, 150 KB: 0.121 s without
+# the cache, 0.118 s with it; 10,000: 0.23 s and 0.14 s), so the cache is not used.
+SMALLEST_CACHED = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Cache:
+    """Where the cache is and from which file size it is used. Kept apart from store/cache.py, which
+    opens its databases, so that commands on small files never import SQLite."""
+
+    folder: Path
+    smallest: int = 0
+
+
+def cache_for(env: Mapping[str, str]) -> Cache | None:
+    """The cache a command should use, or None when ZIBO_NO_CACHE is set (to anything but 0 or empty)."""
+    if env.get("ZIBO_NO_CACHE", "") not in ("", "0"):
+        return None
+    smallest = env.get("ZIBO_CACHE_MIN_BYTES", "")
+    return Cache(cache_dir(env), int(smallest) if smallest.isdigit() else SMALLEST_CACHED)
+
+
 def bundled_file() -> Path:
     """The dataset shipped in the wheel; in a source checkout (editable install) the repository's own goals.toml."""
     packaged = Path(__file__).resolve().parents[1] / BUNDLED_RESOURCE  # the wheel installs it as a plain file
