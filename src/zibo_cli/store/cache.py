@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from zibo_cli import __version__
-from zibo_cli.core import model, schema
+from zibo_cli.core import model, retractions, schema
 from zibo_cli.core.model import GoalsFile, Observation
 from zibo_cli.core.plain import definitions_from_json, definitions_json
 from zibo_cli.store.locate import cache_dir
 
-FORMAT = "zibo-cache 9"
+FORMAT = "zibo-cache 10"
 # Below this a file is parsed as fast as its database is opened (1,000 figures, 150 KB: 0.121 s without
 # the cache, 0.118 s with it; 10,000: 0.23 s and 0.14 s), so the cache is not used.
 SMALLEST_CACHED = 256 * 1024
@@ -74,7 +74,7 @@ def cache_for(env: Mapping[str, str]) -> Cache | None:
 def _fingerprint() -> str:
     """This zibo: its version and the modules whose code decides what a valid file holds."""
     parts = [FORMAT, __version__]
-    for module in (model, schema):
+    for module in (model, schema, retractions):
         info = os.stat(module.__file__ or "")
         parts.append(f"{info.st_size}:{info.st_mtime_ns}")
     return " ".join(parts)
