@@ -20,7 +20,9 @@ MIN_SHOWN = 6
 def figure_ref(figure: Observation) -> str:
     """The full ref of a figure."""
     recorded = figure.recorded.isoformat() if figure.recorded is not None else ""
-    text = f"{figure.goal}\x1f{figure.date.isoformat()}\x1f{float(figure.value)!r}\x1f{figure.source or ''}\x1f{recorded}"
+    text = (
+        f"{figure.goal}\x1f{figure.date.isoformat()}\x1f{float(figure.value)!r}\x1f{figure.source or ''}\x1f{recorded}"
+    )
     return hashlib.blake2b(text.encode("utf-8"), digest_size=FULL_LENGTH // 2).hexdigest()
 
 

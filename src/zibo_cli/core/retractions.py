@@ -35,7 +35,9 @@ _FULL_REF = re.compile(rf"^[0-9a-f]{{{FULL_LENGTH}}}$")
 def attach_retractions(validator: _Validator, raw: Any, goals: dict[str, Goal]) -> dict[str, Goal]:
     """Validate the records and give each goal its own, in file order."""
     if not isinstance(raw, list):
-        validator.report(tr("'retractions' must be an array of tables ([[retractions]])."), validator.lines.key("", "retractions"))
+        validator.report(
+            tr("'retractions' must be an array of tables ([[retractions]])."), validator.lines.key("", "retractions")
+        )
         return goals
     mine: dict[str, list[Retraction]] = {}
     for index, table in enumerate(raw):
@@ -49,7 +51,11 @@ def attach_retractions(validator: _Validator, raw: Any, goals: dict[str, Goal]) 
         ref = validator.text(table, "ref", where, path, required=True)
         if ref is not None and not _FULL_REF.match(ref):
             validator.report(
-                tr("'ref' in {where} must be a figure's full ref of {length} hex digits.", where=where, length=FULL_LENGTH),
+                tr(
+                    "'ref' in {where} must be a figure's full ref of {length} hex digits.",
+                    where=where,
+                    length=FULL_LENGTH,
+                ),
                 validator.lines.key(path, "ref") or line,
                 tr("Use `zibo retract REF --reason TEXT`: it writes the full ref."),
             )
@@ -66,7 +72,10 @@ def attach_retractions(validator: _Validator, raw: Any, goals: dict[str, Goal]) 
         recorded = table.get("recorded")
         if recorded is not None and (not isinstance(recorded, dt.datetime) or recorded.tzinfo is None):
             validator.report(
-                tr("'recorded' in {where} must be a date-time with a UTC offset, like 2026-01-05T09:30:00+08:00.", where=where),
+                tr(
+                    "'recorded' in {where} must be a date-time with a UTC offset, like 2026-01-05T09:30:00+08:00.",
+                    where=where,
+                ),
                 validator.lines.key(path, "recorded") or line,
             )
             recorded = None
@@ -97,4 +106,3 @@ def retraction_table(ref: str, goal: str, reason: str | None, recorded: dt.datet
     """The record `zibo retract` appends."""
     table = {"ref": ref, "goal": goal, "undo": undo or None, "reason": reason, "recorded": recorded}
     return {key: table[key] for key in ORDER if table[key] is not None}
-
