@@ -62,7 +62,7 @@ def add(
     def entry_for(head: FileHead) -> dict[str, Any]:
         """The new table, from the file as it is under the lock (any error here: nothing is written)."""
         from zibo_cli.cli.goal_lookup import resolve_goal
-        from zibo_cli.core.dates import NATURAL_FORMS_HELP, DateError, ParsedDate, parse_date
+        from zibo_cli.core.dates import NATURAL_FORMS_HELP, DateError, parse_date
         from zibo_cli.core.plausibility import reference_of, suspicion
         from zibo_cli.core.values import ValueParseError, parse_value
 
