@@ -211,6 +211,7 @@ def append_observations(
     today: dt.date | None,
     cache: Cache | None = None,
     keep: Keep | None = None,
+    retractions: Sequence[Mapping[str, Any]] = (),
 ) -> AppendResult:
     """Validate the new entries against the file as it is under the lock, then write it atomically.
 
@@ -227,9 +228,9 @@ def append_observations(
             before = head.whole
             if keep is not None:
                 tables = keep(before, tables)
-            if not tables:
+            if not tables and not retractions:
                 return AppendResult(before, before, head.label, 0)
-            added = _append(head, tables, today, cache)
+            added = _append(head, tables, today, cache, retractions=retractions)
         finally:
             head.close()
     after = GoalsFile(before.schema, before.title, before.sources, before.goals, [*before.observations, *added])
