@@ -55,3 +55,32 @@ def file_warnings(goals_file: GoalsFile, raw: bytes, strict: bool) -> list[Probl
             )
         )
     return sorted(found, key=lambda problem: problem.line or 0)
+
+
+def new_suspicions(before: GoalsFile | None, after: GoalsFile, raw: bytes) -> list[Problem]:
+    """The figures an edit adds (not in `before`) that the guard refuses, each judged against the
+    figures the file had: what `zibo edit` asks about (or accepts with --force)."""
+    from collections import Counter
+
+    from zibo_cli.core.plausibility import reference_of, suspicion
+
+    old = Counter(before.observations if before is not None else [])
+    old_by_goal = before.observations_by_goal() if before is not None else {}
+    found: list[tuple[int, str]] = []
+    for index, figure in enumerate(after.observations):
+        if old[figure] > 0:
+            old[figure] -= 1
+            continue
+        goal = after.goals[figure.goal]
+        reference = reference_of(goal, old_by_goal.get(goal.id, []))
+        if (slip := suspicion(goal, reference, figure.value, figure.date)) is not None:
+            found.append(
+                (index, tr("a new figure of {goal} looks like a slip: {reason}.", goal=goal.id, reason=slip.reason))
+            )
+    if not found:
+        return []
+    from zibo_cli.core.line_index import index_lines
+
+    lines = index_lines(raw.decode("utf-8", errors="replace").removeprefix("\ufeff"))
+    hint = tr("Fix it, or if it is right, run `zibo edit --force`.")
+    return [Problem(message, lines.item("observations", index), hint=hint) for index, message in found]
