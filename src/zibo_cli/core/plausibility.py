@@ -76,6 +76,7 @@ def measure_of(goal: Goal) -> str | None:
 
 def suspicion(goal: Goal, reference: Reference, value: float, day: dt.date) -> Suspicion | None:
     """Why the figure looks wrong, or None when it looks plausible."""
+    value = float(value)  # an imported row's whole number is an int
     force = tr("If the figure is right, give --force.")
     if reference.start is not None and day.year < reference.start.year - YEARS_BEFORE:
         reason = tr(
