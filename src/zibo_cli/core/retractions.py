@@ -106,3 +106,14 @@ def retraction_table(ref: str, goal: str, reason: str | None, recorded: dt.datet
     """The record `zibo retract` appends."""
     table = {"ref": ref, "goal": goal, "undo": undo or None, "reason": reason, "recorded": recorded}
     return {key: table[key] for key in ORDER if table[key] is not None}
+
+
+def with_retractions(tables: list[Any], goals: dict[str, Goal]) -> dict[str, Goal] | None:
+    """The goals with these `[[retractions]]` tables attached, or None when any has a problem (a whole
+    parse then reports it with its line): for a file read in slices (store/read.py)."""
+    from zibo_cli.core.line_index import LineIndex
+    from zibo_cli.core.schema import _Validator
+
+    validator = _Validator(LineIndex(), None)
+    attached = attach_retractions(validator, tables, goals)
+    return None if validator.problems else attached

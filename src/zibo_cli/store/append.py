@@ -9,6 +9,7 @@ and a cache that cannot be written is ignored.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -161,13 +162,7 @@ def _update_cache(head: FileHead, tail: bytes, added: list[Observation], after: 
     if after is None and held and entry.extend(digest, len(head.raw) + len(tail), added, tail.endswith(b"\n")):
         return
     if after is None and head.whole is not None:
-        after = GoalsFile(
-            head.whole.schema,
-            head.whole.title,
-            head.whole.sources,
-            head.whole.goals,
-            [*head.whole.observations, *added],
-        )
+        after = dataclasses.replace(head.whole, observations=[*head.whole.observations, *added])
     if after is not None:
         fill(cache, real_path, digest, head.raw + tail, after)
 
