@@ -7,6 +7,7 @@ file renamed over it — each followed by a load through the cache, compared wit
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -16,10 +17,41 @@ from hypothesis import strategies as st
 
 from conftest import SAMPLE
 from loading import TABLE, TODAY, outcome
+from zibo_cli.errors import ZiboError
 from zibo_cli.store.append import append_observations
 from zibo_cli.store.locate import Cache, Location
 
-STEPS = ("add", "append", "same-size-edit", "restore", "swap", "damage-cache")
+STEPS = ("add", "append", "same-size-edit", "restore", "swap", "damage-cache", "retract", "hand-retract")
+RETRACTION = '[[retractions]]\nref = "{ref}"\ngoal = "{goal}"\nreason = "by hand"\n\n'
+
+
+def _retract(path: Path, number: int, cache: Cache | None) -> None:
+    """Retract (or, when it is retracted, restore) one of the file's figures, as `zibo retract` does;
+    without a cache, by hand."""
+    import datetime as dt
+
+    from zibo_cli.core.counting import active_retractions
+    from zibo_cli.core.model import GoalsFile
+    from zibo_cli.core.refs import figure_ref
+    from zibo_cli.core.retractions import retraction_table
+    from zibo_cli.store.append import append_retraction
+
+    def record_for(goals_file: GoalsFile) -> dict[str, object]:
+        figure = goals_file.observations[number % len(goals_file.observations)]
+        ref, goal = figure_ref(figure), goals_file.goals[figure.goal]
+        undo = ref in active_retractions(goal.retractions)
+        now = dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC)
+        return retraction_table(ref, goal.id, None if undo else "wrong", now, undo)
+
+    if cache is not None:
+        append_retraction(Location(path, "--file"), TODAY, cache, record_for)
+        return
+    goals_file = outcome(path, None)
+    if not isinstance(goals_file, GoalsFile) or not goals_file.observations:
+        return
+    figure = goals_file.observations[number % len(goals_file.observations)]
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(RETRACTION.format(ref=figure_ref(figure), goal=figure.goal))
 
 
 def _apply(step: str, number: int, path: Path, backup: Path, other: Path, cache: Cache) -> None:
@@ -39,6 +71,9 @@ def _apply(step: str, number: int, path: Path, backup: Path, other: Path, cache:
             with open(path, "r+b") as handle:
                 handle.write(changed)
             os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    elif step in ("retract", "hand-retract"):
+        with contextlib.suppress(ZiboError):  # the file is not valid now (a swap, an edit): nothing to retract
+            _retract(path, number, cache if step == "retract" else None)
     elif step == "restore":
         shutil.copy2(backup, path)  # cp -p: the old content with its old mtime
     elif step == "swap":

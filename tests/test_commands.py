@@ -223,9 +223,19 @@ def test_add_date_forms(sample: Path) -> None:
         assert f"date = {written}" in sample.read_text()
 
 
-def test_add_default_date_is_today(sample: Path) -> None:
-    assert run("add", "share", "60").exit_code == 0
-    assert "date = 2026-11-27" in sample.read_text()
+def test_add_without_date_is_for_the_last_finished_period_and_says_so(sample: Path) -> None:
+    # Decision (issue 15): a goal with a target is yearly, so an undated figure is for last year.
+    result = run("add", "share", "60")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("No --date given: the figure is for 2025, the last finished year")
+    assert 'date = 2025-12-31\nvalue = 60\nprecision = "year"' in sample.read_text()
+
+
+def test_add_without_date_on_a_fact_without_cadence_is_today(sample: Path) -> None:
+    result = run("add", "parks", "40")
+    assert result.exit_code == 0, result.stderr
+    assert "No --date given" not in result.stdout
+    assert "date = 2026-11-27\nvalue = 40\n" in sample.read_text()
 
 
 @pytest.mark.parametrize(

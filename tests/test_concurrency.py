@@ -36,7 +36,7 @@ WRITER = textwrap.dedent(
     failed = []
     for number in range(count):
         args = ["add", "-f", path, "parks", str(writer * 1000 + number), "--date", "2025-06-30",
-                "--note", f"writer {writer:02d} add {number:02d}"]
+                "--note", f"writer {writer:02d} add {number:02d}", "--force"]  # 0 to 15024 parks: no guard
         try:
             app(args, prog_name="zibo")
         except SystemExit as done:

@@ -59,6 +59,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": ("report", "report", "A report for cron: statuses, what changed, deadlines, sources."),
     "export": ("export", "export", "Every observation as CSV or JSON, for spreadsheets and pandas."),
     "import": ("import_", "import_observations", "Append figures from a CSV file, validated all or nothing."),
+    "retract": ("retract", "retract", "Withdraw a wrong figure by appending a retraction (or --undo one)."),
     "edit": ("edit", "edit", "Edit the goals file in your editor: validated, atomic, never over a change."),
     "extract": ("extract", "extract", "Find the figures in a Chinese article or plan and match them to goals."),
 }

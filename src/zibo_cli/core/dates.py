@@ -87,6 +87,17 @@ def period_end(year: int, precision: Precision, part: int = 1) -> dt.date:
     raise ValueError(precision)
 
 
+def last_finished_period(today: dt.date, cadence: str) -> tuple[dt.date, Precision]:
+    """The last year, quarter or month that has ended by `today`: what an undated figure of a goal with
+    that cadence is for (`zibo add` without --date), since a figure is published after its period."""
+    if cadence == "yearly":
+        return dt.date(today.year - 1, 12, 31), "year"
+    months = 3 if cadence == "quarterly" else 1
+    first = (today.month - 1) // months * months + 1  # the first month of the period today is in
+    end = dt.date(today.year, first, 1) - dt.timedelta(days=1)
+    return end, "quarter" if cadence == "quarterly" else "month"
+
+
 def parse_iso_date(text: str) -> tuple[dt.date, Precision]:
     """Parse the ISO-like forms `zibo add --date` accepts; a month, quarter, half or year means its last day."""
     cleaned = text.strip()

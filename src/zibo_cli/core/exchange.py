@@ -25,7 +25,7 @@ from zibo_cli.i18n import tr
 
 EXPORT_COLUMNS = (
     "goal", "name", "unit", "date", "value", "precision", "period", "qualifier", "preliminary", "derived",
-    "source", "quote", "note", "recorded",
+    "source", "quote", "note", "recorded", "ref", "retracted",
 )  # fmt: skip
 REQUIRED_COLUMNS = ("goal", "date", "value")
 # `name` is informational; `unit` is the unit the value is written in (converted into the goal's unit).
@@ -73,11 +73,17 @@ def plain_number(value: float) -> int | float:
 def export_records(goals_file: GoalsFile, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """One record per observation, in file order, with its goal's name and unit; with `as_of`, only
     those that count as of that day (dated and public by then), as `status --as-of` counts them."""
+    from zibo_cli.core.counting import active_retractions
+    from zibo_cli.core.refs import figure_ref
+
     records = []
+    retracted = {goal_id: active_retractions(goal.retractions) for goal_id, goal in goals_file.goals.items()}
     for observation in goals_file.observations:
         if as_of is not None and not observation.counts_on(as_of):
             continue
         goal = goals_file.goals[observation.goal]
+        ref = figure_ref(observation)
+        retraction = retracted[goal.id].get(ref)
         records.append(
             {
                 "goal": goal.id,
@@ -94,6 +100,8 @@ def export_records(goals_file: GoalsFile, as_of: dt.date | None = None) -> list[
                 "quote": observation.quote,
                 "note": observation.note,
                 "recorded": observation.recorded.isoformat() if observation.recorded else None,
+                "ref": ref,
+                "retracted": retraction.reason if retraction else None,
             }
         )
     return records
@@ -135,12 +143,14 @@ class ImportFormatError(ValueError):
 class ImportRow:
     row: int  # as a spreadsheet numbers it: the header is row 1
     table: dict[str, Any]
+    retracted: str | None = None  # the `retracted` column: the reason the figure was withdrawn
 
 
 @dataclass(slots=True)
 class ImportPlan:
     rows: list[ImportRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "row N: reason"
+    suspicious: list[str] = field(default_factory=list)  # "row N: reason": what the guard would refuse
 
 
 def observation_key(goal: str, date: dt.date, value: float, source: str | None) -> tuple[Any, ...]:
@@ -220,8 +230,12 @@ def plan_import(
 
     `default_source` (import --source) is the source of rows that name none.
     """
+    from zibo_cli.core.model import Observation
+    from zibo_cli.core.plausibility import reference_of, suspicion
+
     header, records = read_rows(text)
     plan = ImportPlan()
+    by_goal = goals_file.observations_by_goal()
     for number, cells in records:
         if not any(cell.strip() for cell in cells):  # blank lines in a spreadsheet export are no figures
             continue
@@ -236,8 +250,33 @@ def plan_import(
         if problem:
             plan.problems.append(tr("row {row}: {problem}", row=number, problem=problem))
         elif table is not None:
-            plan.rows.append(ImportRow(number, table))
+            plan.rows.append(ImportRow(number, table, row.get("retracted", "").strip() or None))
+            goal, figures = goals_file.goals[table["goal"]], by_goal.setdefault(table["goal"], [])
+            found = suspicion(goal, reference_of(goal, figures), table["value"], table["date"])
+            if found is not None:
+                plan.suspicious.append(tr("row {row}: {problem}", row=number, problem=found.reason))
+            fields = ("goal", "date", "value", "period", "source", "recorded")
+            figures.append(Observation(**{name: table[name] for name in fields}))  # the rows after compare with it
     return plan
+
+
+def retraction_records(goals_file: GoalsFile, rows: Sequence[ImportRow], now: dt.datetime) -> list[dict[str, Any]]:
+    """The `[[retractions]]` records for rows whose `retracted` column is filled, as `export` writes it,
+    so export → import keeps retractions; none for a figure already retracted in the file."""
+    from zibo_cli.core.counting import active_retractions
+    from zibo_cli.core.model import Observation
+    from zibo_cli.core.refs import figure_ref
+    from zibo_cli.core.retractions import retraction_table
+
+    records: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row.retracted is None:
+            continue
+        fields = ("goal", "date", "value", "source", "recorded")
+        ref = figure_ref(Observation(**{name: row.table[name] for name in fields}))
+        if ref not in active_retractions(goals_file.goals[row.table["goal"]].retractions):
+            records[ref] = retraction_table(ref, row.table["goal"], row.retracted, now, False)
+    return list(records.values())
 
 
 def _row_table(

@@ -13,6 +13,7 @@ Method = Literal["auto", "cagr", "linear"]
 Qualifier = Literal["approx", "at_least", "at_most"]
 Precision = Literal["day", "month", "quarter", "half", "year"]
 Mean = Literal["geometric", "arithmetic"]
+Measure = Literal["level", "flow", "share", "rate", "index", "rank"]
 
 SCHEMA_VERSION = 1
 
@@ -95,6 +96,22 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class Retraction:
+    """A `[[retractions]]` record: the figure `ref` names is withdrawn (or, with `undo`, restored).
+
+    Nothing is deleted: a mistake is withdrawn by appending one of these (see core/refs.py for refs).
+    `index` is its place among the file's retraction records, so `check` can give its line.
+    """
+
+    ref: str
+    goal: str
+    reason: str | None = None
+    recorded: dt.datetime | None = None
+    undo: bool = False
+    index: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Goal:
     id: str
     name: str
@@ -114,6 +131,11 @@ class Goal:
     # file started, not news. Kept on every goal because the parse cache stores goals whole but not
     # the file's other top-level keys.
     file_started: dt.datetime | None = None
+    # What the goal measures (level, flow, share, rate, index, rank): the plausibility guard's rules.
+    measure: Measure | None = None
+    # The file's `[[retractions]]` records for this goal, in file order: kept on the goal, as `file_started`
+    # is, so the cache carries them with the definitions and every assessment sees them.
+    retractions: tuple[Retraction, ...] = ()
 
     @property
     def is_fact(self) -> bool:

@@ -12,12 +12,13 @@ import datetime as dt
 import json
 from typing import Any
 
-from zibo_cli.core.model import Baseline, Goal, Source, Target
+from zibo_cli.core.model import Baseline, Goal, Retraction, Source, Target
 
 _GOAL_FIELDS = [field.name for field in dataclasses.fields(Goal)]
-_AT = {name: _GOAL_FIELDS.index(name) for name in ("baseline", "targets", "file_started")}
+_AT = {name: _GOAL_FIELDS.index(name) for name in ("baseline", "targets", "file_started", "retractions")}
 _BASELINE_DATE = [field.name for field in dataclasses.fields(Baseline)].index("date")
 _TARGET_BY = [field.name for field in dataclasses.fields(Target)].index("by")
+_RECORDED = [field.name for field in dataclasses.fields(Retraction)].index("recorded")
 
 
 def definitions_json(title: str | None, sources: dict[str, Source], goals: dict[str, Goal]) -> str:
@@ -53,6 +54,9 @@ def _goal_row(goal: Goal) -> list[Any]:
         target[_TARGET_BY] = kept.by.toordinal()
     if goal.file_started is not None:
         row[_AT["file_started"]] = goal.file_started.isoformat()
+    records = row[_AT["retractions"]] = [_row(record) for record in goal.retractions]
+    for record in records:
+        record[_RECORDED] = record[_RECORDED] and record[_RECORDED].isoformat()
     return row
 
 
@@ -66,4 +70,8 @@ def _goal(row: list[Any]) -> Goal:
     row[_AT["targets"]] = tuple(Target(*target) for target in targets)
     if (started := row[_AT["file_started"]]) is not None:
         row[_AT["file_started"]] = dt.datetime.fromisoformat(started)
+    records = row[_AT["retractions"]]
+    for record in records:
+        record[_RECORDED] = record[_RECORDED] and dt.datetime.fromisoformat(record[_RECORDED])
+    row[_AT["retractions"]] = tuple(Retraction(*record) for record in records)
     return Goal(*row)

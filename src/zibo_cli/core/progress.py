@@ -19,6 +19,7 @@ from itertools import repeat
 from operator import itemgetter, mul
 from typing import NamedTuple
 
+from zibo_cli.core.counting import counting_figures
 from zibo_cli.core.dates import DAYS_PER_YEAR, add_months, years_between
 from zibo_cli.core.model import Goal, GoalsFile, Observation, Status, Target
 
@@ -99,6 +100,9 @@ class Assessment:
     current_stage: int | None = None
     stale: bool = False
     stale_since: dt.date | None = None
+    # Every figure dated and public by `as_of`, by date, those that do not count (superseded, retracted)
+    # included: what `show` lists. `observations` holds only the figures that count.
+    history: tuple[Observation, ...] = ()
 
     @property
     def stage(self) -> StageAssessment | None:
@@ -626,7 +630,8 @@ def staleness(goal: Goal, latest: Observation | None, as_of: dt.date) -> tuple[b
 
 def assess(goal: Goal, observations: Sequence[Observation], as_of: dt.date) -> Assessment:
     """Assess a goal as it stood on `as_of`: only figures dated and public by then count."""
-    visible = _visible(observations, as_of)
+    history = _visible(observations, as_of)
+    visible = tuple(counting_figures(goal, history))
     latest = visible[-1] if visible else None
     points = [_point(o) for o in visible] if goal.is_fact else _plain_points(visible[:1])  # only facts need all
     baseline: Point | None = None
@@ -638,7 +643,9 @@ def assess(goal: Goal, observations: Sequence[Observation], as_of: dt.date) -> A
     stale, stale_since = staleness(goal, latest, as_of)
     if goal.is_fact:
         start = _fact_start(goal, points, baseline)
-        return Assessment(goal, as_of, Status.FACT, visible, latest, start, stale=stale, stale_since=stale_since)
+        return Assessment(
+            goal, as_of, Status.FACT, visible, latest, start, stale=stale, stale_since=stale_since, history=history
+        )
     stages = tuple(assess_stage(goal, target, baseline, visible, as_of) for target in goal.targets)
     current = _next_open_stage(goal, stages, as_of)
     return Assessment(
@@ -652,6 +659,7 @@ def assess(goal: Goal, observations: Sequence[Observation], as_of: dt.date) -> A
         current_stage=current,
         stale=stale,
         stale_since=stale_since,
+        history=history,
     )
 
 

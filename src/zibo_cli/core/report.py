@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from zibo_cli.core.model import Goal, GoalsFile, Observation, Source, Status, Target
+from zibo_cli.core.model import Goal, GoalsFile, Observation, Retraction, Source, Status, Target
 from zibo_cli.core.window import DEFAULT_HORIZON_DAYS, Window
 
 if TYPE_CHECKING:  # the progress engine is loaded when a report is built, not when the CLI starts
@@ -52,8 +52,23 @@ def _known_at(observations: Iterable[Observation], goal: Goal, day: dt.date) -> 
 
 @dataclass(frozen=True, slots=True)
 class RecordedFigure:
+    """A figure recorded in the window; or, with `retraction`, a figure retracted (or restored) in it."""
+
     goal: Goal
     observation: Observation
+    retraction: Retraction | None = None
+
+    @property
+    def recorded(self) -> dt.datetime | None:
+        return self.retraction.recorded if self.retraction is not None else self.observation.recorded
+
+
+def goal_known_at(goal: Goal, day: dt.date) -> Goal:
+    """The goal with only the retractions recorded by the end of `day` (those without a time always)."""
+    if not goal.retractions:
+        return goal
+    kept = tuple(r for r in goal.retractions if r.recorded is None or r.recorded.date() <= day)
+    return dataclasses.replace(goal, retractions=kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +179,10 @@ def find(goals_file: GoalsFile, as_of: dt.date, window: Window, recorded_by: dt.
     from zibo_cli.core.progress import assess_file
 
     if recorded_by is not None:
-        goals_file = dataclasses.replace(goals_file, observations=known_by(goals_file.observations, recorded_by))
+        goals = {goal_id: goal_known_at(goal, recorded_by) for goal_id, goal in goals_file.goals.items()}
+        goals_file = dataclasses.replace(
+            goals_file, goals=goals, observations=known_by(goals_file.observations, recorded_by)
+        )
     current = assess_file(goals_file, as_of)
     return Findings(
         current=tuple(current),
@@ -211,8 +229,23 @@ def _recorded_in(goals_file: GoalsFile, window: Window) -> tuple[RecordedFigure,
         and window.contains(observation.recorded.date())
         and is_news(observation, goals_file.goals[observation.goal])
     ]
-    chosen.sort(key=lambda item: (item[0], item[1]))
-    return tuple(RecordedFigure(goals_file.goals[o.goal], o) for _, _, o in chosen)
+    entries = [RecordedFigure(goals_file.goals[o.goal], o) for _, _, o in chosen]
+    entries += _retracted_in(goals_file, window)
+    return tuple(sorted(entries, key=lambda entry: entry.recorded or dt.datetime.min.replace(tzinfo=dt.UTC)))
+
+
+def _retracted_in(goals_file: GoalsFile, window: Window) -> list[RecordedFigure]:
+    """The retractions (and undos) recorded in the window, each with the figure it names."""
+    from zibo_cli.core.refs import figure_ref
+
+    entries = []
+    grouped = goals_file.observations_by_goal()
+    for goal in goals_file.goals.values():
+        recent = [r for r in goal.retractions if r.recorded is not None and window.contains(r.recorded.date())]
+        if recent:
+            figures = {figure_ref(figure): figure for figure in grouped.get(goal.id, [])}
+            entries += [RecordedFigure(goal, figures[r.ref], r) for r in recent if r.ref in figures]
+    return entries
 
 
 def _changes(goals_file: GoalsFile, current: Sequence[Assessment], window: Window) -> tuple[StatusChange, ...]:
@@ -225,7 +258,8 @@ def _changes(goals_file: GoalsFile, current: Sequence[Assessment], window: Windo
     for after in current:
         if after.goal.is_fact:
             continue
-        before = assess(after.goal, _known_at(grouped.get(after.goal.id, []), after.goal, window.start), window.start)
+        goal = goal_known_at(after.goal, window.start)
+        before = assess(goal, _known_at(grouped.get(goal.id, []), goal, window.start), window.start)
         if before.status is not after.status:
             changes.append(StatusChange(before=before, after=after))
     changes.sort(key=lambda change: change.after.status.rank)

@@ -24,6 +24,7 @@ from zibo_cli.core.model import (
     Goal,
     GoalsFile,
     Mean,
+    Measure,
     Method,
     Observation,
     Precision,
@@ -55,6 +56,8 @@ OBSERVATION_KEYS = {
 # `started` (top level, written by `zibo init`), `average_over` and `mean` (targets), `published`
 # (observations; written by hand: `zibo add` and `zibo import` write OBSERVATION_KEYS only).
 STARTED_KEYS = {"started"}
+MEASURE_KEYS = {"measure"}  # goals: what the goal measures, for the plausibility guard (core/plausibility.py)
+RETRACTION_KEYS = {"retractions"}  # top level: `[[retractions]]`, validated in core/retractions.py
 AVERAGE_KEYS = {"average_over", "mean"}
 PUBLISHED_KEYS = {"published"}
 AVERAGE_PATTERN = re.compile(r"^(\d{4})/(\d{4})$")
@@ -66,6 +69,7 @@ METHODS: tuple[str, ...] = get_args(Method)
 QUALIFIERS: tuple[str, ...] = get_args(Qualifier)
 PRECISIONS: tuple[str, ...] = get_args(Precision)
 MEANS: tuple[str, ...] = get_args(Mean)
+MEASURES: tuple[str, ...] = get_args(Measure)
 
 
 def suggest(word: str, choices: Any) -> str | None:
@@ -456,7 +460,7 @@ class _Validator:
             if not isinstance(table, dict):
                 self.report(tr("{where} must be a table, not {what}.", where=where, what=describe(table)), line)
                 continue
-            self.unknown_keys(table, GOAL_KEYS, where, path)
+            self.unknown_keys(table, GOAL_KEYS | MEASURE_KEYS, where, path)
             name = self.text(table, "name", where, path, required=True)
             unit = self.text(table, "unit", where, path, required=True)
             if unit is not None and (unit != unit.strip() or _looks_numeric(unit)):
@@ -496,6 +500,7 @@ class _Validator:
                 note=self.text(table, "note", where, path),
                 baseline=baseline,
                 targets=targets,
+                measure=self.choice(table, "measure", MEASURES, where, path),
             )
             self._source_reference(result[goal_id].source, where, self.lines.key(path, "source"))
             self.average_goal(result[goal_id], where, line)
@@ -827,7 +832,7 @@ def build_goals_file(
 ) -> tuple[GoalsFile | None, list[Problem]]:
     """Validate a parsed document; the GoalsFile is returned only when there is no problem at all."""
     validator = _Validator(lines or LineIndex(), today)
-    validator.unknown_keys(data, TOP_KEYS | STARTED_KEYS, tr("the top level"), "")
+    validator.unknown_keys(data, TOP_KEYS | STARTED_KEYS | RETRACTION_KEYS, tr("the top level"), "")
     schema = data.get("schema")
     if schema is None:
         validator.report(
@@ -864,6 +869,10 @@ def build_goals_file(
     started = _started(validator, data, lines)
     if started is not None:
         goals = {goal_id: dataclasses.replace(goal, file_started=started) for goal_id, goal in goals.items()}
+    if "retractions" in data:
+        from zibo_cli.core.retractions import attach_retractions
+
+        goals = attach_retractions(validator, data["retractions"], goals)
     validator._goals = goals
     observations = validator.observations(data.get("observations"), goals)
     if validator.problems:

@@ -40,6 +40,11 @@ class ParsedValue:
     value: float
     qualifier: Qualifier | None = None
     conversion: str | None = None  # e.g. "100亿元 = 10000万元", stated back to the user
+    preliminary: bool = False  # written 预计5000亿元 or 初步核算…: an estimate awaiting the final figure
+
+
+# Words before a figure that make it an estimate (预计5000亿元, 初步核算，4884.1亿元), longest first.
+PRELIMINARY_WORDS = ("初步核算", "初步统计", "初步测算", "预计", "预估", "初步")
 
 
 def _split_unit(unit: str) -> tuple[float, str]:
@@ -69,12 +74,18 @@ def parse_value(text: str, goal_unit: str) -> ParsedValue:
     cleaned = unicodedata.normalize("NFKC", text).strip().replace("−", "-").replace(" ", "")
     if not cleaned:
         raise ValueParseError(tr("the value is empty."))
+    preliminary = cleaned.startswith(PRELIMINARY_WORDS)
+    if preliminary:
+        cleaned = cleaned.removeprefix(next(w for w in PRELIMINARY_WORDS if cleaned.startswith(w))).lstrip(",:，：")
+        if not cleaned:
+            raise ValueParseError(tr("'{original}' has no number.", original=original))
     cleaned, qualifier = _strip_qualifiers(cleaned)
     # A suffix qualifier may follow the unit: 1000余家 → number 1000, qualifier 余, unit 家.
     match = _NUMBER.match(cleaned)
     if not match:
         if cleaned and cleaned[0] in _CHINESE_NUMERALS:
-            return _parse_chinese_numeral(cleaned, qualifier, goal_unit, original)
+            parsed = _parse_chinese_numeral(cleaned, qualifier, goal_unit, original)
+            return ParsedValue(parsed.value, parsed.qualifier, parsed.conversion, preliminary)
         raise ValueParseError(tr("'{original}' is not a number.", original=original))
     number_text = match.group().replace(",", "")
     rest = cleaned[match.end() :]
@@ -90,7 +101,7 @@ def parse_value(text: str, goal_unit: str) -> ParsedValue:
     checked, reason = check_number(value)
     if checked is None:
         raise ValueParseError(f"'{original}' {reason}.")
-    return ParsedValue(value=checked, qualifier=qualifier, conversion=conversion)
+    return ParsedValue(value=checked, qualifier=qualifier, conversion=conversion, preliminary=preliminary)
 
 
 def _parse_chinese_numeral(text: str, qualifier: Qualifier | None, goal_unit: str, original: str) -> ParsedValue:

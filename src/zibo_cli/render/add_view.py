@@ -50,11 +50,14 @@ def confirmation(result: FigureAdded, conversion: str | None, today: dt.date) ->
     if conversion:
         lines.append(tr("  read as {conversion}", conversion=conversion))
     lines += change_lines(goal, result.before, [*result.before, added], max(today, added.date))
-    if any(o.date == added.date for o in result.before):
-        lines.append(
-            tr(
-                "  (this supersedes the earlier figure for {date}; both stay in the file)",
-                date=observation_date(added),
-            )
+    if any((o.date, o.period) == (added.date, added.period) for o in result.before):
+        from zibo_cli.core.counting import counting_figures
+
+        counts = any(figure is added for figure in counting_figures(goal, [*result.before, added]))
+        template = (
+            "  (this supersedes the earlier figure for {date}; both stay in the file)"
+            if counts
+            else "  (a figure for {date} recorded later is in the file and still counts; both stay in the file)"
         )
+        lines.append(tr(template, date=observation_date(added)))
     return "\n".join(lines)

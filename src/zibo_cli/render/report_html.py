@@ -386,12 +386,12 @@ def _sections(data: ReportData) -> list[str]:
 
     rows = [
         (
-            h(parts.recorded_at(e.observation)),
+            h(parts.entry_recorded_at(e)),
             _goal_cell(e.goal),
             h(format_observation(e.observation, e.goal.unit)),
             h(observation_date(e.observation)),
             h(e.observation.source),
-            h(parts.observation_flags(e.observation)),
+            h(parts.entry_flags(e)),
             h(e.observation.note),
         )
         for e in data.recorded

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from zibo_cli.core.model import Observation
-from zibo_cli.core.report import CitedSource, ReportData
+from zibo_cli.core.report import CitedSource, RecordedFigure, ReportData
 from zibo_cli.render.assessment_json import assessment_json, number, observation_json
 
 REPORT_FORMAT_VERSION = 1
@@ -23,6 +23,15 @@ def _observation(observation: Observation) -> dict[str, Any]:
     entry = observation_json(observation)
     entry.update({"quote": observation.quote, "note": observation.note})
     return entry
+
+
+def _retraction(entry: RecordedFigure) -> dict[str, Any] | None:
+    """A retraction recorded in the window: its reason, whether it undoes one, and when."""
+    record = entry.retraction
+    if record is None:
+        return None
+    recorded = record.recorded.isoformat() if record.recorded else None
+    return {"reason": record.reason, "undo": record.undo, "recorded": recorded}
 
 
 def _source(cited: CitedSource) -> dict[str, Any]:
@@ -52,7 +61,12 @@ def report_document(data: ReportData) -> dict[str, Any]:
         "counts": {**counts, "stale": len(data.stale), "total": len(data.assessments)},
         "goals": [assessment_json(a) for a in data.assessments],
         "recorded": [
-            {**_goal_ref(e.goal.id, e.goal.name, e.goal.unit), **_observation(e.observation)} for e in data.recorded
+            {
+                **_goal_ref(e.goal.id, e.goal.name, e.goal.unit),
+                **_observation(e.observation),
+                "retraction": _retraction(e),
+            }
+            for e in data.recorded
         ],
         "changes": [
             {

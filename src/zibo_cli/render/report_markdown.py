@@ -88,12 +88,12 @@ def render_markdown(data: ReportData) -> str:
         observation = entry.observation
         rows.append(
             (
-                md(parts.recorded_at(observation)),
+                md(parts.entry_recorded_at(entry)),
                 _goal(entry.goal),
                 md(format_observation(observation, entry.goal.unit)),
                 md(observation_date(observation)),
                 md(observation.source),
-                md(parts.observation_flags(observation)),
+                md(parts.entry_flags(entry)),
                 md(observation.note),
             )
         )

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from zibo_cli.core.model import Goal, Observation
 from zibo_cli.core.progress import Assessment
-from zibo_cli.core.report import CitedSource, Deadline, ReportData
+from zibo_cli.core.report import CitedSource, Deadline, RecordedFigure, ReportData
 from zibo_cli.core.window import Window
 from zibo_cli.i18n import tr
 from zibo_cli.render.text import (
+    clean,
     display_name,
     format_observation,
     format_percent,
@@ -148,6 +149,20 @@ def recorded_at(observation: Observation) -> str:
 
 def figure_for(observation: Observation) -> str:
     return tr("for {date}", date=observation_date(observation))
+
+
+def entry_flags(entry: RecordedFigure) -> str:
+    """A recorded entry's flags; a retraction recorded in the window says so, with its reason."""
+    if entry.retraction is None:
+        return observation_flags(entry.observation)
+    if entry.retraction.undo:
+        return tr("retraction undone: it counts again")
+    return tr("retracted: {reason}", reason=clean(entry.retraction.reason))
+
+
+def entry_recorded_at(entry: RecordedFigure) -> str:
+    """When the entry was recorded: the figure, or its retraction."""
+    return entry.recorded.strftime("%Y-%m-%d %H:%M") if entry.recorded else ""
 
 
 def observation_flags(observation: Observation) -> str:

@@ -79,10 +79,10 @@ def report_blocks(data: ReportData) -> list[Block]:
     recorded = []
     for entry in data.recorded:
         observation = entry.observation
-        remarks = [clean(observation.source), parts.observation_flags(observation), clean(observation.note)]
+        remarks = [clean(observation.source), parts.entry_flags(entry), clean(observation.note)]
         recorded.append(
             (
-                parts.recorded_at(observation).replace(" ", "\n"),
+                parts.entry_recorded_at(entry).replace(" ", "\n"),
                 _goal(entry.goal),
                 f"{format_observation(observation, entry.goal.unit)}\n{parts.figure_for(observation)}",
                 "\n".join(remark for remark in remarks if remark),

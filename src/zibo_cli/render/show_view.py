@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from zibo_cli.core.model import GoalsFile, Source, Status
@@ -48,7 +49,10 @@ def _quoted(text: str | None) -> str:
     return f"“{clean(text)}”" if text else ""
 
 
-def show_goal(console: Console, assessment: Assessment, goals_file: GoalsFile) -> None:
+def show_goal(
+    console: Console, assessment: Assessment, goals_file: GoalsFile, refs: Mapping[str, str] | None = None
+) -> None:
+    """`refs`: each full ref → the prefix shown (core/refs.py); without it, the first six characters."""
     from rich.table import Table
     from rich.text import Text
 
@@ -118,9 +122,9 @@ def show_goal(console: Console, assessment: Assessment, goals_file: GoalsFile) -
             tr("Stale since {date}: the next figure is overdue.", date=display_date(assessment.stale_since)),
             style="yellow",
         )
-    _history_table(console, assessment, goals_file)
+    _history_table(console, assessment, refs or {})
     _chart(console, assessment)
-    cited = dict.fromkeys(o.source for o in assessment.observations if o.source in goals_file.sources)
+    cited = dict.fromkeys(o.source for o in assessment.history if o.source in goals_file.sources)
     if goal.source in goals_file.sources:
         cited = {goal.source: None, **cited}
     if cited:
@@ -177,24 +181,35 @@ def _years_table(console: Console, assessment: Assessment) -> None:
     console.print(years)
 
 
-def _history_table(console: Console, assessment: Assessment, goals_file: GoalsFile) -> None:
+def _history_table(console: Console, assessment: Assessment, refs: Mapping[str, str]) -> None:
+    """Every figure, each with its ref; one that does not count says why (core/counting.py)."""
     from rich import box
     from rich.table import Table
 
-    if not assessment.observations:
+    from zibo_cli.core.counting import active_retractions, standing
+    from zibo_cli.core.refs import MIN_SHOWN, figure_ref
+
+    if not assessment.history:
         console.print(tr("No figures yet: nothing has been reported for this goal."), style="dim")
         return
     history = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, title=tr("History"), title_justify="left")
-    for header in ("date", "value", "source", "note"):
+    for header in ("ref", "date", "value", "source", "note"):
         history.add_column(tr(header), justify="right" if header == "value" else "left")
-    for observation in assessment.observations:
+    active = active_retractions(assessment.goal.retractions)
+    for observation, why in standing(assessment.goal, assessment.history):
+        ref = figure_ref(observation)
         remarks = [clean(observation.note)]
+        if why == "retracted":
+            remarks.insert(0, tr("retracted: {reason}", reason=clean(active[ref].reason)))
+        elif why == "superseded":
+            remarks.insert(0, tr("superseded by a later record"))
         if observation.preliminary:
             remarks.insert(0, tr("preliminary"))
         if observation.derived:
             remarks.insert(0, tr("derived"))
         remarks.append(_quoted(observation.quote))
         history.add_row(
+            refs.get(ref, ref[:MIN_SHOWN]),
             observation_date(observation),
             format_observation(observation, assessment.goal.unit),
             clean(observation.source),
@@ -284,6 +299,7 @@ def _average_outlook(assessment: Assessment) -> list[str]:
 
 
 def _chart(console: Console, assessment: Assessment) -> None:
+    # Only the figures that count (core/counting.py): no superseded or retracted figure is drawn.
     points = [Point(o.date, o.value) for o in assessment.observations]
     stage = assessment.stage
     unit = assessment.goal.unit

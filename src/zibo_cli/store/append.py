@@ -9,6 +9,7 @@ and a cache that cannot be written is ignored.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zibo_cli.core.model import Goal, GoalsFile, Observation
+from zibo_cli.core.retractions import ORDER as RETRACTION_ORDER
 from zibo_cli.core.schema import OBSERVATION_KEYS, validate_observation
 from zibo_cli.errors import ZiboError
 from zibo_cli.i18n import tr
@@ -54,20 +56,20 @@ class FigureAdded:
     added: Observation
 
 
-def render_observations(tables: Sequence[Mapping[str, Any]]) -> str:
-    """TOML for `[[observations]]` entries; tomli-w does the quoting and escaping of each value.
+def render_observations(tables: Sequence[Mapping[str, Any]], array: str = "observations") -> str:
+    """TOML for `[[observations]]` (or `[[retractions]]`) entries; tomli-w quotes and escapes each value.
 
     The header is written here: tomli-w inlines a short array of tables (`observations = [{…}]`),
     which cannot follow `[[observations]]` tables already in the file.
     """
     import tomli_w
 
-    blocks = []
+    blocks, order = [], KEY_ORDER if array == "observations" else RETRACTION_ORDER
     for table in tables:
         # `is`, not `in (None, False)`: 0 == False, and a figure of 0 must keep its value.
-        ordered = {key: table[key] for key in KEY_ORDER if table.get(key) is not None and table.get(key) is not False}
+        ordered = {key: table[key] for key in order if table.get(key) is not None and table.get(key) is not False}
         # tomli-w separates date and time with a space; people write (and RFC 3339 prefers) a "T".
-        blocks.append("[[observations]]\n" + _SPACED_DATETIME.sub(r"\1T", tomli_w.dumps(ordered)))
+        blocks.append(f"[[{array}]]\n" + _SPACED_DATETIME.sub(r"\1T", tomli_w.dumps(ordered)))
     return "\n".join(blocks)
 
 
@@ -123,10 +125,13 @@ def _append(
     today: dt.date | None,
     cache: Cache | None,
     before_write: Callable[[list[Observation]], None] = lambda _: None,
+    retractions: Sequence[Mapping[str, Any]] = (),
 ) -> list[Observation]:
-    """Validate, read back, let `before_write` prepare what will be printed, write; the figures added."""
+    """Validate, read back, let `before_write` prepare what will be printed, write; the figures added
+    (`retractions` are checked by the read-back, a full parse then)."""
     _check_new(tables, head.definitions, today)
-    tail = _tail(head.raw, render_observations(tables))
+    texts = [render_observations(tables), render_observations(retractions, "retractions")]
+    tail = _tail(head.raw, "\n".join(text for text in texts if text))
     added, after = _read_back(head, tail, len(tables), today)
     before_write(added)
     atomic_write(head.location.path, [head.raw, tail])
@@ -154,13 +159,7 @@ def _update_cache(head: FileHead, tail: bytes, added: list[Observation], after: 
     if after is None and held and entry.extend(digest, len(head.raw) + len(tail), added, tail.endswith(b"\n")):
         return
     if after is None and head.whole is not None:
-        after = GoalsFile(
-            head.whole.schema,
-            head.whole.title,
-            head.whole.sources,
-            head.whole.goals,
-            [*head.whole.observations, *added],
-        )
+        after = dataclasses.replace(head.whole, observations=[*head.whole.observations, *added])
     if after is not None:
         fill(cache, real_path, digest, head.raw + tail, after)
 
@@ -204,6 +203,7 @@ def append_observations(
     today: dt.date | None,
     cache: Cache | None = None,
     keep: Keep | None = None,
+    retractions: Sequence[Mapping[str, Any]] = (),
 ) -> AppendResult:
     """Validate the new entries against the file as it is under the lock, then write it atomically.
 
@@ -220,13 +220,28 @@ def append_observations(
             before = head.whole
             if keep is not None:
                 tables = keep(before, tables)
-            if not tables:
+            if not tables and not retractions:
                 return AppendResult(before, before, head.label, 0)
-            added = _append(head, tables, today, cache)
+            added = _append(head, tables, today, cache, retractions=retractions)
         finally:
             head.close()
     after = GoalsFile(before.schema, before.title, before.sources, before.goals, [*before.observations, *added])
     return AppendResult(before, after, head.label, len(added))
+
+
+def append_retraction(
+    location: Location, today: dt.date | None, cache: Cache | None, record_for: Callable[[GoalsFile], Mapping[str, Any]]
+) -> None:
+    """Append the `[[retractions]]` record `record_for` makes of the whole file as it is under the lock
+    (it may raise a ZiboError: nothing is written then)."""
+    check_appendable(location)
+    with write_lock(location.path):
+        head = load_head(location, today, cache)
+        try:
+            head.whole = head.whole or _whole(head, today)
+            _append(head, [], today, cache, retractions=[record_for(head.whole)])
+        finally:
+            head.close()
 
 
 def _whole(head: FileHead, today: dt.date | None) -> GoalsFile:

@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from zibo_cli import __version__
-from zibo_cli.core import model, schema
+from zibo_cli.core import model, retractions, schema
 from zibo_cli.core.model import GoalsFile, Observation
 from zibo_cli.core.plain import definitions_from_json, definitions_json
 from zibo_cli.store.locate import Cache
 
-FORMAT = "zibo-cache 9"
+FORMAT = "zibo-cache 10"
 _COLUMNS = Observation._fields[1:]  # a row is one goal's: its id is the key
 _TEXT_COLUMNS = _COLUMNS[2:]  # all but date and value
 _DAYS = tuple(name for name in _TEXT_COLUMNS if name.endswith("published"))  # optional days, kept as day numbers
@@ -63,7 +63,7 @@ def file_hasher(*parts: bytes | memoryview) -> Any:
 def _fingerprint() -> str:
     """This zibo: its version and the modules whose code decides what a valid file holds."""
     parts = [FORMAT, __version__]
-    for module in (model, schema):
+    for module in (model, schema, retractions):
         info = os.stat(module.__file__ or "")
         parts.append(f"{info.st_size}:{info.st_mtime_ns}")
     return " ".join(parts)

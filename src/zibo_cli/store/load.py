@@ -47,7 +47,7 @@ class FileHead:
         digest: str | None = None,
         cache: Cache | None = None,
     ) -> None:
-        self._cache = cache
+        self._cache, self._built = cache, dict[str, list[Observation]]()
         self.hasher: Any = None  # the running digest of `raw`, when there is a cache
         self.location = location
         self.raw = raw
@@ -65,7 +65,9 @@ class FileHead:
             from zibo_cli.store.cache import Unusable
 
             try:
-                return self.entry.observations_for(goal_id)
+                if goal_id not in self._built:  # `add` asks twice: for its guard, then its confirmation
+                    self._built[goal_id] = self.entry.observations_for(goal_id)
+                return self._built[goal_id]
             except Unusable:  # damaged: the file is read instead, and the entry rewritten
                 self.whole = parse_file(self.location, self.raw, None)
                 if self._cache is not None and self.digest is not None:

@@ -187,6 +187,7 @@ def _sliced(raw: bytes, today: dt.date | None) -> GoalsFile | None:
     header defines no `observations`, and every later slice holds nothing but figure tables that pass
     the quick check. Anything else (or any problem) is left to the whole parse, with its messages.
     """
+    from zibo_cli.core.retractions import with_retractions
     from zibo_cli.core.schema import build_goals_file, quick_observations, source_days, validate_observation
 
     if b'"""' in raw or b"'''" in raw:
@@ -200,8 +201,9 @@ def _sliced(raw: bytes, today: dt.date | None) -> GoalsFile | None:
         cuts.append(found.start() + 1 if found else len(raw))
     try:
         head, problem = parse_toml(raw[: cuts[0]].decode("utf-8").removeprefix(BOM))
-        if problem or head is None or "observations" in head:
+        if problem or head is None or "observations" in head or not isinstance(head.get("retractions", []), list):
             return None
+        retractions = head.pop("retractions", [])  # checked with those of the later slices, at the end
         goals_file, problems = build_goals_file(head, None, today)
         if problems or goals_file is None:
             return None
@@ -213,15 +215,19 @@ def _sliced(raw: bytes, today: dt.date | None) -> GoalsFile | None:
         sources, dates = set(goals_file.sources), source_days(goals_file.sources)
         for start, end in itertools.pairwise(cuts):
             data, problem = parse_toml(raw[start:end].decode("utf-8"))
-            if problem or data is None or data.keys() != {"observations"}:
+            if problem or not data or set(data) - {"observations", "retractions"}:
                 return None
-            figures = quick_observations(data["observations"], goals_file.goals, sources, today, one_by_one, dates)
+            retractions += data.get("retractions", []) if isinstance(data.get("retractions", []), list) else [None]
+            tables = data.get("observations", [])
+            figures = quick_observations(tables, goals_file.goals, sources, today, one_by_one, dates)
             if figures is None:
                 return None
             goals_file.observations += figures
     except UnicodeDecodeError:
         return None
-    return goals_file
+    goals = with_retractions(retractions, goals_file.goals) if retractions else goals_file.goals
+    goals_file.goals = goals or {}  # None: a retraction has a problem, which the whole parse reports
+    return goals_file if goals is not None else None
 
 
 def parse_file(location: Location, raw: bytes, today: dt.date | None) -> GoalsFile:

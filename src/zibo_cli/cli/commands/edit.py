@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -16,14 +17,21 @@ DEFAULT_EDITOR = "vi"
 
 
 @handles_errors
-def edit(ctx: typer.Context, file: FileOption = None) -> None:
+def edit(
+    ctx: typer.Context,
+    force: Annotated[
+        bool, typer.Option("--force", help="Accept new figures the plausibility guard refuses (a slip of 万 for 亿 …).")
+    ] = False,
+    file: FileOption = None,
+) -> None:
     """Example: zibo edit -f goals.toml
 
     Open the goals file in $VISUAL or $EDITOR (default vi) on a private temporary copy. When the editor
     exits, zibo checks the copy: if it has problems, it lists them and asks whether to edit again or
     abort (with no terminal, it aborts). The file is replaced atomically, and only if the copy is valid
     and the file has not changed on disk meanwhile; otherwise your edited copy is kept and zibo says
-    where. Exactly the bytes you saved are written: comments and layout stay yours.
+    where. Exactly the bytes you saved are written: comments and layout stay yours. New figures that
+    look like slips (as `zibo add` refuses them) count as problems unless --force is given.
     """
     from zibo_cli.store.append import check_appendable
     from zibo_cli.store.edit import ChangedMeanwhile, discard_copy, make_private_copy, replace_if_unchanged
@@ -37,6 +45,7 @@ def edit(ctx: typer.Context, file: FileOption = None) -> None:
     label = display_path(location.path)
     command = editor_command(env.variables)
     original = read_bytes(location)
+    before, _ = analyse(original, env.today())
     copy = make_private_copy(original, location.path.name)
     try:
         while True:
@@ -47,6 +56,10 @@ def edit(ctx: typer.Context, file: FileOption = None) -> None:
                 env.stdout.write(tr("No changes; {label} was not written.", label=label) + "\n")
                 return
             goals_file, problems = analyse(edited, env.today())
+            if goals_file is not None and not problems and not force:
+                from zibo_cli.core.warnings import new_suspicions
+
+                problems = new_suspicions(before, goals_file, edited)
             if goals_file is not None and not problems:
                 break
             if len(problems) == 1:

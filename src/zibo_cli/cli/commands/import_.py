@@ -22,6 +22,9 @@ def import_observations(
         str | None,
         typer.Option("--source", "-s", help="A [sources] id or free text: the source of rows that give none."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Import rows the plausibility guard refuses (a slip of 万 for 亿 …).")
+    ] = False,
     file: FileOption = None,
 ) -> None:
     """Example: zibo import figures.csv
@@ -33,9 +36,17 @@ def import_observations(
     rejects the whole import, listing each bad row (the header is row 1), and nothing is written. Figures
     already in the file (same goal, date, value and source) are skipped and counted, so a cron job can
     re-run the import safely. Rows without a recorded time are recorded now; rows without a source get
-    --source (as `zibo extract --format csv` leaves them).
+    --source (as `zibo extract --format csv` leaves them). Rows that look like slips (as `zibo add`
+    refuses them) are listed by row number and nothing is written, unless --force is given. A row whose
+    `retracted` column is filled (as `zibo export` writes it) is imported and retracted again.
     """
-    from zibo_cli.core.exchange import MAX_PROBLEMS_SHOWN, ImportFormatError, fresh_tables, plan_import
+    from zibo_cli.core.exchange import (
+        MAX_PROBLEMS_SHOWN,
+        ImportFormatError,
+        fresh_tables,
+        plan_import,
+        retraction_records,
+    )
     from zibo_cli.store.append import append_observations, check_appendable
 
     state = state_of(ctx)
@@ -68,6 +79,18 @@ def import_observations(
         if count > MAX_PROBLEMS_SHOWN:
             details.append(tr("… and {count} more.", count=count - MAX_PROBLEMS_SHOWN))
         raise ZiboError(head, tr("Fix those rows and run the import again."), details=tuple(details))
+    if plan.suspicious and not force:
+        count = len(plan.suspicious)
+        head = (
+            tr("cannot import {name}: 1 row looks like a slip, so nothing was written.", name=name)
+            if count == 1
+            else tr(
+                "cannot import {name}: {count} rows look like slips, so nothing was written.", name=name, count=count
+            )
+        )
+        raise ZiboError(
+            head, tr("Fix those rows, or if they are right, import with --force."), details=tuple(plan.suspicious)
+        )
     tables = [row.table for row in plan.rows]
     if not tables:
         env.stdout.write(tr("Nothing to import: {name} has no rows of figures.", name=name) + "\n")
@@ -77,9 +100,14 @@ def import_observations(
         env.stdout.write(_summary(True, fresh, len(tables) - len(fresh), loaded.label))
         return
     # Checked again under the lock against the file as it is then; figures already there are skipped.
-    result = append_observations(location, tables, env.today(), cache_of(state), keep=fresh_tables)
+    retractions = retraction_records(loaded.goals_file, plan.rows, env.now())
+    result = append_observations(
+        location, tables, env.today(), cache_of(state), keep=fresh_tables, retractions=retractions
+    )
     added = [o.goal for o in result.after.observations[len(result.before.observations) :]]
     env.stdout.write(_summary(False, added, len(tables) - result.added, result.label))
+    if retractions:
+        env.stdout.write(tr("Retracted {figures} again, as the CSV says.", figures=_figures(len(retractions))) + "\n")
 
 
 def _figures(count: int) -> str:

@@ -13,7 +13,7 @@ from zibo_cli.cli.common import (
     dump_json,
     footer,
     handles_errors,
-    head_for,
+    load_for,
     state_of,
 )
 
@@ -32,26 +32,34 @@ def show(
     figures, the progress assessment and a chart of the figures against the required path.
     """
     from zibo_cli.cli.goal_lookup import resolve_goal
+    from zibo_cli.core.counting import active_retractions, standing
     from zibo_cli.core.progress import assess
+    from zibo_cli.core.refs import figure_ref, shortest_unique
 
     state = state_of(ctx)
     day = as_of_day(state, as_of)
-    head = head_for(state, file)  # the goals, sources and this goal's figures: not all 100,000
-    try:
-        chosen = resolve_goal(goal, head.definitions)
-        assessment = assess(chosen, head.figures(chosen.id), day)
-    finally:
-        head.close()
+    # The whole file: a ref is shown as the shortest prefix no other figure's ref in the file starts with.
+    head = load_for(state, file)
+    chosen = resolve_goal(goal, head.goals_file)
+    assessment = assess(chosen, head.goals_file.observations_by_goal().get(chosen.id, []), day)
+    short = shortest_unique(figure_ref(figure) for figure in head.goals_file.observations)
     if json_output:
         from zibo_cli.render.assessment_json import assessment_json, observation_json
 
+        active = active_retractions(chosen.retractions)
         document = assessment_json(assessment)
-        document["observations"] = [observation_json(o) for o in assessment.observations]
+        document["observations"] = []
+        for figure, why in standing(chosen, assessment.history):
+            ref = figure_ref(figure)
+            retraction = active.get(ref) if why == "retracted" else None
+            extra = {"ref": ref, "counts": why is None, "superseded": why == "superseded"}
+            extra["retracted"] = retraction.reason if retraction else None
+            document["observations"].append(observation_json(figure) | extra)
         dump_json(state, {"as_of": day.isoformat(), "file": str(head.location.path), "goal": document})
         return
     from zibo_cli.render.console import make_console
     from zibo_cli.render.show_view import show_goal
 
     console = make_console(state.env)
-    show_goal(console, assessment, head.definitions)  # it reads the file's sources only
+    show_goal(console, assessment, head.goals_file, short)  # it reads the file's sources only
     console.print(footer(state, head, day), style="dim", soft_wrap=True)  # a long path must not break mid-word
