@@ -575,4 +575,34 @@ ZH: dict[str, str] = {
         "{name}：{count}个数字，{matched}个对应到目标（{new}个新数字，{known}个文件中已有，{targets}个目标值），"
         "{unmatched}个未对应 · 发布于 {published}"
     ),
+    # issue 17: layouts that fit 80 columns, charts, small fixes
+    "Recent": "近期",
+    "{title} — report as of {date}": "{title}——截至 {date} 的报告",
+    "Report as of {date}": "截至 {date} 的报告",
+    "(bundled dataset)": "（内置数据集）",
+    "--category {value!r} is not a category in the file.": "--category {value!r} 不是文件中的类别。",
+    "Did you mean {suggestion}? Categories: {choices}.": "是否想用 {suggestion}？类别有：{choices}。",
+    "Categories: {choices}.": "类别有：{choices}。",
+    "The file has no categories.": "文件中没有类别。",
+    "--output {path}: zibo cannot write {suffix} files; nothing was written.": (
+        "--output {path}：zibo 无法写出 {suffix} 文件；未写入任何内容。"
+    ),
+    "Use one of: {choices} (or --format with another file name).": "请使用以下之一：{choices}（或用 --format 并换一个文件名）。",
+    "{value} a year": "每年{value}",
+    "(+{count} more)": "（另有{count}个）",
+    "details: zibo show ID": "详情：zibo show ID",
+    "path": "路径",
+    "deadline {date}": "期限 {date}",
+}
+
+# Categories the bundled dataset and the template use, as a Chinese reader names them.
+CATEGORIES_ZH: dict[str, str] = {
+    "economy": "经济",
+    "industry": "产业",
+    "digital": "数字经济",
+    "innovation": "创新",
+    "environment": "环境",
+    "services": "服务业",
+    "investment": "投资",
+    "society": "社会",
 }

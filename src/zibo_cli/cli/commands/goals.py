@@ -45,7 +45,7 @@ def goals(
     from zibo_cli.render.goals_view import goals_table
 
     console = make_console(state.env)
-    console.print(goals_table(chosen, console.is_terminal))
+    console.print(goals_table(chosen, console.is_terminal, console.width))
     with_target = sum(1 for g in chosen if not g.is_fact)
     console.print(
         tr(
