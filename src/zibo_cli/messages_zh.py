@@ -577,6 +577,9 @@ ZH: dict[str, str] = {
     ),
     # issue 17: layouts that fit 80 columns, charts, small fixes
     "Recent": "近期",
+    "Facts": "事实",
+    "Recorded {date}:": "{date} 记录：",
+    "Recorded on no given day:": "未注明记录日期：",
     "{title} — report as of {date}": "{title}——截至 {date} 的报告",
     "Report as of {date}": "截至 {date} 的报告",
     "(bundled dataset)": "（内置数据集）",

@@ -451,7 +451,7 @@ def render_html(data: ReportData) -> str:
     meta = "".join(
         f"<dt>{h(label)}</dt><dd>{h(value)}</dd>"
         for label, value in (
-            (tr("File"), data.file),
+            (tr("File"), parts.file_text(data)),
             (tr("As of"), data.as_of.isoformat()),
             (tr("Window"), parts.window_text(data.window)),
         )
