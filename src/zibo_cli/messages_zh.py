@@ -578,6 +578,7 @@ ZH: dict[str, str] = {
     # issue 17: layouts that fit 80 columns, charts, small fixes
     "Recent": "近期",
     "Facts": "事实",
+    "{value} ({label})": "{value}（{label}）",
     "Recorded {date}:": "{date} 记录：",
     "Recorded on no given day:": "未注明记录日期：",
     "{title} — report as of {date}": "{title}——截至 {date} 的报告",
@@ -590,7 +591,7 @@ ZH: dict[str, str] = {
     "--output {path}: zibo cannot write {suffix} files; nothing was written.": (
         "--output {path}：zibo 无法写出 {suffix} 文件；未写入任何内容。"
     ),
-    "Use one of: {choices} (or --format with another file name).": "请使用以下之一：{choices}（或用 --format 并换一个文件名）。",
+    "Name the file with one of: {choices}.": "文件扩展名请用以下之一：{choices}。",
     "{value} a year": "每年{value}",
     "(+{count} more)": "（另有{count}个）",
     "details: zibo show ID": "详情：zibo show ID",

@@ -32,6 +32,19 @@ def write_stdout(env: Environment, data: bytes) -> None:
         stream.flush()
 
 
+def check_suffix(output: str | None, suffixes: dict[str, str]) -> None:
+    """Refuse an --output whose extension names a format zibo cannot write (report.pdf), before any work."""
+    if output is None or output == "-":
+        return
+    suffix = Path(output).suffix.lower()
+    if suffix and suffix not in suffixes:
+        choices = ", ".join(dict.fromkeys(suffixes))
+        raise ZiboError(
+            tr("--output {path}: zibo cannot write {suffix} files; nothing was written.", path=output, suffix=suffix),
+            tr("Name the file with one of: {choices}.", choices=choices),
+        )
+
+
 def write_output(env: Environment, output: str, data: bytes, protect: Path | None = None) -> Path:
     """Replace OUTPUT's content atomically under the folder lock; refuse a missing folder or the goals file."""
     from zibo_cli.store.atomic import atomic_write, write_lock

@@ -11,6 +11,7 @@ from zibo_cli.i18n import is_chinese, tr
 from zibo_cli.render.chart import DEADLINE_MARK, PATH_MARK, POINT_MARK, TARGET_MARK, draw_chart
 from zibo_cli.render.status_view import status_text
 from zibo_cli.render.text import (
+    category_label,
     clean,
     display_date,
     display_name,
@@ -62,7 +63,7 @@ def show_goal(console: Console, assessment: Assessment, goals_file: GoalsFile) -
     cadence = goal.effective_cadence
     facts = [
         (tr("unit"), clean(goal.unit)),
-        (tr("category"), clean(goal.category)),
+        (tr("category"), category_label(goal.category)),
         (tr("direction"), tr(DIRECTIONS[goal.direction])),
         (tr("cadence"), tr(CADENCES[cadence]) if cadence else "—"),
         (tr("stated in"), describe_source(goal.source, goals_file)),
@@ -83,7 +84,7 @@ def show_goal(console: Console, assessment: Assessment, goals_file: GoalsFile) -
         facts.append((tr("baseline"), baseline_text))
     details = Table.grid(padding=(0, 2))
     details.add_column(style="dim", no_wrap=True)
-    details.add_column()
+    details.add_column(overflow="fold")
     for label, value in facts:
         if value:
             details.add_row(label, value)
@@ -125,8 +126,12 @@ def show_goal(console: Console, assessment: Assessment, goals_file: GoalsFile) -
         cited = {goal.source: None, **cited}
     if cited:
         console.print(tr("Sources"), style="bold")
+        sources = Table.grid(padding=(0, 1))
+        sources.add_column(no_wrap=True)
+        sources.add_column(overflow="fold")  # wrapped lines stay indented under the description
         for reference in cited:
-            console.print(f"  {reference}: {describe_source(reference, goals_file)}")
+            sources.add_row(f"  {clean(reference)}:", describe_source(reference, goals_file))
+        console.print(sources)
 
 
 def _stages_table(console: Console, assessment: Assessment) -> None:
@@ -185,8 +190,8 @@ def _history_table(console: Console, assessment: Assessment, goals_file: GoalsFi
         console.print(tr("No figures yet: nothing has been reported for this goal."), style="dim")
         return
     history = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, title=tr("History"), title_justify="left")
-    for header in ("date", "value", "source", "note"):
-        history.add_column(tr(header), justify="right" if header == "value" else "left")
+    for header in ("date", "value", "source", "note"):  # notes fold: every character kept, CJK included
+        history.add_column(tr(header), justify="right" if header == "value" else "left", overflow="fold")
     for observation in assessment.observations:
         remarks = [clean(observation.note)]
         if observation.preliminary:
@@ -284,7 +289,9 @@ def _average_outlook(assessment: Assessment) -> list[str]:
 
 
 def _chart(console: Console, assessment: Assessment) -> None:
-    points = [Point(o.date, o.value) for o in assessment.observations]
+    from zibo_cli.core.series import charted_points
+
+    points = charted_points(assessment)
     stage = assessment.stage
     unit = assessment.goal.unit
     target = Point(stage.target.by, stage.target.value) if stage else None

@@ -12,7 +12,7 @@ from zibo_cli.i18n import tr
 from zibo_cli.render.text import (
     STATUS_LABELS,
     STATUS_STYLES,
-    clean,
+    category_label,
     display_name,
     format_buffer,
     format_observation,
@@ -29,7 +29,7 @@ from zibo_cli.render.text import (
 )
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -225,7 +225,7 @@ def _projected_cell(assessment: Assessment) -> Cell:
 
 
 def _category_cell(assessment: Assessment) -> Cell:
-    return _plain(clean(assessment.goal.category))
+    return _plain(category_label(assessment.goal.category))
 
 
 GOAL = Column("Goal", _goal_cell)
