@@ -51,30 +51,50 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
-def period_ticks(first: dt.date, last: dt.date, most: int = 8) -> list[Tick]:
-    """Period ends from `first` to `last`: years, or quarters or months when the span is short.
+def _tick(day: dt.date, precision: str) -> Tick:
+    from zibo_cli.render.text import display_date
 
-    Every year (quarter, month) gets its tick; over long spans only every n-th is kept, so at most
-    `most` are labelled.
-    """
+    if precision == "year":  # a plain number reads the same in every language, and is short
+        return Tick(day, str(day.year), str(day.year))
+    if precision == "quarter":
+        return Tick(day, display_date(day, "quarter"), f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+    return Tick(day, display_date(day, "month"), f"{day.year}-{day.month:02d}")
+
+
+def tick_precision(first: dt.date, last: dt.date) -> str:
+    """Years for two years or more; quarters down to half a year; months below that."""
     months = (last.year - first.year) * 12 + last.month - first.month
-    if months >= 24:
-        ticks = [Tick(dt.date(year, 12, 31), str(year), str(year)) for year in range(first.year, last.year + 1)]
-    elif months >= 6:
-        ticks = [
-            Tick(_month_end(year, quarter * 3), f"Q{quarter} {year}", f"{year}-Q{quarter}")
-            for year in range(first.year, last.year + 1)
-            for quarter in range(1, 5)
-        ]
-    else:
-        ticks = [
-            Tick(_month_end(year, month), f"{year}-{month:02d}", f"{year}-{month:02d}")
-            for year in range(first.year, last.year + 1)
-            for month in range(1, 13)
-        ]
-    ticks = [tick for tick in ticks if first <= tick.day <= last]
+    return "year" if months >= 24 else "quarter" if months >= 6 else "month"
+
+
+def all_ticks(first: dt.date, last: dt.date) -> list[Tick]:
+    """Every period end from the one `first` falls in to the one `last` falls in."""
+    precision = tick_precision(first, last)
+    step = {"year": 12, "quarter": 3, "month": 1}[precision]
+    month = (first.month - 1) // step * step + step  # the period end `first` falls in
+    year = first.year
+    ticks = []
+    while True:
+        day = _month_end(year, month)
+        ticks.append(_tick(day, precision))
+        if day >= last or len(ticks) > 400:
+            return ticks
+        month += step
+        if month > 12:
+            year, month = year + 1, month - 12
+
+
+def period_of(day: dt.date, ticks: Sequence[Tick]) -> str:
+    """The key of the period `day` falls in: the first tick on or after it."""
+    return next((tick.period for tick in ticks if tick.day >= day), ticks[-1].period if ticks else "")
+
+
+def period_ticks(first: dt.date, last: dt.date, most: int = 8) -> list[Tick]:
+    """The period ends between `first` and `last` that are labelled: every one, or over long spans
+    every n-th, the last always (it is the deadline's), so at most `most`."""
+    ticks = [tick for tick in all_ticks(first, last) if first <= tick.day <= last]
     step = max(1, math.ceil(len(ticks) / most))
-    return ticks[len(ticks) - 1 :: -step][::-1]  # the last period always labelled: the deadline's
+    return ticks[len(ticks) - 1 :: -step][::-1]
 
 
 def draw_chart(
