@@ -153,18 +153,20 @@ def draw_chart(
         padding = " " * max(0, label_width - cell_width(label))
         lines.append(f"{padding}{label} {'┼' if label else '│'}" + "".join(cells).rstrip())
     axis = ["─"] * plot_width
-    under = [" "] * (plot_width + 16)
-    free = 0  # the first column a label may start at
-    for tick in period_ticks(first, last):
+    under = [" "] * plot_width
+    limit = plot_width  # labels are placed from the right, so the last period's (the deadline's) always is
+    for tick in reversed(period_ticks(first, last)):
         x = column(tick.day)
         axis[x] = "┬"
-        text = tick.label
-        start = max(free, min(x - cell_width(text) // 2, plot_width - cell_width(text)))
-        if start > x or start + cell_width(text) <= x:  # it would not sit under its own mark
+        size = cell_width(tick.label)
+        start = min(x - size // 2, limit - size)
+        if start < 0 or start > x or start + size <= x:  # it would not fit, or not sit under its own mark
             continue
-        for offset, character in enumerate(text):
-            under[start + offset] = character
-        free = start + cell_width(text) + 1
+        cells: list[str] = []
+        for character in tick.label:  # a wide character takes two cells: the second is left empty
+            cells += [character] if cell_width(character) == 1 else [character, ""]
+        under[start : start + size] = cells
+        limit = start - 1
     lines.append(" " * label_width + " └" + "".join(axis))
     lines.append(" " * (label_width + 2) + "".join(under).rstrip())
     return lines

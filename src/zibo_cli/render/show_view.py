@@ -189,7 +189,9 @@ def _history_table(console: Console, assessment: Assessment, goals_file: GoalsFi
     if not assessment.observations:
         console.print(tr("No figures yet: nothing has been reported for this goal."), style="dim")
         return
-    history = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, title=tr("History"), title_justify="left")
+    history = Table(
+        box=box.SIMPLE, show_edge=False, pad_edge=False, title=tr("History"), title_justify="left", expand=True
+    )
     for header in ("date", "value", "source", "note"):  # notes fold: every character kept, CJK included
         history.add_column(tr(header), justify="right" if header == "value" else "left", overflow="fold")
     for observation in assessment.observations:

@@ -325,13 +325,17 @@ class _Measured:
     def fits(self, columns: Sequence[Column]) -> bool:
         return self.room_for_goal(columns) >= self.goal_min
 
-    def table(self, columns: Sequence[Column], goal_width: int) -> Table:
+    def table(self, columns: Sequence[Column], goal_width: int | None) -> Table:
+        """The table at these widths; with no goal width (a console too narrow for them), as Rich lays it out."""
         table = _new_table(self.color)
         ordered = _ordered(columns)
         for column in ordered:
-            width = goal_width if column is GOAL else self.width(column)
+            width = goal_width if column is GOAL else self.width(column) if goal_width else None
             _add_column(table, column, tr(column.header), width)
-        goal_cells = [goal_cell(assessment, goal_width) for assessment in self.assessments]
+        goal_cells = [
+            goal_cell(assessment, goal_width) if goal_width else _goal_cell(assessment)
+            for assessment in self.assessments
+        ]
         cells: list[list[Cell]] = [goal_cells if column is GOAL else self.cells[column] for column in ordered]
         for row in zip(*cells, strict=True):
             table.add_row(*(cell.text() for cell in row))
@@ -352,8 +356,10 @@ def status_table(assessments: Sequence[Assessment], console: Console, wide: bool
         if not measured.fits([*chosen, column]):
             break
         chosen.append(column)
-    goal_width = max(1, min(measured.goal_max, measured.room_for_goal(chosen)))
-    return measured.table(chosen, goal_width)
+    room = measured.room_for_goal(chosen)
+    if room < GOAL_MIN:  # a console narrower than the primary columns: Rich squeezes them all (ids fold)
+        return measured.table(chosen, None)
+    return measured.table(chosen, min(measured.goal_max, room))
 
 
 def natural_width(table: Table, console: Console) -> int:

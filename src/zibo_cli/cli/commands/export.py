@@ -10,6 +10,7 @@ from zibo_cli.cli.common import FileOption, OutputOption, fail, handles_errors, 
 from zibo_cli.i18n import tr
 
 FORMATS = ("csv", "json")
+EXTENSIONS = (".csv", ".json", ".txt")  # what --output may be named
 
 
 @handles_errors
@@ -43,11 +44,10 @@ def export(
     """
     from pathlib import Path
 
-    from zibo_cli.cli.output import check_suffix, write_output, write_stdout
+    from zibo_cli.cli.output import write_output, write_stdout
     from zibo_cli.core.exchange import CSV_BOM, export_records, to_csv, to_json
 
     state = state_of(ctx)
-    check_suffix(output, {".csv": "csv", ".json": "json", ".txt": "csv"})
     if output_format is None:
         chosen = "json" if output is not None and Path(output).suffix.lower() == ".json" else "csv"
     else:
@@ -62,6 +62,6 @@ def export(
     records = export_records(loaded.goals_file, day)
     text = to_csv(records) if chosen == "csv" else to_json(records)
     if output is not None and output != "-":
-        write_output(state.env, output, text.encode("utf-8"), protect=loaded.location.path)
+        write_output(state.env, output, text.encode("utf-8"), protect=loaded.location.path, suffixes=EXTENSIONS)
     else:  # the byte-order mark is for Excel opening a file; in a pipe it is a stray character
         write_stdout(state.env, text.removeprefix(CSV_BOM).encode("utf-8"))

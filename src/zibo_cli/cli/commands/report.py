@@ -90,11 +90,10 @@ def report(
     run of whole days ending with the as-of day. --recorded-by DAY leaves out figures recorded after
     DAY, so --as-of D --recorded-by D reprints what cron printed on D. Output is UTF-8.
     """
-    from zibo_cli.cli.output import check_suffix, write_output, write_stdout
+    from zibo_cli.cli.output import write_output, write_stdout
     from zibo_cli.core.window import SinceError, parse_since
 
     state = state_of(ctx)
-    check_suffix(output, _SUFFIXES)
     chosen_format = _format(output_format, output)
     threshold = _status(fail_on) if fail_on is not None else None
     if not 0 <= horizon <= MAX_HORIZON_DAYS:
@@ -117,7 +116,7 @@ def report(
     data = _render(chosen_format, report_data).encode("utf-8")
     goals_path = loaded.location.path
     if output is not None and output != "-":
-        write_output(state.env, output, data, protect=goals_path)
+        write_output(state.env, output, data, protect=goals_path, suffixes=_SUFFIXES)
     else:
         write_stdout(state.env, data)
     if threshold is not None:
