@@ -68,7 +68,8 @@ def harness(pages: dict[str, str], widths: tuple[int, ...]) -> str:
         for name, page in pages.items()
         for width in widths
     )
-    return f'<!DOCTYPE html><html><body style="margin:0">{frames}<pre id="results"></pre><script>{MEASURE}</script></body></html>'
+    body = f'{frames}<pre id="results"></pre><script>{MEASURE}</script>'
+    return f'<!DOCTYPE html><html><body style="margin:0">{body}</body></html>'
 
 
 def measure_pages(browser: str, pages: dict[str, str], widths: tuple[int, ...]) -> list[dict[str, object]]:

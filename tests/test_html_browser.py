@@ -8,7 +8,6 @@ can. Skipped, saying so, where no Chromium is found.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
