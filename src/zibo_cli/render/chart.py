@@ -159,8 +159,8 @@ def draw_chart(
         x = column(tick.day)
         axis[x] = "┬"
         size = cell_width(tick.label)
-        start = min(x - size // 2, limit - size)
-        if start < 0 or start > x or start + size <= x:  # it would not fit, or not sit under its own mark
+        start = max(0, min(x - size // 2, limit - size))
+        if start + size > limit or start > x or start + size <= x:  # it would not fit, or not sit under its own mark
             continue
         cells: list[str] = []
         for character in tick.label:  # a wide character takes two cells: the second is left empty

@@ -30,6 +30,7 @@ from zibo_cli.render.text import (
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 DIRECTIONS = {"increase": "higher is better", "decrease": "lower is better"}
 CADENCES = {"yearly": "yearly", "quarterly": "quarterly", "monthly": "monthly"}
@@ -126,12 +127,20 @@ def show_goal(console: Console, assessment: Assessment, goals_file: GoalsFile) -
         cited = {goal.source: None, **cited}
     if cited:
         console.print(tr("Sources"), style="bold")
-        sources = Table.grid(padding=(0, 1))
-        sources.add_column(no_wrap=True)
-        sources.add_column(overflow="fold")  # wrapped lines stay indented under the description
         for reference in cited:
-            sources.add_row(f"  {clean(reference)}:", describe_source(reference, goals_file))
-        console.print(sources)
+            console.print(_hanging(f"{clean(reference)}: {describe_source(reference, goals_file)}", console))
+
+
+def _hanging(text: str, console: Console, indent: int = 2, hang: int = 6) -> Text:
+    """Text indented by `indent`, its wrapped lines by `hang`, every character kept (long URLs fold)."""
+    from rich.text import Text
+
+    lines = Text(text).wrap(console, max(10, console.width - hang), overflow="fold")
+    result = Text()
+    for number, line in enumerate(lines):
+        result.append(("\n" + " " * hang) if number else " " * indent)
+        result.append_text(line)
+    return result
 
 
 def _stages_table(console: Console, assessment: Assessment) -> None:
