@@ -40,11 +40,12 @@ def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
 
 
 class Tick(NamedTuple):
-    """A mark on the time axis: the last day of a period, and the period's own label ('2024', 'Q3 2024')."""
+    """A mark on the time axis: the last day of a period, and the period's own label ('2024', 'Q3')."""
 
     day: dt.date
-    label: str
+    label: str  # short within a year ('Q3', '三季度'); the year's first period and the axis's first say the year
     period: str  # a stable key: '2024', '2024-Q3', '2024-07'
+    full: str  # with the year: 'Q3 2024', '2024年三季度'
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -52,13 +53,19 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 def _tick(day: dt.date, precision: str) -> Tick:
-    from zibo_cli.render.text import display_date
+    from zibo_cli.i18n import is_chinese
+    from zibo_cli.render.text import MONTHS_EN, QUARTERS_ZH, display_date
 
     if precision == "year":  # a plain number reads the same in every language, and is short
-        return Tick(day, str(day.year), str(day.year))
+        return Tick(day, str(day.year), str(day.year), str(day.year))
     if precision == "quarter":
-        return Tick(day, display_date(day, "quarter"), f"{day.year}-Q{(day.month - 1) // 3 + 1}")
-    return Tick(day, display_date(day, "month"), f"{day.year}-{day.month:02d}")
+        quarter = (day.month - 1) // 3 + 1
+        short = f"{QUARTERS_ZH[quarter - 1]}季度" if is_chinese() else f"Q{quarter}"
+        full = display_date(day, "quarter")
+        return Tick(day, full if quarter == 1 else short, f"{day.year}-Q{quarter}", full)
+    short = f"{day.month}月" if is_chinese() else MONTHS_EN[day.month - 1]
+    full = display_date(day, "month")
+    return Tick(day, full if day.month == 1 else short, f"{day.year}-{day.month:02d}", full)
 
 
 def tick_precision(first: dt.date, last: dt.date) -> str:
@@ -94,7 +101,8 @@ def period_ticks(first: dt.date, last: dt.date, most: int = 8) -> list[Tick]:
     every n-th, the last always (it is the deadline's), so at most `most`."""
     ticks = [tick for tick in all_ticks(first, last) if first <= tick.day <= last]
     step = max(1, math.ceil(len(ticks) / most))
-    return ticks[len(ticks) - 1 :: -step][::-1]
+    kept = ticks[len(ticks) - 1 :: -step][::-1]
+    return [kept[0]._replace(label=kept[0].full), *kept[1:]] if kept else kept
 
 
 def draw_chart(

@@ -95,6 +95,7 @@ dl.meta dd, h1 { overflow-wrap: anywhere; }
   td, td.num { border: 0; padding: 2px 0; text-align: left; white-space: normal; }
   td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-weight: 600; }
   .status { white-space: normal; }
+  td:empty { display: none; }
   .counts li { min-width: 0; flex: 1 1 40%; }
   dl.meta { grid-template-columns: 1fr; }
   dl.meta dd { margin-bottom: 4px; }
@@ -179,6 +180,8 @@ def _status_cell(assessment: Assessment) -> str:
 
 
 def _with_date(value: str, date: str) -> str:
+    if not value and not date:
+        return ""  # an empty cell: a phone's layout leaves it out
     return f'{h(value)}<span class="sub">{h(date)}</span>'
 
 
