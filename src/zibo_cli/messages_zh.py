@@ -592,11 +592,7 @@ ZH: dict[str, str] = {
         "--output {path}：zibo 无法写出 {suffix} 文件；未写入任何内容。"
     ),
     "Name the file with one of: {choices}.": "文件扩展名请用以下之一：{choices}。",
-    "{value} a year": "每年{value}",
     "(+{count} more)": "（另有{count}个）",
-    "details: zibo show ID": "详情：zibo show ID",
-    "path": "路径",
-    "deadline {date}": "期限 {date}",
 }
 
 # Categories the bundled dataset and the template use, as a Chinese reader names them.
