@@ -53,9 +53,13 @@ def goals_table(goals: Sequence[Goal], color: bool, width: int = 80) -> Renderab
 
     def line(goal_id: str, name: str, target: str, category: str, header: bool = False) -> Text:
         room = name_width - max(0, cell_len(goal_id) - id_width)  # a long id takes from its own name
-        fitted = name if header else fitted_name(name, max(1, room), lines=1)[0]
         text = Text(no_wrap=True, overflow="ignore")
-        text.append(_pad(goal_id, id_width), style="bold" if header else "cyan" if color else None)
+        id_style = "bold" if header else "cyan" if color else None
+        if not header and cell_len(goal_id) > id_width and room < NAME_MIN // 2:  # whole, on a line of its own
+            text.append(goal_id + "\n", style=id_style)
+            goal_id, room = "", name_width
+        fitted = name if header else fitted_name(name, max(1, room), lines=1)[0]
+        text.append(_pad(goal_id, id_width), style=id_style)
         text.append(GAP + _pad(fitted, room) + GAP + _pad(target, target_width))
         if with_category:
             text.append(GAP + category, style=None if header else "dim")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from zibo_cli.core.model import Status
@@ -111,10 +111,10 @@ def fitted_name(name: str, width: int, lines: int = NAME_LINES) -> list[str]:
     return [*wrapped[: lines - 1], last.rstrip(" ,;:(") + "…"]
 
 
-def goal_cell(assessment: Assessment, width: int) -> Cell:
+def goal_cell(assessment: Assessment, width: int, with_id: bool = True) -> Cell:
     """The name fitted to the column and the id whole on its own line: the id is what users copy."""
     name = "\n".join(fitted_name(display_name(assessment.goal), width))
-    return _cell((name, None), ("\n" + assessment.goal.id, "dim"))
+    return _cell((name, None), ("\n" + assessment.goal.id, "dim")) if with_id else _cell((name, None))
 
 
 def _latest_cell(assessment: Assessment) -> Cell:
@@ -256,6 +256,8 @@ _ORDER = [
 ]  # fmt: skip
 STATUS_WIDTH = 12  # "insufficient data" takes two lines rather than five more cells for every row
 GOAL_MIN = 16  # the goal column is never narrower, however short the ids are
+ID_CAP = 24  # the goal column keeps ids up to this long beside their row; a longer one gets a line of its own
+GAP = 2  # cells between columns
 
 
 def _new_table(color: bool) -> Table:
@@ -298,7 +300,7 @@ class _Measured:
         self.cells: dict[Column, list[Cell]] = {}
         self.widths: dict[Column, int] = {}
         ids = max((cell_len(a.goal.id) for a in assessments), default=0)
-        self.goal_min = max(GOAL_MIN, ids, cell_len(tr(GOAL.header)))
+        self.goal_min = max(GOAL_MIN, min(ids, ID_CAP), cell_len(tr(GOAL.header)))
         names = max((cell_len(display_name(a.goal)) for a in assessments), default=0)
         self.goal_max = max(self.goal_min, names)
 
@@ -326,30 +328,100 @@ class _Measured:
         return self.room_for_goal(columns) >= self.goal_min
 
     def table(self, columns: Sequence[Column], goal_width: int | None) -> Table:
-        """The table at these widths; with no goal width (a console too narrow for them), as Rich lays it out."""
+        """A Rich table, for a console too narrow for these widths: Rich squeezes every column (ids fold)."""
         table = _new_table(self.color)
         ordered = _ordered(columns)
         for column in ordered:
-            width = goal_width if column is GOAL else self.width(column) if goal_width else None
-            _add_column(table, column, tr(column.header), width)
-        goal_cells = [
-            goal_cell(assessment, goal_width) if goal_width else _goal_cell(assessment)
-            for assessment in self.assessments
-        ]
-        cells: list[list[Cell]] = [goal_cells if column is GOAL else self.cells[column] for column in ordered]
-        for row in zip(*cells, strict=True):
+            _add_column(table, column, tr(column.header))
+        for row in zip(*(self.cells_of(column) for column in ordered), strict=True):
             table.add_row(*(cell.text() for cell in row))
         return table
 
+    def cells_of(self, column: Column) -> list[Cell]:
+        if column is GOAL:
+            return [_goal_cell(assessment) for assessment in self.assessments]
+        self.width(column)
+        return self.cells[column]
 
-def status_table(assessments: Sequence[Assessment], console: Console, wide: bool = False) -> Table:
+    def laid_out(self, columns: Sequence[Column], goal_width: int) -> StatusTable:
+        ordered = _ordered(columns)
+        widths = [goal_width if column is GOAL else self.width(column) for column in ordered]
+        return StatusTable(ordered, widths, self, self.color)
+
+
+class StatusTable:
+    """The status table laid out by hand at the widths chosen: a header, a rule, and each goal's lines.
+
+    Every cell but the goal's fits its column by construction (Status may wrap at a space); the name
+    is fitted in `goal_cell`. An id longer than the goal column stands whole on a line of its own, as
+    wide as the table, below its name: an id is never broken.
+    """
+
+    def __init__(self, columns: Sequence[Column], widths: Sequence[int], measured: _Measured, color: bool) -> None:
+        self.columns = list(columns)
+        self.widths = list(widths)
+        self.measured = measured
+        self.color = color
+
+    @property
+    def width(self) -> int:
+        return sum(self.widths) + GAP * (len(self.widths) - 1)
+
+    def _lines(self, cell: Text, width: int, justify: Justify, console: Console) -> list[Text]:
+        from rich.cells import cell_len
+
+        lines = cell.split("\n", allow_blank=True)
+        if any(cell_len(line.plain) > width for line in lines):  # only Status wraps, at a space
+            lines = list(cell.wrap(console, width, overflow="fold"))
+        for line in lines:
+            space = width - line.cell_len
+            if space > 0:
+                line.pad_left(space) if justify == "right" else line.pad_right(space)
+        return lines
+
+    def __rich_console__(self, console: Console, options: object) -> Iterator[Text]:
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        header = Text(style="bold" if self.color else "")
+        for index, (column, width) in enumerate(zip(self.columns, self.widths, strict=True)):
+            title = tr(column.header)
+            padding = " " * max(0, width - cell_len(title))
+            header.append((padding + title) if column.justify == "right" else (title + padding))
+            header.append(" " * GAP if index < len(self.columns) - 1 else "")
+        header.rstrip()
+        yield header
+        yield Text("─" * self.width, style="dim" if self.color else "")
+        goal_width = self.widths[self.columns.index(GOAL)] if GOAL in self.columns else 0
+        cells = [self.measured.cells_of(column) if column is not GOAL else None for column in self.columns]
+        for row, assessment in enumerate(self.measured.assessments):
+            long_id = cell_len(assessment.goal.id) > goal_width
+            parts: list[list[Text]] = []
+            for index, (column, width) in enumerate(zip(self.columns, self.widths, strict=True)):
+                column_cells = cells[index]
+                cell = goal_cell(assessment, width, with_id=not long_id) if column_cells is None else column_cells[row]
+                parts.append(self._lines(cell.text(), width, column.justify, console))
+            height = max(len(lines) for lines in parts)
+            for number in range(height):
+                line = Text()
+                for index, (lines, width) in enumerate(zip(parts, self.widths, strict=True)):
+                    line.append_text(lines[number] if number < len(lines) else Text(" " * width))
+                    if index < len(parts) - 1:
+                        line.append(" " * GAP)
+                line.rstrip()
+                yield line
+            if long_id:  # below its name, where the others' ids are, but whole
+                yield Text(assessment.goal.id, style="dim")
+
+
+def status_table(assessments: Sequence[Assessment], console: Console, wide: bool = False) -> StatusTable | Table:
     """The primary columns, then secondary ones by value while the goal column keeps its longest id."""
     measured = _Measured(assessments, console)
     if wide:
         # --wide asks for every column with names in full, even past the terminal's edge.
         columns = PRIMARY + SECONDARY
         console.width = max(console.width, console.width - measured.room_for_goal(columns) + measured.goal_max)
-        return measured.table(columns, measured.goal_max)
+        return measured.laid_out(columns, measured.goal_max)
     primary = PRIMARY if measured.fits(PRIMARY) else [SHORT_PROGRESS if c is PROGRESS else c for c in PRIMARY]
     chosen = list(primary)
     for column in SECONDARY:
@@ -359,7 +431,7 @@ def status_table(assessments: Sequence[Assessment], console: Console, wide: bool
     room = measured.room_for_goal(chosen)
     if room < GOAL_MIN:  # a console narrower than the primary columns: Rich squeezes them all (ids fold)
         return measured.table(chosen, None)
-    return measured.table(chosen, min(measured.goal_max, room))
+    return measured.laid_out(chosen, min(measured.goal_max, room))
 
 
 def natural_width(table: Table, console: Console) -> int:
