@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from zibo_cli.core.model import Status
@@ -29,7 +29,7 @@ from zibo_cli.render.text import (
 )
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, Group
     from rich.table import Table
     from rich.text import Text
 
@@ -257,7 +257,6 @@ _ORDER = [
 STATUS_WIDTH = 12  # "insufficient data" takes two lines rather than five more cells for every row
 GOAL_MIN = 16  # the goal column is never narrower, however short the ids are
 ID_CAP = 24  # the goal column keeps ids up to this long beside their row; a longer one gets a line of its own
-GAP = 2  # cells between columns
 
 
 def _new_table(color: bool) -> Table:
@@ -343,78 +342,38 @@ class _Measured:
         self.width(column)
         return self.cells[column]
 
-    def laid_out(self, columns: Sequence[Column], goal_width: int) -> StatusTable:
-        ordered = _ordered(columns)
-        widths = [goal_width if column is GOAL else self.width(column) for column in ordered]
-        return StatusTable(ordered, widths, self, self.color)
-
-
-class StatusTable:
-    """The status table laid out by hand at the widths chosen: a header, a rule, and each goal's lines.
-
-    Every cell but the goal's fits its column by construction (Status may wrap at a space); the name
-    is fitted in `goal_cell`. An id longer than the goal column stands whole on a line of its own, as
-    wide as the table, below its name: an id is never broken.
-    """
-
-    def __init__(self, columns: Sequence[Column], widths: Sequence[int], measured: _Measured, color: bool) -> None:
-        self.columns = list(columns)
-        self.widths = list(widths)
-        self.measured = measured
-        self.color = color
-
-    @property
-    def width(self) -> int:
-        return sum(self.widths) + GAP * (len(self.widths) - 1)
-
-    def _lines(self, cell: Text, width: int, justify: Justify, console: Console) -> list[Text]:
+    def laid_out(self, columns: Sequence[Column], goal_width: int) -> Group:
+        """Rich tables at the widths chosen, given to Rich so it measures no cell again; an id longer than
+        the goal column stands whole on a line of its own below its row, between tables of these widths."""
         from rich.cells import cell_len
-
-        lines = cell.split("\n", allow_blank=True)
-        if any(cell_len(line.plain) > width for line in lines):  # only Status wraps, at a space
-            lines = list(cell.wrap(console, width, overflow="fold"))
-        for line in lines:
-            space = width - line.cell_len
-            if space > 0:
-                line.pad_left(space) if justify == "right" else line.pad_right(space)
-        return lines
-
-    def __rich_console__(self, console: Console, options: object) -> Iterator[Text]:
-        from rich.cells import cell_len
+        from rich.console import Group
         from rich.text import Text
 
-        header = Text(style="bold" if self.color else "")
-        for index, (column, width) in enumerate(zip(self.columns, self.widths, strict=True)):
-            title = tr(column.header)
-            padding = " " * max(0, width - cell_len(title))
-            header.append((padding + title) if column.justify == "right" else (title + padding))
-            header.append(" " * GAP if index < len(self.columns) - 1 else "")
-        header.rstrip()
-        yield header
-        yield Text("─" * self.width, style="dim" if self.color else "")
-        goal_width = self.widths[self.columns.index(GOAL)] if GOAL in self.columns else 0
-        cells = [self.measured.cells_of(column) if column is not GOAL else None for column in self.columns]
-        for row, assessment in enumerate(self.measured.assessments):
+        ordered = _ordered(columns)
+        cells = [None if column is GOAL else self.cells_of(column) for column in ordered]
+        parts: list[Table | Text] = []
+        table: Table | None = None
+        for row, assessment in enumerate(self.assessments):
+            if table is None:
+                table = self._fixed_table(ordered, goal_width, header=not parts)
+                parts.append(table)
             long_id = cell_len(assessment.goal.id) > goal_width
-            parts: list[list[Text]] = []
-            for index, (column, width) in enumerate(zip(self.columns, self.widths, strict=True)):
-                column_cells = cells[index]
-                cell = goal_cell(assessment, width, with_id=not long_id) if column_cells is None else column_cells[row]
-                parts.append(self._lines(cell.text(), width, column.justify, console))
-            height = max(len(lines) for lines in parts)
-            for number in range(height):
-                line = Text()
-                for index, (lines, width) in enumerate(zip(parts, self.widths, strict=True)):
-                    line.append_text(lines[number] if number < len(lines) else Text(" " * width))
-                    if index < len(parts) - 1:
-                        line.append(" " * GAP)
-                line.rstrip()
-                yield line
-            if long_id:  # below its name, where the others' ids are, but whole
-                yield Text(assessment.goal.id, style="dim")
+            goal = goal_cell(assessment, goal_width, with_id=not long_id)
+            table.add_row(*((goal if column_cells is None else column_cells[row]).text() for column_cells in cells))
+            if long_id:
+                parts.append(Text(assessment.goal.id, style="dim"))
+                table = None
+        return Group(*(parts or [self._fixed_table(ordered, goal_width, header=True)]))
+
+    def _fixed_table(self, columns: Sequence[Column], goal_width: int, header: bool) -> Table:
+        table = _new_table(self.color)
+        table.show_header = header
+        for column in columns:
+            _add_column(table, column, tr(column.header), goal_width if column is GOAL else self.width(column))
+        return table
 
 
-def status_table(assessments: Sequence[Assessment], console: Console, wide: bool = False) -> StatusTable | Table:
+def status_table(assessments: Sequence[Assessment], console: Console, wide: bool = False) -> Group | Table:
     """The primary columns, then secondary ones by value while the goal column keeps its longest id."""
     measured = _Measured(assessments, console)
     if wide:
