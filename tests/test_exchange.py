@@ -70,8 +70,9 @@ def comparable(observation: Observation) -> tuple[object, ...]:
 
 
 def csv_rows(text: str) -> list[dict[str, str]]:
-    assert text.startswith(CSV_BOM)
-    return list(csv.DictReader(io.StringIO(text.removeprefix(CSV_BOM), newline="")))
+    """Rows of CSV exported to stdout, which has no byte-order mark (files have one, for Excel)."""
+    assert not text.startswith(CSV_BOM)
+    return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 # --- formula neutralisation -----------------------------------------------------------------------
@@ -141,7 +142,8 @@ def test_export_csv_shape(goals: Path) -> None:
     raw = (goals.parent / "figures.csv").read_bytes()
     assert raw.startswith((CSV_BOM + ",".join(EXPORT_COLUMNS) + "\r\n").encode("utf-8"))  # Excel-friendly
     result = run("export")
-    assert result.stdout == raw.decode("utf-8").replace("\r\n", "\n")  # (the test runner folds CRLF)
+    # The same text, without the byte-order mark: on stdout it is a stray character in a pipe.
+    assert result.stdout == raw.decode("utf-8").removeprefix(CSV_BOM).replace("\r\n", "\n")  # (CRLF folded)
     rows = csv_rows(result.stdout)
     assert len(rows) == len(load_file(goals).observations) == 13
     gdp_2024 = rows[1]
@@ -173,6 +175,10 @@ def test_export_output_file_and_refusals(goals: Path) -> None:
     assert run("export", "--output", "goals.toml").exit_code == 2
     assert run("export", "--output", "nowhere/figures.csv").exit_code == 2
     assert run("export", "--format", "xlsx").exit_code == 2
+    refused = run("export", "--output", "figures.xlsx")  # an extension zibo cannot write
+    assert refused.exit_code == 2
+    assert "cannot write .xlsx files" in refused.stderr
+    assert not (goals.parent / "figures.xlsx").exists()
     assert goals.read_bytes() == before
 
 

@@ -72,3 +72,59 @@ def test_status_sample_golden_120(sample: Path) -> None:
     assert_golden(
         "status-sample-120.txt", run("status", "--all", "--as-of", "2025-06-30", env={"COLUMNS": "120"}).stdout
     )
+
+
+# --- issue 17: every layout at 80 and 120 columns, English and Chinese, on the bundled dataset --------
+
+
+def _bundled(language: str, width: int, *args: str) -> str:
+    result = run("--lang", language, *args, "-f", str(BUNDLED), env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout.replace(str(BUNDLED), "goals.toml")
+    assert all(cell_len(line) <= width for line in text.splitlines()), "a line wider than the terminal"
+    return text
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("width", [80, 120])
+def test_goals_of_bundled_dataset(world: Path, width: int, language: str) -> None:
+    text = _bundled(language, width, "goals")
+    assert_golden(f"goals-bundled-{width}-{language}.txt", text)
+    lines = text.splitlines()
+    assert len(lines) == 53 + 4  # one line per goal, header, rule, count and footer
+    assert {line.split()[0] for line in lines[2:-2]} >= {"gdp", "new-industrial-internet-platforms"}  # ids whole
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("width", [80, 120])
+def test_show_of_bundled_dataset(world: Path, width: int, language: str) -> None:
+    for goal in ("gdp", "gdp-growth"):
+        text = _bundled(language, width, "show", goal, "--as-of", AS_OF)
+        assert_golden(f"show-bundled-{goal}-{width}-{language}.txt", text)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_text_report_of_bundled_dataset(world: Path, language: str) -> None:
+    """The text report is 80 columns whatever the terminal (cron mails it): the same at 120."""
+    text = _bundled(language, 80, "report", "--as-of", AS_OF)
+    assert text == _bundled(language, 120, "report", "--as-of", AS_OF)
+    assert_golden(f"report-bundled-80-{language}.txt", text)
+    title = "淄博 — report as of 2026-06-30" if language == "en" else "淄博——截至 2026-06-30 的报告"
+    assert text.splitlines()[0] == title  # one colon at most, and wholly Chinese in Chinese
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_report_header_says_when_it_used_the_bundled_dataset(world: Path, language: str) -> None:
+    result = run("--lang", language, "report", "--as-of", AS_OF)  # no goals file anywhere: the bundled one
+    assert result.exit_code == 0, result.stderr
+    header = result.stdout.splitlines()[2]
+    assert header.endswith("(bundled dataset)" if language == "en" else "（内置数据集）"), header
+    assert "(bundled dataset)" not in _bundled(language, 80, "report", "--as-of", AS_OF)  # -f names it
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_bundled_status_fits_40_lines_at_80_columns(world: Path, language: str) -> None:
+    text = _bundled(language, 80, "status", "--as-of", AS_OF)
+    assert len(text.splitlines()) <= 40
+    words = {word for line in text.splitlines() for word in line.split()}
+    assert {"four-new-share-rise", "hundred-billion-chains", "green-chemicals-cluster"} <= words  # each whole

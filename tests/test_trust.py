@@ -158,7 +158,7 @@ def test_retraction_end_to_end_and_the_file_only_grows(bundled: Path) -> None:
     assert mistake["counts"] is True
     shown = zibo(bundled, "show", "gdp").stdout
     assert ref[:6] in shown  # the history shows the short ref
-    chart = shown[shown.index("┤") :]
+    chart = shown[shown.index("┼") :]
     assert "120 bn yuan" not in shown.split("History")[0]  # (the 1,200 figure is the latest for 2024)
 
     grown = bundled.read_bytes()
@@ -177,7 +177,7 @@ def test_retraction_end_to_end_and_the_file_only_grows(bundled: Path) -> None:
     assert figures[ref]["counts"] is False
     shown = zibo(bundled, "show", "gdp").stdout
     assert "retracted: typed 1200 for 4884.1" in " ".join(shown.split())  # (wrapped in its column)
-    new_chart = shown[shown.index("┤") :]
+    new_chart = shown[shown.index("┼") :]
     assert new_chart.count("●") == chart.count("●")  # the 2024 point is 4884.1's again, not 1200's
     # export: a retracted column
     exported = list(csv.DictReader(io.StringIO(zibo(bundled, "export").stdout.lstrip("\ufeff"))))

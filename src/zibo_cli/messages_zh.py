@@ -628,4 +628,34 @@ ZH: dict[str, str] = {
     "ref": "引用号",
     "quarter": "季度",
     "month": "月",
+    # issue 17: layouts that fit 80 columns, charts, small fixes
+    "Recent": "近期",
+    "Facts": "事实",
+    "{value} ({label})": "{value}（{label}）",
+    "Recorded {date}:": "{date} 记录：",
+    "Recorded on no given day:": "未注明记录日期：",
+    "{title} — report as of {date}": "{title}——截至 {date} 的报告",
+    "Report as of {date}": "截至 {date} 的报告",
+    "(bundled dataset)": "（内置数据集）",
+    "--category {value!r} is not a category in the file.": "--category {value!r} 不是文件中的类别。",
+    "Did you mean {suggestion}? Categories: {choices}.": "是否想用 {suggestion}？类别有：{choices}。",
+    "Categories: {choices}.": "类别有：{choices}。",
+    "The file has no categories.": "文件中没有类别。",
+    "--output {path}: zibo cannot write {suffix} files; nothing was written.": (
+        "--output {path}：zibo 无法写出 {suffix} 文件；未写入任何内容。"
+    ),
+    "Name the file with one of: {choices}.": "文件扩展名请用以下之一：{choices}。",
+    "(+{count} more)": "（另有{count}个）",
+}
+
+# Categories the bundled dataset and the template use, as a Chinese reader names them.
+CATEGORIES_ZH: dict[str, str] = {
+    "economy": "经济",
+    "industry": "产业",
+    "digital": "数字经济",
+    "innovation": "创新",
+    "environment": "环境",
+    "services": "服务业",
+    "investment": "投资",
+    "society": "社会",
 }

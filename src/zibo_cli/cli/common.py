@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
@@ -42,6 +43,12 @@ OutputOption = Annotated[
     typer.Option("--output", "-o", metavar="PATH", help="Write to PATH atomically (- or none: stdout)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang", metavar="zh|en", help="Language of tables, messages and reports (also before the command name)."
+    ),
+]
 
 
 class State:
@@ -90,6 +97,9 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
         ctx = kwargs.get("ctx")
         state = state_of(ctx) if hasattr(ctx, "obj") else State()
         env = state.env
+        lang = kwargs.pop("lang", None)  # --lang after the command name, as --file is taken there
+        if lang is not None:
+            state.lang = str(lang)
         try:
             use_language(state)
             return command(*args, **kwargs)
@@ -105,7 +115,43 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
             report_error(env, ZiboError(output_error(error)))
             raise typer.Exit(int(ExitCode.REFUSED)) from None
 
+    wrapper.__signature__ = _with_lang(command)  # type: ignore[attr-defined]
     return wrapper
+
+
+def _with_lang(command: Callable[..., Any]) -> inspect.Signature:
+    """The command's signature with a --lang option last, so Typer parses `zibo status --lang zh` too."""
+    signature = inspect.signature(command, eval_str=True)
+    lang = inspect.Parameter("lang", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=LangOption)
+    return signature.replace(parameters=[*signature.parameters.values(), lang])
+
+
+def known_category(category: str | None, categories: Iterable[str | None]) -> str | None:
+    """The category as the file writes it (a Chinese reader may give 经济 for economy); refuse an unknown
+    one, naming the file's categories and the nearest."""
+    if category is None:
+        return None
+    import difflib
+
+    from zibo_cli.render.text import category_label
+
+    known = sorted({c for c in categories if c})
+    if category in known:
+        return category
+    by_label = {category_label(c): c for c in known}
+    if category in by_label:
+        return by_label[category]
+    choices = ", ".join(
+        c if category_label(c) == c else tr("{value} ({label})", value=c, label=category_label(c)) for c in known
+    )
+    close = difflib.get_close_matches(category.strip().lower(), known, n=1, cutoff=0.5)
+    if not known:
+        hint = tr("The file has no categories.")
+    elif close:
+        hint = tr("Did you mean {suggestion}? Categories: {choices}.", suggestion=close[0], choices=choices)
+    else:
+        hint = tr("Categories: {choices}.", choices=choices)
+    raise ZiboError(tr("--category {value!r} is not a category in the file.", value=category), hint)
 
 
 def output_error(error: OSError) -> str:

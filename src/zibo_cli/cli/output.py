@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from zibo_cli.environment import Environment
@@ -32,8 +33,11 @@ def write_stdout(env: Environment, data: bytes) -> None:
         stream.flush()
 
 
-def write_output(env: Environment, output: str, data: bytes, protect: Path | None = None) -> Path:
-    """Replace OUTPUT's content atomically under the folder lock; refuse a missing folder or the goals file."""
+def write_output(
+    env: Environment, output: str, data: bytes, protect: Path | None = None, suffixes: Iterable[str] = ()
+) -> Path:
+    """Replace OUTPUT's content atomically under the folder lock; refuse a missing folder, the goals
+    file, or an extension not in `suffixes` (a report.pdf zibo cannot write)."""
     from zibo_cli.store.atomic import atomic_write, write_lock
     from zibo_cli.store.locate import display_path
 
@@ -64,6 +68,16 @@ def write_output(env: Environment, output: str, data: bytes, protect: Path | Non
         raise ZiboError(
             tr("--output {path} is the goals file itself; writing there would destroy it.", path=label),
             tr("Choose another file name."),
+        )
+    known = tuple(suffixes)
+    if known and path.suffix and path.suffix.lower() not in known:
+        raise ZiboError(
+            tr(
+                "--output {path}: zibo cannot write {suffix} files; nothing was written.",
+                path=label,
+                suffix=path.suffix,
+            ),
+            tr("Name the file with one of: {choices}.", choices=", ".join(known)),
         )
     with write_lock(path):
         atomic_write(path, data)

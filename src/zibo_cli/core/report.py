@@ -129,6 +129,7 @@ class ReportData:
     deadlines: tuple[Deadline, ...]
     stale: tuple[Assessment, ...]
     sources: tuple[CitedSource, ...]
+    bundled: bool = False  # the file is the dataset zibo ships (the header says so)
 
     @property
     def counts(self) -> dict[Status, int]:
@@ -166,11 +167,13 @@ def build_report(
     file_label: str,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
     recorded_by: dt.date | None = None,
+    bundled: bool = False,
 ) -> ReportData:
     """Everything a report shows, from the file as it stood on `as_of` (with `recorded_by`, only the
     figures recorded by the end of that day)."""
     findings = find(goals_file, as_of, window, recorded_by)
-    return assemble_report(goals_file, findings, as_of, window, file_label, horizon_days)
+    report = assemble_report(goals_file, findings, as_of, window, file_label, horizon_days)
+    return dataclasses.replace(report, bundled=True) if bundled else report
 
 
 def find(goals_file: GoalsFile, as_of: dt.date, window: Window, recorded_by: dt.date | None = None) -> Findings:

@@ -1,4 +1,4 @@
-"""The `zibo goals` table."""
+"""The `zibo goals` list: one line per goal, its id whole; `zibo show ID` has the rest."""
 
 from __future__ import annotations
 
@@ -6,23 +6,66 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from zibo_cli.core.model import Goal
-from zibo_cli.i18n import is_chinese, tr
-from zibo_cli.render.text import clean, display_name, format_target
+from zibo_cli.i18n import tr
+from zibo_cli.render.text import category_label, display_name, format_target
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import RenderableType
+
+GAP = "  "
+ID_WIDTH = 24  # the id column; a longer id is printed whole and its name gets less room
+NAME_MIN = 24  # the category is shown only when the name keeps at least this many cells
 
 
-def goals_table(goals: Sequence[Goal], color: bool) -> Table:
-    from rich import box
-    from rich.table import Table
+def _target(goal: Goal) -> str:
+    """The first target, and how many stages follow; 'fact' for a goal without one."""
+    if not goal.targets:
+        return tr("fact")
+    text = format_target(goal.targets[0], goal.unit)
+    more = len(goal.targets) - 1
+    return text + (" " + tr("(+{count} more)", count=more) if more else "")
 
-    table = Table(box=box.SIMPLE_HEAD if color else box.SIMPLE, show_edge=False, pad_edge=False)
-    for header in ("ID", "Name", "Unit", "Category", "Target"):
-        table.add_column(tr(header), overflow="fold")
-    for goal in goals:
-        other = clean(goal.name_en if is_chinese() else goal.name)
-        name = display_name(goal) + (f"\n{other}" if other and other != display_name(goal) else "")
-        targets = "\n".join(format_target(t, goal.unit) for t in goal.targets) or tr("fact")
-        table.add_row(goal.id, name, clean(goal.unit), clean(goal.category), targets)
-    return table
+
+def _pad(text: str, width: int) -> str:
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))
+
+
+def goals_table(goals: Sequence[Goal], color: bool, width: int = 80) -> RenderableType:
+    """Id, name, target and (where the width allows) category; names cut with "…" to fit the line."""
+    from rich.cells import cell_len
+    from rich.console import Group
+    from rich.text import Text
+
+    from zibo_cli.render.status_view import fitted_name
+
+    rows = [(goal.id, display_name(goal), _target(goal), category_label(goal.category)) for goal in goals]
+    headers = (tr("ID"), tr("Name"), tr("Target"), tr("Category"))
+    id_width = min(ID_WIDTH, max(cell_len(text) for text in [headers[0], *(row[0] for row in rows)]))
+    target_width = max(cell_len(text) for text in [headers[2], *(row[2] for row in rows)])
+    category_width = max(cell_len(text) for text in [headers[3], *(row[3] for row in rows)])
+    name_room = width - id_width - target_width - 2 * len(GAP)
+    with_category = name_room - category_width - len(GAP) >= NAME_MIN
+    if with_category:
+        name_room -= category_width + len(GAP)
+    name_width = max(cell_len(headers[1]), min(name_room, max(cell_len(row[1]) for row in rows) if rows else 0))
+
+    def line(goal_id: str, name: str, target: str, category: str, header: bool = False) -> Text:
+        room = name_width - max(0, cell_len(goal_id) - id_width)  # a long id takes from its own name
+        text = Text(no_wrap=True, overflow="ignore")
+        id_style = "bold" if header else "cyan" if color else None
+        if not header and cell_len(goal_id) > id_width and room < NAME_MIN // 2:  # whole, on a line of its own
+            text.append(goal_id + "\n", style=id_style)
+            goal_id, room = "", name_width
+        fitted = name if header else fitted_name(name, max(1, room), lines=1)[0]
+        text.append(_pad(goal_id, id_width), style=id_style)
+        text.append(GAP + _pad(fitted, room) + GAP + _pad(target, target_width))
+        if with_category:
+            text.append(GAP + category, style=None if header else "dim")
+        text.rstrip()
+        return text
+
+    used = id_width + name_width + target_width + 2 * len(GAP) + (category_width + len(GAP) if with_category else 0)
+    rule = Text("─" * min(width, used), style="dim")
+    return Group(line(*headers, header=True), rule, *(line(*row) for row in rows))

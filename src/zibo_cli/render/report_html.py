@@ -18,6 +18,7 @@ from zibo_cli.core.report import CitedSource, ReportData
 from zibo_cli.core.units import in_english
 from zibo_cli.i18n import is_chinese, tr
 from zibo_cli.render import report_parts as parts
+from zibo_cli.render.chart import all_ticks, nice_ticks, period_of, period_ticks
 from zibo_cli.render.text import (
     clean,
     format_number,
@@ -43,7 +44,8 @@ dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; 
 dl.meta dt { font-weight: 600; }
 dl.meta dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
-th, td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid var(--line); }
+th, td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid var(--line);
+  overflow-wrap: anywhere; }
 th { background: var(--soft); font-weight: 600; white-space: nowrap; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .id, .sub { display: block; color: var(--muted); font-size: 12px; }
@@ -61,7 +63,7 @@ td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: t
 .bar { display: inline-block; width: 80px; height: 8px; margin-right: 6px; border-radius: 4px;
   background: #eaeef2; vertical-align: middle; overflow: hidden; }
 .bar > span { display: block; height: 100%; background: var(--accent); }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(520px, 100%), 1fr)); gap: 16px; }
 figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
 figure.chart header { display: flex; justify-content: space-between; gap: 10px; align-items: baseline; }
 figure.chart .facts { margin: 4px 0 6px; color: var(--muted); font-size: 13px; }
@@ -82,7 +84,22 @@ svg text.asof-label { fill: #9a6700; }
 .key { display: inline-block; margin-right: 12px; }
 .key .dot { color: #0969da; } .key .dash { color: #8c959f; } .key .ring { color: #cf222e; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
-a { color: var(--accent); }
+a { color: var(--accent); overflow-wrap: anywhere; word-break: break-all; }
+dl.meta dd, h1 { overflow-wrap: anywhere; }
+@media (max-width: 640px) {
+  body { padding: 16px 14px 32px; }
+  h1 { font-size: 21px; }
+  table, thead, tbody, tr, th, td { display: block; }
+  thead { display: none; }
+  tr { border-bottom: 1px solid var(--line); padding: 6px 0; }
+  td, td.num { border: 0; padding: 2px 0; text-align: left; white-space: normal; }
+  td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-weight: 600; }
+  .status { white-space: normal; }
+  td:empty { display: none; }
+  .counts li { min-width: 0; flex: 1 1 40%; }
+  dl.meta { grid-template-columns: 1fr; }
+  dl.meta dd { margin-bottom: 4px; }
+}
 @media print { body { padding: 0; } figure.chart { break-inside: avoid; } }
 """.strip()
 
@@ -116,7 +133,9 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Seque
     body = []
     for row in rows:
         cells = "".join(
-            f'<td class="num">{cell}</td>' if header in numeric else f"<td>{cell}</td>"
+            f'<td class="num" data-label="{h(header)}">{cell}</td>'
+            if header in numeric
+            else f'<td data-label="{h(header)}">{cell}</td>'
             for header, cell in zip(headers, row, strict=True)
         )
         body.append(f"<tr>{cells}</tr>")
@@ -161,6 +180,8 @@ def _status_cell(assessment: Assessment) -> str:
 
 
 def _with_date(value: str, date: str) -> str:
+    if not value and not date:
+        return ""  # an empty cell: a phone's layout leaves it out
     return f'{h(value)}<span class="sub">{h(date)}</span>'
 
 
@@ -188,22 +209,6 @@ CHART_WIDTH, CHART_HEIGHT = 520, 230
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 18, 16, 36
 
 
-def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
-    """Round tick values (1, 2 or 5 × 10^k apart) covering [low, high]."""
-    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
-        return [low]
-    raw = (high - low) / count
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    first = math.ceil(low / step) * step
-    ticks = []
-    value = first
-    while value <= high + step * 1e-9 and len(ticks) < 20:
-        ticks.append(round(value, 12))
-        value += step
-    return ticks
-
-
 def _f(number: float) -> str:
     """SVG coordinates: one decimal, no '-0.0'."""
     text = f"{number:.1f}"
@@ -217,7 +222,9 @@ def chart_svg(assessment: Assessment) -> str:
     goal = assessment.goal
     # Plot in the unit the reader sees in the tables (an English report shows 亿元 as bn yuan).
     factor, unit = (1.0, goal.unit) if is_chinese() else in_english(1.0, goal.unit)
-    observations = list(assessment.observations)
+    from zibo_cli.core.series import charted_figures
+
+    observations = list(charted_figures(assessment))
     points = [Point(o.date, o.value * factor) for o in observations]
     baseline = Point(assessment.baseline.date, assessment.baseline.value * factor) if assessment.baseline else None
     stages = [stage.target for stage in assessment.stages]
@@ -265,10 +272,15 @@ def chart_svg(assessment: Assessment) -> str:
         out.append(f'<line class="grid" x1="{MARGIN_LEFT}" y1="{_f(ty)}" x2="{right}" y2="{_f(ty)}"/>')
         out.append(f'<text x="{MARGIN_LEFT - 6}" y="{_f(ty + 4)}" text-anchor="end">{h(format_number(tick))}</text>')
     out.append(f'<line class="axis" x1="{MARGIN_LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}"/>')
-    for year in _year_ticks(first, last):
-        tx = x(dt.date(year, 1, 1))
+    # Marks at period ends, each labelled with the period that ends there: a figure for 2019 is
+    # dated 31 Dec 2019 and sits right above "2019" (labels at year starts put it over "2020").
+    for tick in period_ticks(first, last):
+        tx = x(tick.day)
         out.append(f'<line class="axis" x1="{_f(tx)}" y1="{bottom}" x2="{_f(tx)}" y2="{bottom + 4}"/>')
-        out.append(f'<text x="{_f(tx)}" y="{bottom + 16}" text-anchor="middle">{year}</text>')
+        out.append(
+            f'<text class="period" data-period="{h(tick.period)}" x="{_f(tx)}" y="{bottom + 16}" '
+            f'text-anchor="middle">{h(tick.label)}</text>'
+        )
     if first <= assessment.as_of <= last:
         ax = x(assessment.as_of)
         out.append(f'<line class="asof" x1="{_f(ax)}" y1="{MARGIN_TOP}" x2="{_f(ax)}" y2="{bottom}"/>')
@@ -298,10 +310,11 @@ def chart_svg(assessment: Assessment) -> str:
     if len(points) > 1:
         coordinates = " ".join(f"{_f(x(p.date))},{_f(y(p.value))}" for p in points)
         out.append(f'<polyline class="trend" points="{coordinates}"/>')
+    periods = all_ticks(first, last)
     for css, tip, point in _dots(assessment, observations, points, averaged is not None):
         out.append(
-            f'<circle class="{css}" cx="{_f(x(point.date))}" cy="{_f(y(point.value))}" r="4">'
-            f"<title>{h(tip)}</title></circle>"
+            f'<circle class="{css}" data-period="{h(period_of(point.date, periods))}" cx="{_f(x(point.date))}" '
+            f'cy="{_f(y(point.value))}" r="4"><title>{h(tip)}</title></circle>'
         )
     if not points:
         out.append(
@@ -342,12 +355,6 @@ def _dots(
         )
         for point in points
     ]
-
-
-def _year_ticks(first: dt.date, last: dt.date) -> list[int]:
-    years = list(range(first.year + 1, last.year + 1))
-    step = max(1, math.ceil(len(years) / 8))
-    return years[::step]
 
 
 def _chart_card(assessment: Assessment) -> str:
@@ -451,7 +458,7 @@ def render_html(data: ReportData) -> str:
     meta = "".join(
         f"<dt>{h(label)}</dt><dd>{h(value)}</dd>"
         for label, value in (
-            (tr("File"), data.file),
+            (tr("File"), parts.file_text(data)),
             (tr("As of"), data.as_of.isoformat()),
             (tr("Window"), parts.window_text(data.window)),
         )

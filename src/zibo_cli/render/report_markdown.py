@@ -52,7 +52,7 @@ def _section(lines: list[str], heading: str, body: list[str], count: int | None 
 def render_markdown(data: ReportData) -> str:
     lines = [f"# {md(parts.title(data))}", ""]
     for label, value in (
-        (tr("File"), data.file),
+        (tr("File"), parts.file_text(data)),
         (tr("As of"), data.as_of.isoformat()),
         (tr("Window"), parts.window_text(data.window)),
     ):

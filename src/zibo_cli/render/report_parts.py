@@ -38,6 +38,10 @@ def section_charts() -> str:
     return tr("Charts")
 
 
+def section_facts() -> str:
+    return tr("Facts")
+
+
 def section_recorded() -> str:
     return tr("Figures recorded in the window")
 
@@ -68,7 +72,15 @@ def none() -> str:
 
 
 def title(data: ReportData) -> str:
-    return tr("{title}: report as of {date}", title=data.title or tr("Goals"), date=data.as_of.isoformat())
+    """'淄博 — report as of 2026-06-30': a dash, as the file's own title may end in a colon or hold one."""
+    if not data.title:
+        return tr("Report as of {date}", date=data.as_of.isoformat())
+    return tr("{title} — report as of {date}", title=data.title.strip().rstrip(":："), date=data.as_of.isoformat())
+
+
+def file_text(data: ReportData) -> str:
+    """The goals file's name, and "(bundled dataset)" when the report is of the one zibo ships."""
+    return f"{data.file} {tr('(bundled dataset)')}" if data.bundled else data.file
 
 
 def window_text(window: Window) -> str:

@@ -13,14 +13,17 @@ from typing import TYPE_CHECKING, NamedTuple
 from zibo_cli.core.report import ReportData
 from zibo_cli.i18n import tr
 from zibo_cli.render import report_parts as parts
-from zibo_cli.render.text import clean, format_observation, status_label
+from zibo_cli.render.text import TREND_ARROWS, clean, format_observation, observation_date, status_label
 
 if TYPE_CHECKING:
-    from zibo_cli.core.model import Goal
     from zibo_cli.core.progress import Assessment
 
 
 WIDTH = 80  # the text report's columns, whatever the terminal: cron mails it
+
+
+ID_WIDTH = 24  # the id column of the one-line lists; a longer id is printed whole and pushes the line
+GAP = "  "
 
 
 class Paragraph(NamedTuple):
@@ -37,11 +40,55 @@ class StatusTable(NamedTuple):
     assessments: Sequence[Assessment]
 
 
-Block = Paragraph | Table | StatusTable
+class Lines(NamedTuple):
+    """One line per row, already laid out (see `one_line_rows`)."""
+
+    lines: list[str]
 
 
-def _goal(goal: Goal) -> str:
-    return f"{parts.name(goal)}\n{goal.id}"
+Block = Paragraph | Table | StatusTable | Lines
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    from rich.cells import cell_len
+
+    space = " " * max(0, width - cell_len(text))
+    return space + text if right else text + space
+
+
+def one_line_rows(
+    headers: tuple[str, ...], rows: Sequence[tuple[str, ...]], right: tuple[int, ...] = (), width: int = WIDTH
+) -> list[str]:
+    """A header, a rule and one line per row, the first column an id, never broken.
+
+    Columns take their widest cell; the id column at most ID_WIDTH, a longer id standing whole on a
+    line of its own with its row below it. The last column gets the rest of the line, cut with "…"
+    when it is longer (`zibo show ID` has it in full).
+    """
+    from rich.cells import cell_len
+
+    from zibo_cli.render.status_view import fitted_name
+
+    table = [headers, *rows]
+    widths = [max(cell_len(row[index]) for row in table) for index in range(len(headers))]
+    widths[0] = min(widths[0], ID_WIDTH)
+    lines = []
+    for number, row in enumerate(table):
+        if cell_len(row[0]) > widths[0]:
+            lines.append(row[0])
+            row = ("", *row[1:])
+        cells = [_pad(cell, widths[index], index in right) for index, cell in enumerate(row[:-1])]
+        head = GAP.join(cells) + GAP
+        room = width - cell_len(head)
+        last = row[-1] if cell_len(row[-1]) <= room else fitted_name(row[-1], max(1, room), lines=1)[0]
+        lines.append((head + last).rstrip())
+        if number == 0:
+            lines.append("─" * min(width, cell_len(head) + widths[-1]))
+    return lines
+
+
+def _lines_or_none(headers: tuple[str, ...], rows: list[tuple[str, ...]], right: tuple[int, ...] = ()) -> Block:
+    return Lines(one_line_rows(headers, rows, right)) if rows else Paragraph(parts.none())
 
 
 def _underlined(text: str, mark: str) -> list[Block]:
@@ -54,14 +101,10 @@ def _section(heading: str, count: int | None = None) -> list[Block]:
     return [Paragraph(""), *_underlined(heading if count is None else parts.counted(heading, count), "-")]
 
 
-def _table_or_none(headers: tuple[str, ...], rows: list[tuple[str, ...]], right: tuple[str, ...] = ()) -> Block:
-    return Table(headers, right, rows) if rows else Paragraph(parts.none())
-
-
 def report_blocks(data: ReportData) -> list[Block]:
     blocks: list[Block] = [*_underlined(clean(parts.title(data)), "=")]
     for label, value in (
-        (tr("File"), clean(data.file)),
+        (tr("File"), clean(parts.file_text(data))),
         (tr("As of"), data.as_of.isoformat()),
         (tr("Window"), parts.window_text(data.window)),
     ):
@@ -71,24 +114,39 @@ def report_blocks(data: ReportData) -> list[Block]:
     count = tr("Count")
     blocks.append(Table((tr("Status"), count), (count,), [(label, str(n)) for label, n in parts.summary_rows(data)]))
 
+    targeted = [a for a in data.assessments if not a.goal.is_fact]
+    facts = [a for a in data.assessments if a.goal.is_fact]
     blocks += _section(parts.section_status())
-    blocks.append(StatusTable(data.assessments) if data.assessments else Paragraph(parts.none()))
+    blocks.append(StatusTable(targeted) if targeted else Paragraph(parts.none()))
+    if facts:
+        blocks += _section(parts.section_facts(), len(facts))
+        rows = []
+        for assessment in facts:
+            value, day = parts.latest_text(assessment)
+            trend = assessment.trend
+            if trend is not None:
+                value += " " + TREND_ARROWS[trend.word]
+            rows.append((assessment.goal.id, value, day, parts.name(assessment.goal)))
+        blocks.append(Lines(one_line_rows((tr("ID"), tr("Latest"), tr("For"), tr("Name")), rows, (1,))))
 
     blocks += _section(parts.section_recorded(), len(data.recorded))
-    figure = tr("Figure")
-    recorded = []
-    for entry in data.recorded:
+    by_day: dict[str, list[tuple[str, ...]]] = {}
+    for entry in data.recorded:  # by the day they were recorded: the window is a few days
         observation = entry.observation
-        remarks = [clean(observation.source), parts.entry_flags(entry), clean(observation.note)]
-        recorded.append(
+        remarks = [clean(observation.source), parts.entry_flags(entry)]
+        by_day.setdefault(parts.entry_recorded_at(entry)[:10], []).append(
             (
-                parts.entry_recorded_at(entry).replace(" ", "\n"),
-                _goal(entry.goal),
-                f"{format_observation(observation, entry.goal.unit)}\n{parts.figure_for(observation)}",
-                "\n".join(remark for remark in remarks if remark),
+                entry.goal.id,
+                format_observation(observation, entry.goal.unit),
+                observation_date(observation),
+                tr(", ").join(remark for remark in remarks if remark),
             )
         )
-    blocks.append(_table_or_none((tr("Recorded"), tr("Goal"), figure, tr("Source and note")), recorded, (figure,)))
+    if not by_day:
+        blocks.append(Paragraph(parts.none()))
+    for day, rows in by_day.items():
+        blocks.append(Paragraph(tr("Recorded {date}:", date=day) if day else tr("Recorded on no given day:")))
+        blocks.append(Lines(one_line_rows((tr("ID"), tr("Figure"), tr("For"), tr("Source")), rows, (1,))))
 
     blocks += _section(parts.section_changes(), len(data.changes))
     changes = []
@@ -96,37 +154,37 @@ def report_blocks(data: ReportData) -> list[Block]:
         value, day = parts.latest_text(change.after)
         changes.append(
             (
-                _goal(change.goal),
+                change.goal.id,
                 f"{status_label(change.before.status)} → {status_label(change.after.status)}",
-                f"{value}\n{tr('for {date}', date=day)}" if day else value,
+                f"{value} ({day})" if day else value,
             )
         )
-    blocks.append(_table_or_none((tr("Goal"), tr("Status"), tr("Latest")), changes))
+    blocks.append(_lines_or_none((tr("ID"), tr("Status"), tr("Latest")), changes))
 
     blocks += _section(parts.section_deadlines(data), len(data.deadlines))
-    target, left = tr("Target"), tr("Left")
     deadlines = [
         (
+            deadline.goal.id,
             deadline.target.by.isoformat(),
-            _goal(deadline.goal),
             parts.deadline_target(deadline),
             parts.deadline_left(deadline),
             status_label(deadline.status),
         )
         for deadline in data.deadlines
     ]
-    blocks.append(_table_or_none((tr("By"), tr("Goal"), target, left, tr("Status")), deadlines, (target, left)))
+    headers = (tr("ID"), tr("By"), tr("Target"), tr("Left"), tr("Status"))
+    blocks.append(_lines_or_none(headers, deadlines, (2, 3)))
 
     blocks += _section(parts.section_stale(), len(data.stale))
     stale = [
         (
-            _goal(assessment.goal),
-            parts.stale_latest(assessment),
+            assessment.goal.id,
             assessment.stale_since.isoformat() if assessment.stale_since else "",
+            parts.stale_latest(assessment),
         )
         for assessment in data.stale
     ]
-    blocks.append(_table_or_none((tr("Goal"), tr("Latest figure"), tr("Stale since")), stale))
+    blocks.append(_lines_or_none((tr("ID"), tr("Stale since"), tr("Latest figure")), stale))
 
     blocks += _section(parts.section_sources(), len(data.sources))
     # Blocks rather than a table: a URL gets the whole width, so mail readers can follow it (one
@@ -159,6 +217,9 @@ def render_text(data: ReportData) -> str:
     for block in report_blocks(data):
         if isinstance(block, Paragraph):
             console.print(Text(block.text))
+        elif isinstance(block, Lines):
+            for line in block.lines:
+                console.print(Text(line, no_wrap=True, overflow="ignore"), crop=False)
         elif isinstance(block, StatusTable):
             console.print(status_table(block.assessments, console))
         else:

@@ -12,6 +12,7 @@ from zibo_cli.i18n import is_chinese, tr
 from zibo_cli.render.chart import DEADLINE_MARK, PATH_MARK, POINT_MARK, TARGET_MARK, draw_chart
 from zibo_cli.render.status_view import status_text
 from zibo_cli.render.text import (
+    category_label,
     clean,
     display_date,
     display_name,
@@ -30,6 +31,7 @@ from zibo_cli.render.text import (
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 DIRECTIONS = {"increase": "higher is better", "decrease": "lower is better"}
 CADENCES = {"yearly": "yearly", "quarterly": "quarterly", "monthly": "monthly"}
@@ -66,7 +68,7 @@ def show_goal(
     cadence = goal.effective_cadence
     facts = [
         (tr("unit"), clean(goal.unit)),
-        (tr("category"), clean(goal.category)),
+        (tr("category"), category_label(goal.category)),
         (tr("direction"), tr(DIRECTIONS[goal.direction])),
         (tr("cadence"), tr(CADENCES[cadence]) if cadence else "—"),
         (tr("stated in"), describe_source(goal.source, goals_file)),
@@ -87,7 +89,7 @@ def show_goal(
         facts.append((tr("baseline"), baseline_text))
     details = Table.grid(padding=(0, 2))
     details.add_column(style="dim", no_wrap=True)
-    details.add_column()
+    details.add_column(overflow="fold")
     for label, value in facts:
         if value:
             details.add_row(label, value)
@@ -130,7 +132,19 @@ def show_goal(
     if cited:
         console.print(tr("Sources"), style="bold")
         for reference in cited:
-            console.print(f"  {reference}: {describe_source(reference, goals_file)}")
+            console.print(_hanging(f"{clean(reference)}: {describe_source(reference, goals_file)}", console))
+
+
+def _hanging(text: str, console: Console, indent: int = 2, hang: int = 6) -> Text:
+    """Text indented by `indent`, its wrapped lines by `hang`, every character kept (long URLs fold)."""
+    from rich.text import Text
+
+    lines = Text(text).wrap(console, max(10, console.width - hang), overflow="fold")
+    result = Text()
+    for number, line in enumerate(lines):
+        result.append(("\n" + " " * hang) if number else " " * indent)
+        result.append_text(line)
+    return result
 
 
 def _stages_table(console: Console, assessment: Assessment) -> None:
@@ -192,9 +206,17 @@ def _history_table(console: Console, assessment: Assessment, refs: Mapping[str, 
     if not assessment.history:
         console.print(tr("No figures yet: nothing has been reported for this goal."), style="dim")
         return
-    history = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, title=tr("History"), title_justify="left")
-    for header in ("ref", "date", "value", "source", "note"):
-        history.add_column(tr(header), justify="right" if header == "value" else "left")
+    history = Table(
+        box=box.SIMPLE, show_edge=False, pad_edge=False, title=tr("History"), title_justify="left", expand=True
+    )
+    for header in ("ref", "date", "value", "source", "note"):  # notes fold: every character kept, CJK included
+        history.add_column(
+            tr(header),
+            justify="right" if header == "value" else "left",
+            overflow="fold",
+            no_wrap=header == "ref",
+            ratio=1 if header == "note" else None,  # the note takes the room the others leave
+        )
     active = active_retractions(assessment.goal.retractions)
     for observation, why in standing(assessment.goal, assessment.history):
         ref = figure_ref(observation)
@@ -299,8 +321,9 @@ def _average_outlook(assessment: Assessment) -> list[str]:
 
 
 def _chart(console: Console, assessment: Assessment) -> None:
-    # Only the figures that count (core/counting.py): no superseded or retracted figure is drawn.
-    points = [Point(o.date, o.value) for o in assessment.observations]
+    from zibo_cli.core.series import charted_points
+
+    points = charted_points(assessment)  # only the figures that count: none superseded or retracted
     stage = assessment.stage
     unit = assessment.goal.unit
     target = Point(stage.target.by, stage.target.value) if stage else None

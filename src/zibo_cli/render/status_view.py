@@ -12,7 +12,7 @@ from zibo_cli.i18n import tr
 from zibo_cli.render.text import (
     STATUS_LABELS,
     STATUS_STYLES,
-    clean,
+    category_label,
     display_name,
     format_buffer,
     format_observation,
@@ -29,7 +29,7 @@ from zibo_cli.render.text import (
 )
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import Console, Group
     from rich.table import Table
     from rich.text import Text
 
@@ -73,7 +73,48 @@ class Column(NamedTuple):
 
 
 def _goal_cell(assessment: Assessment) -> Cell:
+    """Name and id at their natural width; the table fits the name to its column (`goal_cell`)."""
     return _cell((display_name(assessment.goal), None), ("\n" + assessment.goal.id, "dim"))
+
+
+NAME_LINES = 2  # a goal's name takes at most two lines of the table; `show` has it in full
+
+
+def fitted_name(name: str, width: int, lines: int = NAME_LINES) -> list[str]:
+    """The name wrapped to `width` cells in at most `lines` lines, the last cut with "…" if it goes on."""
+    from rich.cells import cell_len
+
+    words = name.split()
+    wrapped: list[str] = []
+    line = ""
+    for word in words:
+        candidate = f"{line} {word}" if line else word
+        if cell_len(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            wrapped.append(line)
+        while cell_len(word) > width:  # a word longer than the column (CJK text has no spaces): cut it
+            cut = 1
+            while cut < len(word) and cell_len(word[: cut + 1]) <= width:
+                cut += 1
+            wrapped.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line:
+        wrapped.append(line)
+    if len(wrapped) <= lines:
+        return wrapped or [""]
+    last = " ".join(wrapped[lines - 1 :])  # the last line filled with what follows, then cut
+    while last and cell_len(last + "…") > width:
+        last = last[:-1]
+    return [*wrapped[: lines - 1], last.rstrip(" ,;:(") + "…"]
+
+
+def goal_cell(assessment: Assessment, width: int, with_id: bool = True) -> Cell:
+    """The name fitted to the column and the id whole on its own line: the id is what users copy."""
+    name = "\n".join(fitted_name(display_name(assessment.goal), width))
+    return _cell((name, None), ("\n" + assessment.goal.id, "dim")) if with_id else _cell((name, None))
 
 
 def _latest_cell(assessment: Assessment) -> Cell:
@@ -97,15 +138,43 @@ def _target_cell(assessment: Assessment) -> Cell:
     return _cell(*parts)
 
 
-def _progress_cell(assessment: Assessment) -> Cell:
+def _progress_cell(assessment: Assessment, bar_width: int = 10) -> Cell:
     stage = assessment.stage
     trend = assessment.trend
     if trend is not None:  # a fact: which way its yearly figures go
         return _cell((trend_words(trend.word), None), style=STATUS_STYLES[assessment.status])
     if stage is None or stage.progress is None:
         return _plain("")
-    bar = progress_bar(stage.progress)
+    bar = progress_bar(stage.progress, bar_width)
     return _cell((bar, None), (" " + format_percent(stage.progress), None), style=STATUS_STYLES[assessment.status])
+
+
+def _short_progress_cell(assessment: Assessment) -> Cell:
+    """The bar at half length, for narrow terminals: the per cent says the rest."""
+    return _progress_cell(assessment, 5)
+
+
+SPARK = "▁▂▃▄▅▆▇█"
+SPARK_POINTS = 8
+
+
+def sparkline(values: Sequence[float]) -> str:
+    """The last few figures as bars of eight heights, lowest to highest of them."""
+    import math
+
+    recent = [value for value in values if math.isfinite(value)][-SPARK_POINTS:]
+    if len(recent) < 2:
+        return ""
+    low, high = min(recent), max(recent)
+    if high == low:
+        return SPARK[3] * len(recent)
+    return "".join(SPARK[round((value - low) / (high - low) * (len(SPARK) - 1))] for value in recent)
+
+
+def _recent_cell(assessment: Assessment) -> Cell:
+    from zibo_cli.core.series import charted_points
+
+    return _plain(sparkline([point.value for point in charted_points(assessment)]))
 
 
 def _status_cell(assessment: Assessment) -> Cell:
@@ -156,35 +225,52 @@ def _projected_cell(assessment: Assessment) -> Cell:
 
 
 def _category_cell(assessment: Assessment) -> Cell:
-    return _plain(clean(assessment.goal.category))
+    return _plain(category_label(assessment.goal.category))
 
 
+GOAL = Column("Goal", _goal_cell)
+PROGRESS = Column("Progress", _progress_cell, no_wrap=True)
+SHORT_PROGRESS = Column("Progress", _short_progress_cell, no_wrap=True)
 PRIMARY = [
-    Column("Goal", _goal_cell),
+    GOAL,
     Column("Latest", _latest_cell, "right"),
     Column("Target", _target_cell, "right"),
-    Column("Progress", _progress_cell, no_wrap=True),
+    PROGRESS,
     Column("Status", _status_cell),
 ]
+# By value to the reader, most first: the table takes them in this order while they fit, before the
+# goal's name gets more than the width of its id (the README's "Which columns appear" says so too).
 SECONDARY = [
     Column("Left", _time_left_cell, "right", no_wrap=True),
-    Column("Ratio", _ratio_cell, "right"),
+    Column("Recent", _recent_cell, no_wrap=True),
     Column("Buffer", _buffer_cell, "right", no_wrap=True),
     Column("Needed", _needed_cell, "right"),
     Column("Projected", _projected_cell, "right"),
+    Column("Ratio", _ratio_cell, "right"),
     Column("Category", _category_cell),
 ]
 # Where each secondary column sits among the primary ones, so a wide table still reads left to right.
 _ORDER = [
-    "Goal", "Latest", "Target", "Progress", "Left", "Ratio", "Buffer", "Needed", "Projected", "Status", "Category",
+    "Goal", "Latest", "Target", "Progress", "Left", "Recent", "Ratio", "Buffer", "Needed", "Projected", "Status",
+    "Category",
 ]  # fmt: skip
+STATUS_WIDTH = 12  # "insufficient data" takes two lines rather than five more cells for every row
+GOAL_MIN = 16  # the goal column is never narrower, however short the ids are
+ID_CAP = 24  # the goal column keeps ids up to this long beside their row; a longer one gets a line of its own
 
 
 def _new_table(color: bool) -> Table:
     from rich import box
     from rich.table import Table
 
-    return Table(box=box.SIMPLE_HEAD if color else box.SIMPLE, show_edge=False, pad_edge=False, expand=False)
+    # Two cells between columns (one of padding, one of rule): 80 columns have none to spare.
+    return Table(
+        box=box.SIMPLE_HEAD if color else box.SIMPLE,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+        expand=False,
+    )
 
 
 def _ordered(columns: Sequence[Column]) -> list[Column]:
@@ -196,95 +282,115 @@ def _add_column(table: Table, column: Column, header: str, width: int | None = N
 
 
 class _Measured:
-    """Each column's cells, built once, and measured once (narrowest and widest it can be).
+    """Each column's cells, built once, and measured once (the widest line of its cells and header).
 
-    Choosing columns used to build and measure the whole table once per optional column, and Rich
-    measured every cell again to print it; with 1,000 goals that was most of `status`'s own time.
-    How Rich lays out a table depends on its cells only through each column's measurement: the
-    largest of the cells' minimum widths (longest word) and of their maximum widths (longest line).
-    So a one-row "shape" table, whose cells measure exactly that per column, is laid out the same
-    way: it gives the natural width, and the column widths Rich would choose, without the rows.
+    Every column but the goal's gets the width of its widest line (Status at most STATUS_WIDTH), so
+    nothing but the name ever wraps; the goal column gets what is left, at least its longest id, and
+    its names are fitted to it (two lines, then "…"). Widths are given to Rich, so it does not
+    measure the cells again (with 1,000 goals that was most of `status`'s own time).
     """
 
     def __init__(self, assessments: Sequence[Assessment], console: Console) -> None:
+        from rich.cells import cell_len
+
         self.assessments = assessments
         self.console = console
         self.color = console.is_terminal
-        self.cells: dict[str, list[RenderableType]] = {}
-        self.ranges: dict[str, tuple[int, int]] = {}
+        self.cells: dict[Column, list[Cell]] = {}
+        self.widths: dict[Column, int] = {}
+        ids = max((cell_len(a.goal.id) for a in assessments), default=0)
+        self.goal_min = max(GOAL_MIN, min(ids, ID_CAP), cell_len(tr(GOAL.header)))
+        names = max((cell_len(display_name(a.goal)) for a in assessments), default=0)
+        self.goal_max = max(self.goal_min, names)
 
-    def measure(self, column: Column) -> tuple[int, int]:
-        if column.header not in self.ranges:
-            from rich.measure import Measurement
+    def width(self, column: Column) -> int:
+        if column not in self.widths:
+            from rich.cells import cell_len
 
-            options = self.console.options.update_width(10_000)
-            cells = [column.cell(assessment).text() for assessment in self.assessments]
-            self.cells[column.header] = cells
-            measurements = [Measurement.get(self.console, options, cell) for cell in (tr(column.header), *cells)]
-            self.ranges[column.header] = (max(m.minimum for m in measurements), max(m.maximum for m in measurements))
-        return self.ranges[column.header]
+            cells = [column.cell(assessment) for assessment in self.assessments]
+            self.cells[column] = cells
+            lines = [line for cell in cells for line in cell.plain.split("\n")]
+            widest = max((cell_len(line) for line in [tr(column.header), *lines]), default=0)
+            if column.header == "Status":
+                longest_word = max((cell_len(word) for line in lines for word in line.split()), default=0)
+                widest = min(widest, max(STATUS_WIDTH, longest_word, cell_len(tr(column.header))))
+            self.widths[column] = widest
+        return self.widths[column]
 
-    def shape(self, columns: Sequence[Column]) -> Table:
-        """A one-row table measured and laid out exactly as the real one."""
-        from rich.text import Text
+    def room_for_goal(self, columns: Sequence[Column]) -> int:
+        """The cells left for the goal column once the others have their widths."""
+        others = [column for column in columns if column is not GOAL]
+        gaps = 2 * (len(others))  # SIMPLE box, right padding only: two cells after every column but the last
+        return self.console.width - gaps - sum(self.width(column) for column in others)
 
+    def fits(self, columns: Sequence[Column]) -> bool:
+        return self.room_for_goal(columns) >= self.goal_min
+
+    def table(self, columns: Sequence[Column], goal_width: int | None) -> Table:
+        """A Rich table, for a console too narrow for these widths: Rich squeezes every column (ids fold)."""
         table = _new_table(self.color)
         ordered = _ordered(columns)
         for column in ordered:
-            _add_column(table, column, "")
-        table.add_row(*(Text(_shaped(*self.measure(column))) for column in ordered))
+            _add_column(table, column, tr(column.header))
+        for row in zip(*(self.cells_of(column) for column in ordered), strict=True):
+            table.add_row(*(cell.text() for cell in row))
         return table
 
-    def natural_width(self, columns: Sequence[Column]) -> int:
-        return natural_width(self.shape(columns), self.console)
+    def cells_of(self, column: Column) -> list[Cell]:
+        if column is GOAL:
+            return [_goal_cell(assessment) for assessment in self.assessments]
+        self.width(column)
+        return self.cells[column]
 
-    def table(self, columns: Sequence[Column]) -> Table:
-        """The table, its columns given the widths Rich would choose, so it need not measure every cell again."""
-        widths = self._column_widths(columns)
-        table = _new_table(self.color)
+    def laid_out(self, columns: Sequence[Column], goal_width: int) -> Group:
+        """Rich tables at the widths chosen, given to Rich so it measures no cell again; an id longer than
+        the goal column stands whole on a line of its own below its row, between tables of these widths."""
+        from rich.cells import cell_len
+        from rich.console import Group
+        from rich.text import Text
+
         ordered = _ordered(columns)
-        for index, column in enumerate(ordered):
-            _add_column(table, column, tr(column.header), None if widths is None else widths[index])
-        for row in zip(*(self.cells[column.header] for column in ordered), strict=True):
-            table.add_row(*row)
+        cells = [None if column is GOAL else self.cells_of(column) for column in ordered]
+        parts: list[Table | Text] = []
+        table: Table | None = None
+        for row, assessment in enumerate(self.assessments):
+            if table is None:
+                table = self._fixed_table(ordered, goal_width, header=not parts)
+                parts.append(table)
+            long_id = cell_len(assessment.goal.id) > goal_width
+            goal = goal_cell(assessment, goal_width, with_id=not long_id)
+            table.add_row(*((goal if column_cells is None else column_cells[row]).text() for column_cells in cells))
+            if long_id:
+                parts.append(Text(assessment.goal.id, style="dim"))
+                table = None
+        return Group(*(parts or [self._fixed_table(ordered, goal_width, header=True)]))
+
+    def _fixed_table(self, columns: Sequence[Column], goal_width: int, header: bool) -> Table:
+        table = _new_table(self.color)
+        table.show_header = header
+        for column in columns:
+            _add_column(table, column, tr(column.header), goal_width if column is GOAL else self.width(column))
         return table
 
-    def _column_widths(self, columns: Sequence[Column]) -> list[int] | None:
-        """Rich's own column widths for the shape table (padding taken off), or None to let Rich measure."""
-        shape = self.shape(columns)
-        try:
-            extra = shape._extra_width
-            options = self.console.options.update_width(self.console.width - extra)
-            widths = shape._calculate_column_widths(self.console, options)
-            content = [width - shape._get_padding_width(index) for index, width in enumerate(widths)]
-        except Exception:  # another Rich: it measures the cells itself, which is only slower
-            return None
-        if sum(widths) + extra > self.console.width or min(content, default=0) < 0:
-            return None
-        return content
 
-
-def _shaped(minimum: int, maximum: int) -> str:
-    """Text that Rich measures as (minimum, maximum): words of `minimum` cells on a line of `maximum`."""
-    if maximum <= 0:
-        return ""
-    word = "x" * max(minimum, 1) + " "
-    return (word * (maximum // len(word) + 1))[:maximum]
-
-
-def status_table(assessments: Sequence[Assessment], console: Console, wide: bool = False) -> Table:
-    """The widest table that fits: secondary columns are added in order while they fit the console."""
+def status_table(assessments: Sequence[Assessment], console: Console, wide: bool = False) -> Group | Table:
+    """The primary columns, then secondary ones by value while the goal column keeps its longest id."""
     measured = _Measured(assessments, console)
     if wide:
-        # --wide asks for every column unsqueezed, even past the terminal's edge.
-        console.width = max(console.width, measured.natural_width(PRIMARY + SECONDARY))
-        return measured.table(PRIMARY + SECONDARY)
-    chosen: list[Column] = []
+        # --wide asks for every column with names in full, even past the terminal's edge.
+        columns = PRIMARY + SECONDARY
+        console.width = max(console.width, console.width - measured.room_for_goal(columns) + measured.goal_max)
+        return measured.laid_out(columns, measured.goal_max)
+    primary = PRIMARY if measured.fits(PRIMARY) else [SHORT_PROGRESS if c is PROGRESS else c for c in PRIMARY]
+    chosen = list(primary)
     for column in SECONDARY:
-        if measured.natural_width(PRIMARY + chosen + [column]) > console.width:
+        if not measured.fits([*chosen, column]):
             break
         chosen.append(column)
-    return measured.table(PRIMARY + chosen)
+    room = measured.room_for_goal(chosen)
+    if room < GOAL_MIN:  # a console narrower than the primary columns: Rich squeezes them all (ids fold)
+        return measured.table(chosen, None)
+    return measured.laid_out(chosen, min(measured.goal_max, room))
 
 
 def natural_width(table: Table, console: Console) -> int:

@@ -47,6 +47,15 @@ def status_label(status: Status) -> str:
     return tr(STATUS_LABELS[status])
 
 
+def category_label(category: str | None) -> str:
+    """A category as the reader names it: the known ones in Chinese under --lang zh, others as written."""
+    if category and is_chinese():
+        from zibo_cli.messages_zh import CATEGORIES_ZH
+
+        return CATEGORIES_ZH.get(category, clean(category))
+    return clean(category)
+
+
 def display_name(goal: Goal) -> str:
     """The goal's name in the reader's language where the file has it, else the other one."""
     preferred = goal.name if is_chinese() else (goal.name_en or goal.name)

@@ -10,6 +10,7 @@ from zibo_cli.cli.common import FileOption, OutputOption, fail, handles_errors, 
 from zibo_cli.i18n import tr
 
 FORMATS = ("csv", "json")
+EXTENSIONS = (".csv", ".json", ".txt")  # what --output may be named
 
 
 @handles_errors
@@ -36,15 +37,15 @@ def export(
     """Example: zibo export --format csv --output figures.csv
 
     One row per figure, in file order: goal, name, unit, date, value, precision, period, qualifier,
-    preliminary, derived, source, quote, note, recorded. CSV is UTF-8 with a byte-order mark (so Excel
-    shows Chinese correctly) and a header; a text cell starting with = + - @, a tab or a carriage return
+    preliminary, derived, source, quote, note, recorded. CSV is UTF-8, in a file with a byte-order mark (so
+    Excel shows Chinese correctly) and a header; a text cell starting with = + - @, a tab or a carriage return
     gets a leading ' so no spreadsheet runs it as a formula (values stay plain numbers). `zibo import`
     reads the file back exactly. JSON is an array of objects with the same keys.
     """
     from pathlib import Path
 
     from zibo_cli.cli.output import write_output, write_stdout
-    from zibo_cli.core.exchange import export_records, to_csv, to_json
+    from zibo_cli.core.exchange import CSV_BOM, export_records, to_csv, to_json
 
     state = state_of(ctx)
     if output_format is None:
@@ -59,8 +60,8 @@ def export(
     day = parse_day(as_of, "--as-of") if as_of is not None else None
     loaded = load_for(state, file)
     records = export_records(loaded.goals_file, day)
-    data = (to_csv(records) if chosen == "csv" else to_json(records)).encode("utf-8")
+    text = to_csv(records) if chosen == "csv" else to_json(records)
     if output is not None and output != "-":
-        write_output(state.env, output, data, protect=loaded.location.path)
-    else:
-        write_stdout(state.env, data)
+        write_output(state.env, output, text.encode("utf-8"), protect=loaded.location.path, suffixes=EXTENSIONS)
+    else:  # the byte-order mark is for Excel opening a file; in a pipe it is a stray character
+        write_stdout(state.env, text.removeprefix(CSV_BOM).encode("utf-8"))

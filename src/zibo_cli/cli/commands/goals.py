@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from zibo_cli.cli.common import FileOption, JsonOption, dump_json, footer, handles_errors, load_for, state_of
+from zibo_cli.cli.common import (
+    FileOption,
+    JsonOption,
+    dump_json,
+    footer,
+    handles_errors,
+    known_category,
+    load_for,
+    state_of,
+)
 from zibo_cli.i18n import tr
 
 
@@ -23,6 +32,7 @@ def goals(
     """
     state = state_of(ctx)
     loaded = load_for(state, file)
+    category = known_category(category, (goal.category for goal in loaded.goals_file.goals.values()))
     chosen = [g for g in loaded.goals_file.goals.values() if category is None or g.category == category]
     if json_output:
         dump_json(
@@ -45,7 +55,7 @@ def goals(
     from zibo_cli.render.goals_view import goals_table
 
     console = make_console(state.env)
-    console.print(goals_table(chosen, console.is_terminal))
+    console.print(goals_table(chosen, console.is_terminal, console.width))
     with_target = sum(1 for g in chosen if not g.is_fact)
     console.print(
         tr(

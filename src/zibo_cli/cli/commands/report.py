@@ -111,11 +111,12 @@ def report(
     from zibo_cli.core.report import build_report
 
     loaded = load_for(state, file)
-    report_data = build_report(loaded.goals_file, day, window, loaded.label, horizon, known_by)
+    bundled = loaded.location.origin == "bundled dataset"
+    report_data = build_report(loaded.goals_file, day, window, loaded.label, horizon, known_by, bundled)
     data = _render(chosen_format, report_data).encode("utf-8")
     goals_path = loaded.location.path
     if output is not None and output != "-":
-        write_output(state.env, output, data, protect=goals_path)
+        write_output(state.env, output, data, protect=goals_path, suffixes=_SUFFIXES)
     else:
         write_stdout(state.env, data)
     if threshold is not None:

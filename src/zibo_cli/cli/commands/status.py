@@ -15,6 +15,7 @@ from zibo_cli.cli.common import (
     fail,
     footer,
     handles_errors,
+    known_category,
     load_for,
     state_of,
 )
@@ -56,6 +57,7 @@ def status(
     wanted = _statuses(status_filter)
     loaded = load_for(state, file)
     goals_file = loaded.goals_file
+    category = known_category(category, (goal.category for goal in goals_file.goals.values()))
     assessments = sort_assessments(
         [
             a
