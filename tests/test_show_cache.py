@@ -1,5 +1,4 @@
-"""`zibo show` with the parse cache: it reads the file's figures from the entry (a ref is shown as the
-shortest prefix unique in the whole file, so every figure's ref is needed), never stale."""
+"""`zibo show` with the parse cache: it reads one goal's figures from the entry, never all of them, never stale."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED, cache_files, fresh, run
+from conftest import BUNDLED, cache_files, fresh, run, watch_builds
 
 CACHE_ON = {"ZIBO_NO_CACHE": ""}
 SHOWS = (
@@ -36,22 +35,19 @@ def test_show_prints_the_same_with_and_without_the_cache(sample: Path) -> None:
     assert cache_files()
 
 
-def test_a_warm_show_reads_the_entry_not_the_toml(world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from zibo_cli.store import load as load_module
-
+def test_a_warm_show_builds_no_observation_but_its_goals(world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = world / "goals.toml"
     shutil.copyfile(BUNDLED, path)
     assert run("goals", env=CACHE_ON).exit_code == 0  # fills the cache
     expected = run("show", "gdp", "--json")
 
-    def refuse(*_: object) -> None:
-        raise AssertionError("show parsed the file although the cache holds it")
-
-    monkeypatch.setattr(load_module, "parse_file", refuse)
+    built = watch_builds(monkeypatch, "show")
     result = run("show", "gdp", "--json", env=CACHE_ON)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == expected.stdout
-    assert len(fresh(path).observations) > 1  # type: ignore[attr-defined]
+    gdp_figures = sum(1 for o in fresh(path).observations if o.goal == "gdp")  # type: ignore[attr-defined]
+    assert gdp_figures > 1
+    assert built == [gdp_figures]
 
 
 def test_an_edit_keeping_size_and_mtime_is_seen_by_show(sample: Path) -> None:
@@ -79,6 +75,5 @@ def test_a_damaged_blob_makes_show_read_the_file(sample: Path) -> None:
         result = run("show", goal, "--json", env=CACHE_ON)
         assert result.exit_code == 0, result.stderr
         assert result.stdout == run("show", goal, "--json").stdout
-    # Show reads every row (each checked against its digest) by a table scan: the damaged index page is
-    # never consulted, so what it prints is right without rewriting the entry.
     assert run("show", "gdp", "--json", env=CACHE_ON).stdout == expected
+    assert entry.read_bytes() != damaged, "the damaged entry was not rewritten"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -29,3 +30,14 @@ class ZiboError(Exception):
 
     def lines(self) -> list[str]:
         return [self.message, *self.details] + ([self.hint] if self.hint else [])
+
+
+def plain_reason(error: OSError) -> str:
+    """An operating-system error in the words of zibo's messages (translated where it is a common one)."""
+    from zibo_cli.i18n import tr
+
+    if error.errno == errno.ENOSPC:
+        return tr("the disk is full")
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return tr("permission denied")
+    return (error.strerror or str(error)).lower()

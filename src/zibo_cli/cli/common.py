@@ -155,7 +155,7 @@ def known_category(category: str | None, categories: Iterable[str | None]) -> st
 
 
 def output_error(error: OSError) -> str:
-    from zibo_cli.store.atomic import plain_reason
+    from zibo_cli.errors import plain_reason
 
     return tr("the output could not be written: {reason}.", reason=plain_reason(error))
 

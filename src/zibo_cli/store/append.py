@@ -215,9 +215,7 @@ def append_observations(
     with write_lock(location.path):
         head = load_head(location, today, cache)
         try:
-            if head.whole is None:  # `keep` and the result need every figure
-                head.whole = _whole(head, today)
-            before = head.whole
+            before = head.complete()  # `keep` and the result need every figure
             if keep is not None:
                 tables = keep(before, tables)
             if not tables and not retractions:
@@ -238,19 +236,6 @@ def append_retraction(
     with write_lock(location.path):
         head = load_head(location, today, cache)
         try:
-            head.whole = head.whole or _whole(head, today)
-            _append(head, [], today, cache, retractions=[record_for(head.whole)])
+            _append(head, [], today, cache, retractions=[record_for(head.complete())])
         finally:
             head.close()
-
-
-def _whole(head: FileHead, today: dt.date | None) -> GoalsFile:
-    from zibo_cli.store.cache import Unusable
-    from zibo_cli.store.read import parse_file
-
-    if head.entry is not None:
-        try:
-            return head.entry.goals_file()
-        except Unusable:
-            pass
-    return parse_file(head.location, head.raw, today)

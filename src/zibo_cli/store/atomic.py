@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from zibo_cli.errors import ZiboError
+from zibo_cli.errors import ZiboError, plain_reason
 from zibo_cli.i18n import tr
 from zibo_cli.store.locate import display_path
 
@@ -81,10 +81,8 @@ def _remove_stale_temp_files(target: Path) -> None:
 
 
 def create_temp(directory: Path | str, prefix: str, suffix: str = "") -> tuple[int, str]:
-    """A new file only this user can read, opened for writing: (descriptor, path). Like tempfile.mkstemp.
-
-    O_EXCL makes the name ours (another name is drawn if it exists), O_NOFOLLOW refuses a planted symlink.
-    """
+    """A new file only this user can read, opened for writing: (descriptor, path), like tempfile.mkstemp.
+    O_EXCL makes the name ours (another name is drawn if it exists), O_NOFOLLOW refuses a planted symlink."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
         path = os.path.join(directory, f"{prefix}{os.urandom(6).hex()}{suffix}")
@@ -181,23 +179,12 @@ def _write_error(path: Path, error: OSError) -> ZiboError:
 
 
 def _test_pause_before_rename() -> None:
-    """TEST-ONLY: ZIBO_TEST_PAUSE_BEFORE_RENAME=SECONDS holds a finished temp file before the rename.
-
-    The crash tests use it to SIGKILL a writer at the one moment a complete temp file and the old
-    file both exist. It is not a user setting; without the variable it costs one dictionary lookup.
-    """
+    """TEST-ONLY (not a user setting): ZIBO_TEST_PAUSE_BEFORE_RENAME=SECONDS holds a finished temp file
+    before the rename, so the crash tests can SIGKILL a writer when a complete temp file and the old both exist."""
     pause = os.environ.get("ZIBO_TEST_PAUSE_BEFORE_RENAME")
     if pause:
         with contextlib.suppress(ValueError):
             time.sleep(float(pause))
-
-
-def plain_reason(error: OSError) -> str:
-    if error.errno == errno.ENOSPC:
-        return tr("the disk is full")
-    if error.errno in (errno.EACCES, errno.EPERM):
-        return tr("permission denied")
-    return (error.strerror or str(error)).lower()
 
 
 def _umask() -> int:

@@ -2,7 +2,7 @@
 
 Where: `$XDG_CACHE_HOME/zibo/` (else `~/.cache/zibo/`), a folder only its owner may open; one SQLite
 database per goals file, named after a hash of its real path. Off with `ZIBO_NO_CACHE=1`. It holds the
-file as validated: its definitions, and one row per goal with its figures column by column.
+file as validated: its definitions, and one row per goal with its figures column by column and their refs.
 
 Never stale: an entry is used only for the exact bytes it was made from (a BLAKE3 digest of every byte,
 compared on every command), made by this zibo (its version and the validating modules), and only while
@@ -28,17 +28,19 @@ from pathlib import Path
 from typing import Any
 
 from zibo_cli import __version__
-from zibo_cli.core import model, retractions, schema
+from zibo_cli.core import model, refs, retractions, schema
 from zibo_cli.core.model import GoalsFile, Observation
 from zibo_cli.core.plain import definitions_from_json, definitions_json
 from zibo_cli.store.locate import Cache
 
-FORMAT = "zibo-cache 10"
+FORMAT = "zibo-cache 11"
 _COLUMNS = Observation._fields[1:]  # a row is one goal's: its id is the key
 _TEXT_COLUMNS = _COLUMNS[2:]  # all but date and value
 _DAYS = tuple(name for name in _TEXT_COLUMNS if name.endswith("published"))  # optional days, kept as day numbers
 _DEFAULTS = {"precision": "day", "preliminary": False, "derived": False}
 _new_observation = functools.partial(tuple.__new__, Observation)
+_ALL_ROWS = "SELECT goal, seq, dates, vals, texts, codes, refs FROM figures"
+_ONE_ROW = _ALL_ROWS + " WHERE goal = ?"
 
 
 class Unusable(Exception):
@@ -62,11 +64,8 @@ def file_hasher(*parts: bytes | memoryview) -> Any:
 
 def _fingerprint() -> str:
     """This zibo: its version and the modules whose code decides what a valid file holds."""
-    parts = [FORMAT, __version__]
-    for module in (model, schema, retractions):
-        info = os.stat(module.__file__ or "")
-        parts.append(f"{info.st_size}:{info.st_mtime_ns}")
-    return " ".join(parts)
+    stats = [os.stat(module.__file__ or "") for module in (model, schema, retractions)]
+    return " ".join([FORMAT, __version__, *(f"{info.st_size}:{info.st_mtime_ns}" for info in stats)])
 
 
 def _private(path: Path, kind: int) -> bool:
@@ -178,9 +177,7 @@ class Entry:
 
         goals_file = self.definitions()
         ordered: list[Any] = [None] * self.meta["count"]
-        rows = self._rows("SELECT goal, seq, dates, vals, texts, codes FROM figures", ())
-        if len(rows) != len(self._row_digests()):
-            raise Unusable
+        rows = self._every_row()
         with building_in_bulk():  # 100,000 new tuples and no cycle among them: the collector would only walk them
             by_goal = {}
             for goal, seq, stored in rows:
@@ -197,10 +194,20 @@ class Entry:
 
     def observations_for(self, goal_id: str) -> list[Observation]:
         """One goal's figures in file order, without building anyone else's."""
-        rows = self._rows("SELECT goal, seq, dates, vals, texts, codes FROM figures WHERE goal = ?", (goal_id,))
+        rows = self._rows(_ONE_ROW, (goal_id,))
         if not rows and goal_id in self._row_digests():  # its row is gone
             raise Unusable
         return [figure for goal, _, figures in rows for figure in _figures(goal, *figures)]
+
+    def refs(self) -> array[int]:
+        """Every figure's ref (core/refs.py `ref_number`), for `show` to shorten its goal's: no figure is built."""
+        return array("Q", b"".join(stored[-1] for _, _, stored in self._every_row()))
+
+    def _every_row(self) -> list[tuple[str, array[int], tuple[Any, ...]]]:
+        rows = self._rows(_ALL_ROWS, ())
+        if len(rows) != len(self._row_digests()):
+            raise Unusable
+        return rows
 
     def _row_digests(self) -> dict[str, str]:
         """Each goal's row digest, as stored with the definitions: SQLite checks no page's content."""
@@ -231,7 +238,10 @@ class Entry:
             seq.append(position)
             figures.append(figure)
         definitions = definitions_json(goals_file.title, goals_file.sources, goals_file.goals)
-        rows = [(goal, seq.tobytes(), *_encoded(_lists(figures))) for goal, (seq, figures) in grouped.items()]
+        rows = [
+            (goal, seq.tobytes(), *_encoded(_lists(figures)), _refs(figures))
+            for goal, (seq, figures) in grouped.items()
+        ]
         latest = _latest(goals_file.observations)
         self._digests = {}
         self._write(
@@ -253,11 +263,11 @@ class Entry:
             rows = []
             for goal in dict.fromkeys(figure.goal for figure in added):
                 new = [(count + index, figure) for index, figure in enumerate(added) if figure.goal == goal]
-                found = self._rows("SELECT goal, seq, dates, vals, texts, codes FROM figures WHERE goal = ?", (goal,))
-                seq, columns = (found[0][1], _decoded(*found[0][2])) if found else (array("q"), _lists([]))
+                [(_, seq, stored)] = self._rows(_ONE_ROW, (goal,)) or [("", array("q"), (*_encoded(_lists([])), b""))]
+                columns, more = _decoded(*stored), _lists([figure for _, figure in new])
                 seq.extend(position for position, _ in new)
-                more = _lists([figure for _, figure in new])
-                rows.append((goal, seq.tobytes(), *_encoded({name: columns[name] + more[name] for name in columns})))
+                encoded = _encoded({name: columns[name] + more[name] for name in columns})
+                rows.append((goal, seq.tobytes(), *encoded, stored[-1] + _refs([figure for _, figure in new])))
             latest = max(self.meta.get("latest") or 0, _latest(added) or 0)
             identity = (digest, size, count + len(added), self.meta.get("static") == 1, ends_with_newline)
             self._write({"definitions": self.meta["definitions"], "latest": latest}, identity, rows, replace=False)
@@ -287,9 +297,9 @@ class Entry:
                 connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
                 connection.execute(
                     "CREATE TABLE figures"
-                    " (goal TEXT PRIMARY KEY, seq BLOB, dates BLOB, vals BLOB, texts TEXT, codes BLOB)"
+                    " (goal TEXT PRIMARY KEY, seq BLOB, dates BLOB, vals BLOB, texts TEXT, codes BLOB, refs BLOB)"
                 )
-            connection.executemany("INSERT OR REPLACE INTO figures VALUES (?, ?, ?, ?, ?, ?)", rows)
+            connection.executemany("INSERT OR REPLACE INTO figures VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
             connection.execute("COMMIT")
         except (sqlite3.Error, OSError) as error:
@@ -312,10 +322,14 @@ def _latest(figures: Sequence[Observation]) -> int | None:
     return max(days).toordinal() if days else None
 
 
-def _row_digest(seq: bytes, dates: bytes, values: bytes, texts: str, codes: bytes) -> str:
-    if not isinstance(texts, str) or not all(isinstance(part, bytes) for part in (seq, dates, values, codes)):
+def _row_digest(seq: bytes, dates: bytes, values: bytes, texts: str, codes: bytes, refs: bytes) -> str:
+    if not isinstance(texts, str) or not all(isinstance(part, bytes) for part in (seq, dates, values, codes, refs)):
         raise Unusable  # a damaged row: a NULL or a number where the columns should be
-    return file_digest(seq, dates, values, texts.encode(), codes)[:32]
+    return file_digest(seq, dates, values, texts.encode(), codes, refs)[:32]
+
+
+def _refs(figures: Sequence[Observation]) -> bytes:
+    return array("Q", map(refs.ref_number, figures)).tobytes()
 
 
 def _lists(figures: Sequence[Observation]) -> dict[str, list[Any]]:
@@ -349,8 +363,8 @@ def _encoded(columns: dict[str, list[Any]]) -> tuple[bytes, bytes, str, bytes]:
     return dates, values, json.dumps(distinct, ensure_ascii=False), codes.tobytes()
 
 
-def _decoded(dates: bytes, values: bytes, texts: str, codes: bytes) -> dict[str, list[Any]]:
-    """What `_encoded` stored, as a list per field."""
+def _decoded(dates: bytes, values: bytes, texts: str, codes: bytes, *_ref_numbers: bytes) -> dict[str, list[Any]]:
+    """What `_encoded` stored, as a list per field (the refs, if given, are for `Entry.refs`)."""
     days = array("i", dates)
     count = len(days)
     distinct = json.loads(texts)

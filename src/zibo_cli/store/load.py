@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from zibo_cli.core.model import GoalsFile, Observation
+from zibo_cli.core.refs import ref_number
 from zibo_cli.store.locate import Cache, Location, display_path
 from zibo_cli.store.read import may_define_static_observations, parse_appended, parse_file, read_with_stat
 
 if TYPE_CHECKING:
     from zibo_cli.store.cache import Entry
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,19 +65,34 @@ class FileHead:
         return display_path(self.location.path)
 
     def figures(self, goal_id: str) -> list[Observation]:
+        if goal_id not in self._built:  # `add` asks twice: for its guard, then its confirmation
+            found = self._cached(lambda entry: entry.observations_for(goal_id))
+            self._built[goal_id] = self.complete().observations_for(goal_id) if found is None else found
+        return self._built[goal_id]
+
+    def refs(self) -> Sequence[int]:
+        """Every figure's ref as a number (core/refs.py), for the shortest prefixes `show` prints."""
+        found = self._cached(lambda entry: entry.refs())
+        return [ref_number(figure) for figure in self.complete().observations] if found is None else found
+
+    def complete(self) -> GoalsFile:
+        """The whole file, from the cache entry when it holds it."""
+        if self.whole is None:
+            self.whole = self._cached(lambda entry: entry.goals_file()) or parse_file(self.location, self.raw, None)
+        return self.whole
+
+    def _cached(self, read: Callable[[Entry], T]) -> T | None:
+        """What `read` gets from the entry; None without one (or once the file was parsed)."""
         if self.whole is None and self.entry is not None:
             from zibo_cli.store.cache import Unusable
 
             try:
-                if goal_id not in self._built:  # `add` asks twice: for its guard, then its confirmation
-                    self._built[goal_id] = self.entry.observations_for(goal_id)
-                return self._built[goal_id]
+                return read(self.entry)
             except Unusable:  # damaged: the file is read instead, and the entry rewritten
                 self.whole = parse_file(self.location, self.raw, None)
                 if self._cache is not None and self.digest is not None:
                     fill(self._cache, os.path.realpath(self.location.path), self.digest, self.raw, self.whole)
-        assert self.whole is not None
-        return self.whole.observations_for(goal_id)
+        return None
 
     def close(self) -> None:
         if self.entry is not None:

@@ -25,14 +25,8 @@ class FileProblems(ZiboError):
 
     def __init__(self, label: str, problems: list[Problem]) -> None:
         more = len(problems) - 1
-        hint = None
-        if more:
-            template = (
-                "1 more problem: run `zibo check` to list them all."
-                if more == 1
-                else "{count} more problems: run `zibo check` to list them all."
-            )
-            hint = tr(template, count=more)
+        each = "1 more problem" if more == 1 else "{count} more problems"
+        hint = tr(each + ": run `zibo check` to list them all.", count=more) if more else None
         super().__init__(problems[0].located(label), hint)
         self.label = label
         self.problems = problems

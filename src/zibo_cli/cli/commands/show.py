@@ -13,7 +13,7 @@ from zibo_cli.cli.common import (
     dump_json,
     footer,
     handles_errors,
-    load_for,
+    head_for,
     state_of,
 )
 
@@ -34,15 +34,19 @@ def show(
     from zibo_cli.cli.goal_lookup import resolve_goal
     from zibo_cli.core.counting import active_retractions, standing
     from zibo_cli.core.progress import assess
-    from zibo_cli.core.refs import figure_ref, shortest_unique
+    from zibo_cli.core.refs import figure_ref, shown_refs
 
     state = state_of(ctx)
     day = as_of_day(state, as_of)
-    # The whole file: a ref is shown as the shortest prefix no other figure's ref in the file starts with.
-    head = load_for(state, file)
-    chosen = resolve_goal(goal, head.goals_file)
-    assessment = assess(chosen, head.goals_file.observations_by_goal().get(chosen.id, []), day)
-    short = shortest_unique(figure_ref(figure) for figure in head.goals_file.observations)
+    head = head_for(state, file)  # the goals, sources and this goal's figures: not all 100,000
+    try:
+        chosen = resolve_goal(goal, head.definitions)
+        figures = head.figures(chosen.id)
+        # A ref is shown as the shortest prefix no other figure's ref in the file starts with.
+        short = shown_refs({figure_ref(figure) for figure in figures}, head.refs())
+    finally:
+        head.close()
+    assessment = assess(chosen, figures, day)
     if json_output:
         from zibo_cli.render.assessment_json import assessment_json, observation_json
 
@@ -61,5 +65,5 @@ def show(
     from zibo_cli.render.show_view import show_goal
 
     console = make_console(state.env)
-    show_goal(console, assessment, head.goals_file, short)  # it reads the file's sources only
+    show_goal(console, assessment, head.definitions, short)  # it reads the file's sources only
     console.print(footer(state, head, day), style="dim", soft_wrap=True)  # a long path must not break mid-word
