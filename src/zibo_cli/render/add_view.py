@@ -49,6 +49,8 @@ def confirmation(result: FigureAdded, conversion: str | None, today: dt.date) ->
     ]
     if conversion:
         lines.append(tr("  read as {conversion}", conversion=conversion))
+    if added.preliminary:  # said, so that a 预计 read from the value is seen to have been marked
+        lines.append(tr("  marked preliminary (preliminary = true)"))
     lines += change_lines(goal, result.before, [*result.before, added], max(today, added.date))
     if any((o.date, o.period) == (added.date, added.period) for o in result.before):
         from zibo_cli.core.counting import counting_figures
