@@ -162,26 +162,30 @@ def insert_a_table(goals_file: Path, goal_id: str) -> None:
     goals_file.write_bytes(raw[:at] + table.encode() + raw[at:])
 
 
-def measure(
-    name: str,
-    command: list[str],
-    env: dict[str, str],
-    cwd: Path,
-    runs: int,
-    warmup: int = 1,
-    before_each: Callable[[], None] | None = None,
-    terminal: bool = False,
-) -> Measure:
-    result = Measure(name, command)
+@dataclass
+class Case:
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    terminal: bool = False
+    before_each: Callable[[], None] | None = None
+
+
+def measure_together(cases: list[Case], cwd: Path, runs: int, warmup: int = 1) -> list[Measure]:
+    """Each case `runs` times, taking turns (A, B, A, B …). A shared machine speeds up and slows down
+    over a run; measured in turns, a case and its reference meet the same moments, so their ratio holds
+    where two blocks measured a minute apart could differ by 15% for nothing but the machine."""
+    results = [Measure(case.name, case.command) for case in cases]
     for number in range(warmup + runs):
-        if before_each is not None:
-            before_each()
-        seconds, peak, code = run_once(command, env, cwd, terminal)
-        if number >= warmup:
-            result.seconds.append(seconds)
-            result.peak_kb.append(peak)
-            result.exit_codes.append(code)
-    return result
+        for case, result in zip(cases, results, strict=True):
+            if case.before_each is not None:
+                case.before_each()
+            seconds, peak, code = run_once(case.command, case.env, cwd, case.terminal)
+            if number >= warmup:
+                result.seconds.append(seconds)
+                result.peak_kb.append(peak)
+                result.exit_codes.append(code)
+    return results
 
 
 def machine() -> dict[str, str | int]:
@@ -260,10 +264,14 @@ class Bench:
         env.update(extra)
         return env
 
-    def keep(self, measure: Measure) -> Measure:
-        self.measures[measure.name] = measure
-        print(f"  {measure.name:<34} {measure.median:8.3f} s  {measure.peak_mb:7.1f} MB", file=sys.stderr)
-        return measure
+    def keep(self, cases: list[Case], cwd: Path, runs: int, warmup: int = 1) -> None:
+        """Measure the cases in turns; a reference measured beside several groups keeps every sample."""
+        for measure in measure_together(cases, cwd, runs, warmup):
+            kept = self.measures.setdefault(measure.name, Measure(measure.name, measure.command))
+            kept.seconds += measure.seconds
+            kept.peak_kb += measure.peak_kb
+            kept.exit_codes += measure.exit_codes
+            print(f"  {measure.name:<34} {measure.median:8.3f} s  {measure.peak_mb:7.1f} MB", file=sys.stderr)
 
     def untimed(self, command: list[str], env: dict[str, str], cwd: Path) -> None:
         run_once(command, env, cwd)
@@ -293,14 +301,16 @@ class Bench:
         rows = self.status_rows(goals_file)
         floor = [sys.executable, str(HERE / "floor.py"), "--rows", str(rows)]
         status = [*self.zibo, "status"]
-        self.keep(measure("floor (argparse + Rich), piped", floor, env, folder, self.runs, warmup=2))
-        self.keep(measure("floor (argparse + Rich), terminal", floor, tty, folder, self.runs, 2, terminal=True))
-        self.keep(measure("bundled: zibo status, piped", status, env, folder, self.runs, warmup=2))
-        self.keep(measure("bundled: zibo status, terminal", status, tty, folder, self.runs, 2, terminal=True))
         no_cache = self.env(ZIBO_FILE=str(goals_file), ZIBO_NO_CACHE="1")
-        self.keep(measure("bundled: zibo status, piped, no cache", status, no_cache, folder, self.runs, warmup=2))
-        add = [*self.zibo, "add", "gdp", "5000亿元", "--date", "2025-12-31", "--note", "benchmark"]
-        self.keep(measure("bundled: zibo add", add, env, folder, self.runs, warmup=2))
+        cases = [
+            Case("floor (argparse + Rich), piped", floor, env),
+            Case("bundled: zibo status, piped", status, env),
+            Case("bundled: zibo status, piped, no cache", status, no_cache),
+            Case("floor (argparse + Rich), terminal", floor, tty, terminal=True),
+            Case("bundled: zibo status, terminal", status, tty, terminal=True),
+        ]
+        self.keep(cases, folder, self.runs, warmup=2)
+        self.keep([self.bundled_add()], folder, self.runs, warmup=2)
         self.targets += [
             Target("1. status (bundled) on a terminal vs floor", "bundled: zibo status, terminal",
                    "floor (argparse + Rich), terminal", 1.6),
@@ -309,6 +319,16 @@ class Bench:
             Target("1. (for reference) status (bundled) piped, no cache, vs floor",
                    "bundled: zibo status, piped, no cache", "floor (argparse + Rich), piped", None),
         ]  # fmt: skip
+
+    def bundled_add(self, name: str = "bundled: zibo add") -> Case:
+        """`zibo add` on a copy of the bundled file (made on first use): target 4's reference, measured
+        in turns with the large file's `add`."""
+        goals_file = self.work / "bundled-add" / "goals.toml"
+        if not goals_file.exists():
+            goals_file.parent.mkdir()
+            shutil.copyfile(REPO / "goals.toml", goals_file)
+        add = [*self.zibo, "add", "gdp", "5000亿元", "--date", "2025-12-31", "--note", "benchmark"]
+        return Case(name, add, self.env(ZIBO_FILE=str(goals_file)))
 
     def large(self, size: str) -> None:
         toml, journal = dataset(self.out, size)
@@ -323,34 +343,39 @@ class Bench:
         no_cache = self.env(ZIBO_FILE=str(goals_file), ZIBO_NO_CACHE="1")
         runs = self.runs if size != "1m" else self.large_runs
         ledger = f"{label}: ledger balance"
-        if self.ledger:
-            self.keep(measure(ledger, [self.ledger, "-f", str(journal), "balance"], env, folder, runs))
+        # ledger is measured in turns beside every group, and keeps all its samples: one reference
+        # for the whole run of this size, met at the same moments as each case.
+        beside = [Case(ledger, [self.ledger, "-f", str(journal), "balance"], env)] if self.ledger else []
         status = [*self.zibo, "status", "--json"]
         cold = f"{label}: zibo status --json, no cache"
-        self.keep(measure(cold, status, no_cache, folder, runs))
         table_cold = f"{label}: zibo status (table), no cache"
-        self.keep(measure(table_cold, [*self.zibo, "status"], no_cache, folder, runs))
         rows = self.status_rows(goals_file)
         floor = f"{label}: floor, {rows} rows (Rich alone)"
-        self.keep(measure(floor, [sys.executable, str(HERE / "floor.py"), "--rows", str(rows)], env, folder, runs))
+        floor_command = [sys.executable, str(HERE / "floor.py"), "--rows", str(rows)]
+        cases = [Case(cold, status, no_cache), Case(table_cold, [*self.zibo, "status"], no_cache)]
+        self.keep([*beside, *cases, Case(floor, floor_command, env)], folder, runs)
         self.untimed(status, env, folder)  # the cache filled
         warm = f"{label}: zibo status --json, unchanged"
-        self.keep(measure(warm, status, env, folder, runs))
         new_day = f"{label}: zibo status --json, first run of a new day"
-        self.keep(measure(new_day, status, self.env(ZIBO_FILE=str(goals_file), ZIBO_NOW=NEXT_DAY), folder, runs))
+        next_day = self.env(ZIBO_FILE=str(goals_file), ZIBO_NOW=NEXT_DAY)
+        self.keep([*beside, Case(warm, status, env), Case(new_day, status, next_day)], folder, runs)
         goal_id = datasets.make_goals(goals, 2026)[1].id
         add = [*self.zibo, "add", goal_id, "1234.5", "--date", "2026-10-31", "--note", "benchmark"]
         added = f"{label}: zibo add"
-        self.keep(measure(added, add, env, folder, runs, warmup=1))
+        bundled_add = f"bundled: zibo add, in turns with {label}"
+        self.keep([Case(added, add, env), self.bundled_add(bundled_add)], folder, runs)
         after_add = f"{label}: zibo status --json after an add"
-        self.keep(measure(after_add, status, env, folder, runs, 0, lambda: self.untimed(add, env, folder)))
+        self.keep(
+            [*beside, Case(after_add, status, env, before_each=lambda: self.untimed(add, env, folder))], folder, runs, 0
+        )
         by_hand = f"{label}: zibo status --json after a hand append"
-        self.keep(measure(by_hand, status, env, folder, runs, 0, lambda: append_by_hand(goals_file, goal_id)))
+        hand = Case(by_hand, status, env, before_each=lambda: append_by_hand(goals_file, goal_id))
         corrected = f"{label}: zibo status --json after a figure corrected"
         number = [0]
-        self.keep(measure(corrected, status, env, folder, runs, 0, lambda: correct_a_figure(goals_file, number)))
+        fix = Case(corrected, status, env, before_each=lambda: correct_a_figure(goals_file, number))
         show = f"{label}: zibo show"
-        self.keep(measure(show, [*self.zibo, "show", datasets.make_goals(goals, 2026)[0].id], env, folder, runs))
+        shown = Case(show, [*self.zibo, "show", datasets.make_goals(goals, 2026)[0].id], env)
+        self.keep([*beside, hand, fix, shown], folder, runs, 0)
         reference = ledger if self.ledger else ""
         if size in ("100k", "tiny"):
             self.targets += [
@@ -360,7 +385,7 @@ class Bench:
                 Target(f"3. status --json ({label}), unchanged, vs ledger", warm, reference, 1.0),
                 Target(f"3. status --json ({label}) after an add, vs ledger", after_add, reference, 1.0),
                 Target(f"3. status --json ({label}), new day, vs ledger", new_day, reference, 1.0),
-                Target(f"4. add ({label}) vs add (bundled)", added, "bundled: zibo add", 1.5),
+                Target(f"4. add ({label}) vs add (bundled)", added, bundled_add, 1.5),
             ]
         cases = [cold, warm, by_hand, corrected, show] if size not in ("100k", "tiny") else [by_hand, corrected, show]
         for case in cases:
