@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import BUNDLED, run_installed
@@ -376,3 +376,35 @@ def test_a_ref_depends_only_on_what_identifies_the_figure() -> None:
     for changed in ({"value": 4884.2}, {"source": None}, {"date": dt.date(2024, 12, 30)}, {"goal": "x"}):
         assert figure_ref(figure._replace(**changed)) != figure_ref(figure)
     assert re.fullmatch(r"[0-9a-f]{16}", figure_ref(figure))
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
+
+
+@example("level", "亿元", 90071992548.0, 2.2250738585e-313)  # divides to 0
+@example(None, "亿元", 1e-300, 1e300)  # divides to inf
+@example("share", "%", 1e-300, 50.0)
+@given(
+    st.sampled_from([None, "level", "flow", "share", "rate", "index", "rank"]),
+    st.sampled_from(["亿元", "%", "‰", "位", "家"]),
+    st.one_of(st.none(), finite),
+    finite,
+)
+def test_the_guard_gives_an_answer_for_any_finite_figure(
+    measure: str | None, unit: str, reference: float | None, value: float
+) -> None:
+    """Denormals, vast values and zeros included (hypothesis found value 2.2e-313 against 9e10 dividing to 0)."""
+    import datetime as dt
+
+    from zibo_cli.core.model import Goal
+    from zibo_cli.core.plausibility import Reference, suspicion
+
+    goal = Goal("g", "g", unit, measure=measure)  # type: ignore[arg-type]
+    kind = "none" if reference is None else "median"
+    found = suspicion(goal, Reference(reference, kind, dt.date(2020, 1, 1)), value, dt.date(2025, 12, 31))
+    if found is not None:
+        assert found.reason
+        assert "--force" in found.hint
+    if measure == "level" and reference is not None and reference > 0 and value > 0:
+        factor = value / reference
+        assert (found is not None) == (not 1 / 1000 < factor < 1000)

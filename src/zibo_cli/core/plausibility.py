@@ -125,7 +125,8 @@ def _by_measure(goal: Goal, measure: str | None, reference: Reference, value: fl
         )
     if base is None or base <= 0 or value <= 0 or (measure == "share" and base < 1):
         return None
-    factor = value / base
+    # A denormal or vast value divides to 0 or inf: clamped, it is still far beyond every bound.
+    factor = min(max(value / base, 1e-300), 1e300)
     bound = SHARE_FACTOR if measure == "share" else LEVEL_FACTOR
     slip = _slip(factor, (2,) if measure == "share" else SLIPS)
     if measure in ("level", "index", "flow", "share"):
@@ -142,7 +143,7 @@ def _by_measure(goal: Goal, measure: str | None, reference: Reference, value: fl
     reason = tr(
         template,
         value=shown,
-        factor=f"{round(factor if larger else 1 / factor):,}",
+        factor=_times(factor if larger else 1 / factor),
         goal=goal.id,
         reference=_described(reference, goal.unit),
     )
@@ -150,6 +151,10 @@ def _by_measure(goal: Goal, measure: str | None, reference: Reference, value: fl
         return reason, tr("Check the figure and its unit.")
     meant = value / 10**slip if larger else value * 10**slip
     return reason, tr("Did you mean {meant}?", meant=_number(meant) + goal.unit)
+
+
+def _times(times: float) -> str:
+    return f"{round(times):,}" if times < 1e15 else f"{times:.0e}"
 
 
 def _slip(factor: float, powers: Sequence[int]) -> int | None:
