@@ -151,7 +151,7 @@ def test_export_csv_shape(goals: Path) -> None:
         "goal": "gdp", "name": "地区生产总值", "unit": "亿元", "date": "2024-12-31", "value": "4884.1",
         "precision": "year", "period": "", "qualifier": "", "preliminary": "false", "derived": "false",
         "source": "plan", "quote": "", "note": "", "recorded": "2025-03-21T09:00:00+08:00",
-        "ref": "f14996cc343aa9ef", "retracted": "",
+        "ref": "207ce3906cfc6db6", "retracted": "",
     }  # fmt: skip
 
 

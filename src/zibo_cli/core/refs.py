@@ -23,9 +23,9 @@ def ref_number(figure: Observation) -> int:
     text = (
         f"{figure.goal}\x1f{figure.date.isoformat()}\x1f{float(figure.value)!r}\x1f{figure.source or ''}\x1f{recorded}"
     )
-    from hashlib import blake2b  # here: `status` without retractions never needs it (OpenSSL, ~3 ms to load)
+    from blake3 import blake3  # the cache's hash, already loaded where refs are needed; `status` never is
 
-    return int.from_bytes(blake2b(text.encode("utf-8"), digest_size=FULL_LENGTH // 2).digest(), "big")
+    return int.from_bytes(blake3(text.encode("utf-8")).digest(FULL_LENGTH // 2), "big")
 
 
 def figure_ref(figure: Observation) -> str:

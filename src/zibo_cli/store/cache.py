@@ -33,7 +33,7 @@ from zibo_cli.core.model import GoalsFile, Observation
 from zibo_cli.core.plain import definitions_from_json, definitions_json
 from zibo_cli.store.locate import Cache
 
-FORMAT = "zibo-cache 11"
+FORMAT = "zibo-cache 12"
 _COLUMNS = Observation._fields[1:]  # a row is one goal's: its id is the key
 _TEXT_COLUMNS = _COLUMNS[2:]  # all but date and value
 _DAYS = tuple(name for name in _TEXT_COLUMNS if name.endswith("published"))  # optional days, kept as day numbers
@@ -64,7 +64,7 @@ def file_hasher(*parts: bytes | memoryview) -> Any:
 
 def _fingerprint() -> str:
     """This zibo: its version and the modules whose code decides what a valid file holds."""
-    stats = [os.stat(module.__file__ or "") for module in (model, schema, retractions)]
+    stats = [os.stat(module.__file__ or "") for module in (model, schema, retractions, refs)]
     return " ".join([FORMAT, __version__, *(f"{info.st_size}:{info.st_mtime_ns}" for info in stats)])
 
 
@@ -300,7 +300,8 @@ class Entry:
                     " (goal TEXT PRIMARY KEY, seq BLOB, dates BLOB, vals BLOB, texts TEXT, codes BLOB, refs BLOB)"
                 )
             connection.executemany("INSERT OR REPLACE INTO figures VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+            changed = meta.items() - (set() if replace else self.meta.items())  # not the same 1 MB of definitions
+            connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", changed)
             connection.execute("COMMIT")
         except (sqlite3.Error, OSError) as error:
             with contextlib.suppress(sqlite3.Error):
