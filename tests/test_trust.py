@@ -42,6 +42,7 @@ REFUSED = [
     (["add", "gdp", "48841000", "--date", "2025"], "times larger", "Did you mean 4884.1亿元?"),
     (["add", "water-quality-rank", "0", "--date", "2025"], "not a place", "give --force"),
     (["add", "gdp-growth", "-120", "--date", "2025-06"], "fall of 100% or more", "give --force"),
+    (["add", "four-strong-share", "0", "--date", "2025"], "a share of nothing", "give --force"),
 ]
 
 
@@ -178,6 +179,9 @@ def test_retraction_end_to_end_and_the_file_only_grows(bundled: Path) -> None:
     shown = zibo(bundled, "show", "gdp").stdout
     assert "retracted: typed 1200 for 4884.1" in " ".join(shown.split())  # (wrapped in its column)
     new_chart = shown[shown.index("┼") :]
+    # The y axis went down to 200 bn yuan for the 120 bn yuan mistake; without it, it starts near 400.
+    assert "200 bn yuan ┼" in chart
+    assert "200 bn yuan ┼" not in new_chart
     assert new_chart.count("●") == chart.count("●")  # the 2024 point is 4884.1's again, not 1200's
     # export: a retracted column
     exported = list(csv.DictReader(io.StringIO(zibo(bundled, "export").stdout.lstrip("\ufeff"))))
@@ -408,3 +412,40 @@ def test_the_guard_gives_an_answer_for_any_finite_figure(
     if measure == "level" and reference is not None and reference > 0 and value > 0:
         factor = value / reference
         assert (found is not None) == (not 1 / 1000 < factor < 1000)
+
+
+def test_import_judges_only_new_unretracted_rows_and_re_runs_leave_the_file_alone(bundled: Path) -> None:
+    """A slip already in the file (forced once) or marked retracted is not judged again, and re-running
+    an import of a retracted row adds no second, dangling retraction (cron may re-run an import)."""
+    (bundled.parent / "slips.csv").write_text("goal,date,value\ngdp,2023,5000万元\n", encoding="utf-8")
+    assert zibo(bundled, "import", "--force", "slips.csv").exit_code == 0
+    again = zibo(bundled, "import", "slips.csv")
+    assert again.exit_code == 0, again.stderr
+    assert "Nothing new" in again.stdout
+    (bundled.parent / "retracted.csv").write_text("goal,date,value,retracted\ngdp,2024,1200,typo\n", encoding="utf-8")
+    assert zibo(bundled, "import", "retracted.csv").exit_code == 0  # a slip, but retracted: not refused
+    once = bundled.read_bytes()
+    assert once.count(b"[[retractions]]") == 1
+    rerun = zibo(bundled, "import", "retracted.csv", now="2026-12-03T11:00:00+08:00")
+    assert rerun.exit_code == 0, rerun.stderr
+    assert bundled.read_bytes() == once  # the figure is there and retracted already: nothing to write
+    assert zibo(bundled, "check").exit_code == 0
+
+
+def test_import_marks_a_preliminary_value_as_add_does(bundled: Path) -> None:
+    (bundled.parent / "p.csv").write_text("goal,date,value\ngdp,2025,预计5100亿元\n", encoding="utf-8")
+    assert zibo(bundled, "import", "p.csv").exit_code == 0
+    assert (
+        bundled.read_text(encoding="utf-8")
+        .rstrip()
+        .endswith("preliminary = true\nrecorded = 2026-12-03T10:00:00+08:00")
+    )
+
+
+def test_a_final_figure_written_by_hand_below_a_preliminary_one_counts(bundled: Path) -> None:
+    """Hand-written figures have no `recorded` time: below the figures for their period, they replace them."""
+    with bundled.open("a", encoding="utf-8") as handle:
+        handle.write('\n[[observations]]\ngoal = "gdp"\ndate = 2025-12-31\nprecision = "year"\nvalue = 5120\n')
+    figures = {o["value"]: o for o in refs_of(bundled, "gdp")}
+    assert figures[5120]["counts"] is True
+    assert figures[5000]["superseded"] is True

@@ -626,6 +626,8 @@ ZH: dict[str, str] = {
     "{value} is about {factor} times smaller than {goal}'s {reference}": "{value} 约为 {goal} {reference}的{factor}分之一",
     "  (a figure for {date} recorded later is in the file and still counts; both stay in the file)": "  （文件中有一个后记录的{date}数字，仍以它为准；两者都保留在文件中）",
     "ref": "引用号",
+    "{value} is a share of nothing, against {goal}'s {reference}": "{value} 意味着比重为零，而 {goal} 的{reference}并非如此",
+    "`zibo show {goal}` marks the figures that are retracted.": "`zibo show {goal}` 会标出已撤回的数字。",
     "  marked preliminary (preliminary = true)": "  已标记为初步数字（preliminary = true）",
     "quarter": "季度",
     "month": "月",

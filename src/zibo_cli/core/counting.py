@@ -3,8 +3,9 @@
 The one rule every computation, projection and chart follows (`counting_figures`), and the reason a
 figure does not count (`standing`), for `show` to say. A period is the figure's date and its span
 (`period`): 2024 and January–November 2024 are different periods. Of several figures for one period
-the one recorded last wins (a figure without a recorded time counts as recorded before any other);
-of two recorded alike, the later in the file.
+the one recorded last wins; of two recorded alike, the later in the file. A figure without a recorded
+time (written by hand) is taken as recorded no earlier than the figures for its period above it in the
+file: the file is only ever appended to, so a final figure written below a preliminary one replaces it.
 """
 
 from __future__ import annotations
@@ -37,12 +38,17 @@ def standing(goal: Goal, figures: Sequence[Observation]) -> list[tuple[Observati
     active = active_retractions(goal.retractions)
     retracted = [bool(active) and figure_ref(figure) in active for figure in figures]
     winner: dict[tuple[dt.date, str | None], int] = {}
+    recorded, latest = [], dict[tuple[dt.date, str | None], dt.datetime]()
+    for figure in figures:  # a period's figures keep their file order (sorted by date, stably)
+        key, before = (figure.date, figure.period), latest.get((figure.date, figure.period), _EARLIEST)
+        latest[key] = max(before, figure.recorded) if figure.recorded is not None else before
+        recorded.append(figure.recorded or before)
     for index, figure in enumerate(figures):
         if retracted[index]:
             continue
         key = (figure.date, figure.period)
         best = winner.get(key)
-        if best is None or _recorded(figure) >= _recorded(figures[best]):
+        if best is None or recorded[index] >= recorded[best]:
             winner[key] = index
     kept = set(winner.values())
     return [
@@ -56,7 +62,3 @@ def counting_figures(goal: Goal, figures: Sequence[Observation]) -> list[Observa
     if not goal.retractions and len({(figure.date, figure.period) for figure in figures}) == len(figures):
         return list(figures)  # the common case: one figure per period, nothing retracted
     return [figure for figure, why in standing(goal, figures) if why is None]
-
-
-def _recorded(figure: Observation) -> dt.datetime:
-    return figure.recorded if figure.recorded is not None else _EARLIEST

@@ -236,6 +236,7 @@ def plan_import(
     header, records = read_rows(text)
     plan = ImportPlan()
     by_goal = goals_file.observations_by_goal()
+    known = {observation_key(o.goal, o.date, o.value, o.source) for o in goals_file.observations}
     for number, cells in records:
         if not any(cell.strip() for cell in cells):  # blank lines in a spreadsheet export are no figures
             continue
@@ -250,9 +251,17 @@ def plan_import(
         if problem:
             plan.problems.append(tr("row {row}: {problem}", row=number, problem=problem))
         elif table is not None:
-            plan.rows.append(ImportRow(number, table, row.get("retracted", "").strip() or None))
+            retracted = row.get("retracted", "").strip() or None
+            plan.rows.append(ImportRow(number, table, retracted))
             goal, figures = goals_file.goals[table["goal"]], by_goal.setdefault(table["goal"], [])
-            found = suspicion(goal, reference_of(goal, figures), table["value"], table["date"])
+            key = observation_key(table["goal"], table["date"], table["value"], table["source"])
+            # A figure already in the file is skipped, and a retracted one never counts: neither is judged.
+            found = (
+                None
+                if retracted or key in known
+                else suspicion(goal, reference_of(goal, figures), table["value"], table["date"])
+            )
+            known.add(key)
             if found is not None:
                 plan.suspicious.append(tr("row {row}: {problem}", row=number, problem=found.reason))
             fields = ("goal", "date", "value", "period", "source", "recorded")
@@ -269,11 +278,18 @@ def retraction_records(goals_file: GoalsFile, rows: Sequence[ImportRow], now: dt
     from zibo_cli.core.retractions import retraction_table
 
     records: dict[str, dict[str, Any]] = {}
+    # A row already in the file (skipped by the import) retracts that figure, not one with the row's new time.
+    present = {observation_key(o.goal, o.date, o.value, o.source): o for o in reversed(goals_file.observations)}
+    by_goal = goals_file.observations_by_goal()
     for row in rows:
         if row.retracted is None:
             continue
         fields = ("goal", "date", "value", "source", "recorded")
+        key = observation_key(row.table["goal"], row.table["date"], row.table["value"], row.table["source"])
         ref = figure_ref(Observation(**{name: row.table[name] for name in fields}))
+        same = [figure_ref(o) for o in by_goal.get(row.table["goal"], [])]
+        if ref not in same and key in present:
+            ref = figure_ref(present[key])
         if ref not in active_retractions(goals_file.goals[row.table["goal"]].retractions):
             records[ref] = retraction_table(ref, row.table["goal"], row.retracted, now, False)
     return list(records.values())
@@ -345,7 +361,7 @@ def _row_table(
         "precision": None if precision == "day" else precision,
         "period": row.get("period", "").strip() or None,
         "qualifier": qualifier or parsed.qualifier,
-        "preliminary": flags["preliminary"],
+        "preliminary": flags["preliminary"] or parsed.preliminary,  # a 预计… cell marks it, as `add` does
         "derived": flags["derived"],
         "source": _source(row.get("source", ""), goals_file),
         "quote": row.get("quote") or None,

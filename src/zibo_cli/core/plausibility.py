@@ -86,11 +86,11 @@ def suspicion(goal: Goal, reference: Reference, value: float, day: dt.date) -> S
             goal=goal.id,
             start=reference.start.isoformat(),
         )
-        return Suspicion(reason, tr("Check the year.") + " " + force)
+        return Suspicion(reason, _sentences(tr("Check the year."), force))
     measure = measure_of(goal)
     found = _by_measure(goal, measure, reference, value)
     if found is not None:
-        return Suspicion(found[0], (found[1] + " " if found[1] else "") + force)
+        return Suspicion(found[0], _sentences(found[1], force))
     return None
 
 
@@ -123,6 +123,13 @@ def _by_measure(goal: Goal, measure: str | None, reference: Reference, value: fl
             ),
             "",
         )
+    if measure == "share" and value == 0 and base is not None and base >= 1:  # no factor: 0 is infinitely far
+        return tr(
+            "{value} is a share of nothing, against {goal}'s {reference}",
+            value=shown,
+            goal=goal.id,
+            reference=_described(reference, goal.unit),
+        ), tr("Check the figure and its unit.")
     if base is None or base <= 0 or value <= 0 or (measure == "share" and base < 1):
         return None
     # A denormal or vast value divides to 0 or inf: clamped, it is still far beyond every bound.
@@ -130,7 +137,7 @@ def _by_measure(goal: Goal, measure: str | None, reference: Reference, value: fl
     bound = SHARE_FACTOR if measure == "share" else LEVEL_FACTOR
     slip = _slip(factor, (2,) if measure == "share" else SLIPS)
     if measure in ("level", "index", "flow", "share"):
-        if 1 / bound < factor < bound:
+        if 1 / bound <= factor <= bound:  # "more than 1,000×" (20× for a share) is refused
             return None
     elif slip is None:  # no measure: only a 万/亿 slip
         return None
@@ -151,6 +158,14 @@ def _by_measure(goal: Goal, measure: str | None, reference: Reference, value: fl
         return reason, tr("Check the figure and its unit.")
     meant = value / 10**slip if larger else value * 10**slip
     return reason, tr("Did you mean {meant}?", meant=_number(meant) + goal.unit)
+
+
+def _sentences(*parts: str) -> str:
+    """Sentences one after the other: a space after an English full stop, none after a Chinese one."""
+    text = ""
+    for part in filter(None, parts):
+        text += ("" if not text or text.endswith(("。", "？", "！")) else " ") + part
+    return text
 
 
 def _times(times: float) -> str:

@@ -29,7 +29,9 @@ def export(
     as_of: Annotated[
         str | None,
         typer.Option(
-            "--as-of", metavar="DATE", help="Only the figures that count as of this day: dated and public by then."
+            "--as-of",
+            metavar="DATE",
+            help="Only the figures dated and public by this day (retracted ones too, marked).",
         ),
     ] = None,
     file: FileOption = None,
@@ -37,7 +39,8 @@ def export(
     """Example: zibo export --format csv --output figures.csv
 
     One row per figure, in file order: goal, name, unit, date, value, precision, period, qualifier,
-    preliminary, derived, source, quote, note, recorded. CSV is UTF-8, in a file with a byte-order mark (so
+    preliminary, derived, source, quote, note, recorded, ref (the figure's full ref) and retracted (the
+    reason, or empty). CSV is UTF-8, in a file with a byte-order mark (so
     Excel shows Chinese correctly) and a header; a text cell starting with = + - @, a tab or a carriage return
     gets a leading ' so no spreadsheet runs it as a formula (values stay plain numbers). `zibo import`
     reads the file back exactly. JSON is an array of objects with the same keys.

@@ -42,6 +42,7 @@ def retract(
         from zibo_cli.render.text import format_observation, observation_date
 
         full, figures = _resolve(ref, goals_file)
+        shown = full[: max(len(ref.strip()), 6)]  # as typed (trimmed), at least as long as `show` prints it
         goal = goals_file.goals[figures[0].goal]
         active = active_retractions(goal.retractions)
         described = tr(
@@ -51,26 +52,29 @@ def retract(
             date=observation_date(figures[0]),
         )
         if undo and full not in active:
-            raise fail(tr("{figure} (ref {ref}) is not retracted.", figure=described, ref=ref), None)
+            raise fail(
+                tr("{figure} (ref {ref}) is not retracted.", figure=described, ref=shown),
+                tr("`zibo show {goal}` marks the figures that are retracted.", goal=goal.id),
+            )
         if not undo and full in active:
             raise fail(
                 tr(
                     "{figure} (ref {ref}) is already retracted: {reason}.",
                     figure=described,
-                    ref=ref,
+                    ref=shown,
                     reason=active[full].reason,
                 ),
-                tr("To restore it, run `zibo retract --undo {ref}`.", ref=ref),
+                tr("To restore it, run `zibo retract --undo {ref}`.", ref=shown),
             )
         if undo:
-            text.append(tr("Restored {figure} (ref {ref}): it counts again.", figure=described, ref=full[: len(ref)]))
+            text.append(tr("Restored {figure} (ref {ref}): it counts again.", figure=described, ref=shown))
         else:
             text.append(
                 tr(
                     "Retracted {figure} (ref {ref}): {reason}. It no longer counts; the file keeps it.",
                     figure=described,
-                    ref=full[: len(ref)],
-                    reason=reason,
+                    ref=shown,
+                    reason=(reason or "").strip().rstrip("."),  # the sentence ends with its own full stop
                 )
             )
         if len(figures) > 1:
