@@ -347,3 +347,16 @@ def test_a_real_terminal_is_asked_and_can_edit_again(sample: Path, editor: Edito
     assert completed.stdout.startswith("Wrote goals.toml")
     assert len(editor.calls) == 2
     assert 'category = "经济"' in sample.read_text(encoding="utf-8")
+
+
+def test_an_edit_that_changes_a_retracted_figure_says_its_retraction_no_longer_applies(
+    sample: Path, editor: Editor
+) -> None:
+    """Changing a retracted figure by hand makes it count again: the edit is written, with a warning."""
+    shown = json.loads(run("show", "gdp", "--json").stdout)["goal"]["observations"]
+    ref = next(figure["ref"] for figure in shown if figure["value"] == 4500)
+    assert run("retract", ref[:8], "--reason", "a test").exit_code == 0
+    result = run("edit", env=editor.plan({"replace": ["value = 4500\n", "value = 4600\n"]}))
+    assert result.exit_code == 0, result.stderr
+    assert "warning: retraction 1 names a figure of gdp" in result.stderr
+    assert "goals.toml:" in result.stderr  # with the record's line

@@ -104,6 +104,10 @@ def edit(
         observations=observations_count,
     )
     env.stdout.write(written + "\n")
+    from zibo_cli.core.warnings import file_warnings
+
+    for warning in file_warnings(goals_file, edited, strict=False):  # e.g. a retracted figure the edit changed
+        env.stderr.write(f"zibo: {one_line(warning.located(label))}\n")
 
 
 def editor_command(variables: Mapping[str, str]) -> list[str]:
