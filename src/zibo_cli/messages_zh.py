@@ -579,7 +579,7 @@ ZH: dict[str, str] = {
     "'retractions' must be an array of tables ([[retractions]]).": "'retractions' 必须是表数组（[[retractions]]）。",
     "'{original}' has no number.": "'{original}' 中没有数字。",
     "'{ref}' is not a figure's ref: refs are 4 to 16 hex digits (0-9, a-f).": "'{ref}' 不是数字的引用号：引用号为4到16位十六进制数（0-9、a-f）。",
-    "Check it; if it is wrong, retract it with `zibo retract REF --reason TEXT`.": "请核对；如有误，用 `zibo retract REF --reason TEXT` 撤回。",
+    "Check it; if it is wrong, retract it with `zibo retract {ref} --reason TEXT`.": "请核对；如有误，用 `zibo retract {ref} --reason TEXT` 撤回。",
     "Check the figure and its unit.": "请核对数字及其单位。",
     "Check the year.": "请核对年份。",
     "Did you mean {meant}?": "是否应为 {meant}？",

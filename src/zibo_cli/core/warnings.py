@@ -42,6 +42,11 @@ def file_warnings(goals_file: GoalsFile, raw: bytes, strict: bool) -> list[Probl
             )
         )
     positions = {id(figure): index for index, figure in enumerate(goals_file.observations)}
+    if suspicious:
+        from zibo_cli.core.refs import figure_ref, ref_number, shown_refs
+
+        every = [ref_number(figure) for figure in goals_file.observations]
+        shown = shown_refs({figure_ref(figure) for figure, _ in suspicious}, every)
     for figure, suspicion in suspicious:
         found.append(
             Problem(
@@ -51,7 +56,10 @@ def file_warnings(goals_file: GoalsFile, raw: bytes, strict: bool) -> list[Probl
                     reason=suspicion.reason,
                 ),
                 lines.item("observations", positions[id(figure)]),
-                hint=tr("Check it; if it is wrong, retract it with `zibo retract REF --reason TEXT`."),
+                hint=tr(
+                    "Check it; if it is wrong, retract it with `zibo retract {ref} --reason TEXT`.",
+                    ref=shown[figure_ref(figure)],
+                ),
             )
         )
     return sorted(found, key=lambda problem: problem.line or 0)
