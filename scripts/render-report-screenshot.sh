@@ -1,7 +1,7 @@
 #!/bin/sh
 # Render the HTML report in headless Chromium to PNGs, in English and in Chinese, so a person can look at it.
 #
-#   scripts/render-report-screenshot.sh [GOALS_FILE] [OUT_PREFIX] [AS_OF] [WIDTH]
+#   scripts/render-report-screenshot.sh [GOALS_FILE] [OUT_PREFIX] [AS_OF] [WIDTH] [HEIGHT]
 #
 # Defaults: the bundled dataset (goals.toml), ./report (→ report-en.png, report-zh.png), 2026-06-30,
 # 1280 px. Needs `zibo` (the project's venv or on PATH) and Chromium (Debian: apt-get install chromium;
@@ -16,6 +16,7 @@ goals=${1:-"$here/goals.toml"}
 prefix=${2:-"$PWD/report"}
 as_of=${3:-2026-06-30}
 width=${4:-1280}
+height=${5:-10000}  # the whole bundled report (about 7,800 px at 1280 px wide), the sources table included
 
 if [ -x "$here/.venv/bin/zibo" ]; then zibo="$here/.venv/bin/zibo"; else zibo=zibo; fi
 browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
@@ -31,10 +32,9 @@ for lang in en zh; do
     html="$work/report-$lang.html"
     "$zibo" --lang "$lang" --file "$goals" report --as-of "$as_of" \
         --since 7d --format html --output "$html"
-    # Tall enough for the bundled dataset's status table and every chart.
     "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
         --disable-component-update --no-first-run --hide-scrollbars \
-        --user-data-dir="$work/profile" --window-size="$width,6400" \
+        --user-data-dir="$work/profile" --window-size="$width,$height" \
         --screenshot="$prefix-$lang.png" "file://$html" >"$work/chromium.log" 2>&1 || {
         cat "$work/chromium.log" >&2
         exit 1

@@ -37,6 +37,7 @@ def measured(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
             for name, args in (
                 ("report", ("--as-of", "2026-10-05")),
                 ("bundled", ("-f", str(BUNDLED), "--as-of", "2026-06-30")),
+                ("periods", ("-f", str(TESTS / "data" / "periods.toml"), "--as-of", "2026-10-15")),
             ):
                 result = run("--lang", language, "report", "--format", "html", *args)
                 assert result.exit_code == 0, result.stderr
@@ -48,7 +49,10 @@ def measured(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
 
 def test_every_page_was_measured(measured: list[dict]) -> None:
     assert sorted(page["name"] for page in measured) == sorted(
-        f"{name}-{language}@{width}" for name in ("report", "bundled") for language in ("en", "zh") for width in WIDTHS
+        f"{name}-{language}@{width}"
+        for name in ("report", "bundled", "periods")
+        for language in ("en", "zh")
+        for width in WIDTHS
     )
     assert all(page["width"] in WIDTHS for page in measured)
 
@@ -85,3 +89,15 @@ def test_yearly_figures_sit_on_their_year(measured: list[dict]) -> None:
     for point in gdp:
         own = next(label for label in point["labels"] if label["period"] == point["period"])
         assert own["left"] <= point["x"] <= own["right"]
+
+
+def test_monthly_and_quarterly_figures_sit_on_their_own_label(measured: list[dict]) -> None:
+    """Over a short span each figure's own month or quarter is labelled, and the figure is drawn above it
+    (a monthly series of nine months once got quarter labels, January over "Q4 2025")."""
+    for page in (page for page in measured if page["name"].startswith("periods-")):
+        points = [point for point in page["points"] if point["chart"] != "goal-avg-rise"]
+        assert {point["period"][5:] for point in points} >= {"01", "02", "Q1", "Q2"}, page["name"]
+        for point in points:
+            own = [label for label in point["labels"] if label["period"] == point["period"]]
+            assert own, (page["name"], point["chart"], point["period"])
+            assert own[0]["left"] - 1 <= point["x"] <= own[0]["right"] + 1, (page["name"], point["period"], own[0])

@@ -367,6 +367,8 @@ ZH: dict[str, str] = {
     "{time} left": "剩余{time}",
     "{name}: figures against the required path": "{name}：实际数据与所需路径",
     "figures (hollow: preliminary)": "数据（空心：初步数据）",
+    "average so far (hollow: provisional)": "至今平均（空心：待定）",
+    "{first}: {value}": "{first}年：{value}",
     "target; dashed red line: deadline": "目标；红色虚线：期限",
     "Made by zibo from {file}. Figures are shown as recorded in the goals file.": "由 zibo 根据 {file} 生成。数据按目标文件中的记录显示。",
     "--since {error}": "--since：{error}",

@@ -69,9 +69,9 @@ def _tick(day: dt.date, precision: str) -> Tick:
 
 
 def tick_precision(first: dt.date, last: dt.date) -> str:
-    """Years for two years or more; quarters down to half a year; months below that."""
+    """Years for two years or more; quarters down to a year; months below that (a year of months fits)."""
     months = (last.year - first.year) * 12 + last.month - first.month
-    return "year" if months >= 24 else "quarter" if months >= 6 else "month"
+    return "year" if months >= 24 else "quarter" if months >= 12 else "month"
 
 
 def all_ticks(first: dt.date, last: dt.date) -> list[Tick]:
@@ -96,7 +96,7 @@ def period_of(day: dt.date, ticks: Sequence[Tick]) -> str:
     return next((tick.period for tick in ticks if tick.day >= day), ticks[-1].period if ticks else "")
 
 
-def period_ticks(first: dt.date, last: dt.date, most: int = 8) -> list[Tick]:
+def period_ticks(first: dt.date, last: dt.date, most: int = 12) -> list[Tick]:
     """The period ends between `first` and `last` that are labelled: every one, or over long spans
     every n-th, the last always (it is the deadline's), so at most `most`."""
     ticks = [tick for tick in all_ticks(first, last) if first <= tick.day <= last]

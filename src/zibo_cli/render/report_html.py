@@ -49,6 +49,7 @@ th, td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom
 th { background: var(--soft); font-weight: 600; white-space: nowrap; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .id, .sub { display: block; color: var(--muted); font-size: 12px; }
+td .id, .ref { white-space: nowrap; }  /* an id is copied into `zibo show`: not broken at its hyphens */
 .none { color: var(--muted); font-style: italic; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12.5px; font-weight: 600;
   white-space: nowrap; color: #fff; background: #6e7781; }
@@ -346,7 +347,7 @@ def _dots(
         (
             "obs preliminary" if provisional else "obs",
             tr(
-                "average {first}–{last}: {value}",
+                "average {first}–{last}: {value}" if first != point.date.year else "{first}: {value}",
                 first=first,
                 last=point.date.year,
                 value=format_value(point.value, goal.unit, estimate=True),
@@ -367,8 +368,9 @@ def _chart_card(assessment: Assessment) -> str:
         facts.append(tr("progress {percent}", percent=parts.progress_text(assessment)))
     if parts.left_text(assessment):
         facts.append(tr("{time} left", time=parts.left_text(assessment)))
+    averaged = assessment.stage is not None and bool(assessment.stage.years)
     legend = [
-        ("dot", "●", tr("figures (hollow: preliminary)")),
+        ("dot", "●", tr("average so far (hollow: provisional)" if averaged else "figures (hollow: preliminary)")),
         ("dash", "- - -", tr("required path")),
         ("ring", "○", tr("target; dashed red line: deadline")),
     ]
@@ -446,10 +448,10 @@ def _sections(data: ReportData) -> list[str]:
 
 def _source_row(cited: CitedSource) -> tuple[str, str, str, str]:
     return (
-        h(parts.source_kind(cited)),
+        f'<span class="ref">{h(parts.source_kind(cited))}</span>' if cited.source else h(parts.source_kind(cited)),
         h(parts.source_description(cited)),
         _link(cited.source.url if cited.source is not None else None),
-        h(", ".join(cited.goals)),
+        ", ".join(f'<span class="ref">{h(goal_id)}</span>' for goal_id in cited.goals),
     )
 
 

@@ -255,7 +255,8 @@ _ORDER = [
     "Category",
 ]  # fmt: skip
 STATUS_WIDTH = 12  # "insufficient data" takes two lines rather than five more cells for every row
-GOAL_MIN = 16  # the goal column is never narrower, however short the ids are
+GOAL_MIN = 16  # the goal column is never narrower, however short the ids are, while the terminal allows
+NARROWEST_GOAL = 8  # below GOAL_MIN names are cut shorter and every longer id stands on a line of its own
 ID_CAP = 24  # the goal column keeps ids up to this long beside their row; a longer one gets a line of its own
 
 
@@ -388,7 +389,7 @@ def status_table(assessments: Sequence[Assessment], console: Console, wide: bool
             break
         chosen.append(column)
     room = measured.room_for_goal(chosen)
-    if room < GOAL_MIN:  # a console narrower than the primary columns: Rich squeezes them all (ids fold)
+    if room < NARROWEST_GOAL:  # a console narrower than the primary columns: Rich squeezes them all (ids fold)
         return measured.table(chosen, None)
     return measured.laid_out(chosen, min(measured.goal_max, room))
 
