@@ -112,7 +112,6 @@ def draw_chart(
     width: int = 60,
     height: int = 10,
     value_label: Callable[[float], str] = format_estimate,
-    date_label: Callable[[dt.date], str] = dt.date.isoformat,
 ) -> list[str]:
     """Rows of text: the y axis labelled at round values, the x axis at period ends."""
     everything = list(points) + ([baseline] if baseline else []) + ([target] if target else [])

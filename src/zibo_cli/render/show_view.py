@@ -339,7 +339,6 @@ def _chart(console: Console, assessment: Assessment) -> None:
         target,
         width=min(console.width, 80),
         value_label=lambda value: format_value(value, unit, estimate=True),
-        date_label=display_date,
     )
     console.print("\n".join(lines), highlight=False)
     averaged = stage is not None and bool(stage.years)
