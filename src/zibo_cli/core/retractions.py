@@ -69,16 +69,7 @@ def attach_retractions(validator: _Validator, raw: Any, goals: dict[str, Goal]) 
             goal = None
         undo = validator.flag(table, "undo", where, path)
         reason = validator.text(table, "reason", where, path, required=not undo)
-        recorded = table.get("recorded")
-        if recorded is not None and (not isinstance(recorded, dt.datetime) or recorded.tzinfo is None):
-            validator.report(
-                tr(
-                    "'recorded' in {where} must be a date-time with a UTC offset, like 2026-01-05T09:30:00+08:00.",
-                    where=where,
-                ),
-                validator.lines.key(path, "recorded") or line,
-            )
-            recorded = None
+        recorded = validator.moment(table, where, path, line)
         if ref is not None and goal is not None:
             mine.setdefault(goal, []).append(Retraction(ref, goal, reason, recorded, undo, index))
     return {

@@ -185,6 +185,20 @@ class _Validator:
             return False
         return raw
 
+    def moment(self, table: Mapping[str, Any], where: str, path: str, line: int | None = None) -> dt.datetime | None:
+        """`recorded`: a date-time with a UTC offset, or None (reported when it is something else)."""
+        recorded = table.get("recorded")
+        if recorded is not None and (not isinstance(recorded, dt.datetime) or recorded.tzinfo is None):
+            self.report(
+                tr(
+                    "'recorded' in {where} must be a date-time with a UTC offset, like 2026-01-05T09:30:00+08:00.",
+                    where=where,
+                ),
+                self.lines.key(path, "recorded") or line,
+            )
+            return None
+        return recorded
+
     def number(self, table: Mapping[str, Any], key: str, where: str, path: str) -> float | None:
         raw = table.get(key)
         if raw is None:
@@ -606,16 +620,7 @@ class _Validator:
         period = self.text(table, "period", where, path)
         if period is not None and day is not None:
             self._period(period, day, where, self.lines.key(path, "period"))
-        recorded = table.get("recorded")
-        if recorded is not None and (not isinstance(recorded, dt.datetime) or recorded.tzinfo is None):
-            self.report(
-                tr(
-                    "'recorded' in {where} must be a date-time with a UTC offset, like 2026-01-05T09:30:00+08:00.",
-                    where=where,
-                ),
-                self.lines.key(path, "recorded"),
-            )
-            recorded = None
+        recorded = self.moment(table, where, path)
         source = self.text(table, "source", where, path)
         self._source_reference(source, where, self.lines.key(path, "source"))
         observation_fields: dict[str, Any] = {
