@@ -182,8 +182,11 @@ def observation_date(observation: Observation) -> str:
 
 
 def format_deadline(day: dt.date) -> str:
-    """Deadlines on 31 December read as the year (2026), as the plans state them."""
-    return display_date(day, "year" if (day.month, day.day) == (12, 31) else "day")
+    """Deadlines on 31 December read as the year (2026), as the plans state them; in Chinese as the
+    year's end (2026年底), since "2026年前" would read "before 2026"."""
+    if (day.month, day.day) != (12, 31):
+        return display_date(day, "day")
+    return display_date(day, "year") + ("底" if is_chinese() else "")
 
 
 def format_target(target: Target, unit: str) -> str:
