@@ -10,11 +10,13 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from zibo_cli.cli.app import app
+from zibo_cli.core.model import Baseline, Goal, Target
 from zibo_cli.store.locate import Cache
 
 TESTS = Path(__file__).parent
@@ -164,3 +166,27 @@ def _bundled_dataset_untouched() -> Iterator[None]:
     before = BUNDLED.read_bytes()
     yield
     assert BUNDLED.read_bytes() == before, "a test wrote to the repository's goals.toml"
+
+
+def target_goal(
+    base: float | None,
+    base_day: dt.date,
+    target: float,
+    by: dt.date,
+    direction: str = "increase",
+    method: str = "auto",
+    unit: str = "亿元",
+    qualifier: str | None = None,
+    **more: Any,
+) -> Goal:
+    """A goal "g" with a baseline and one target, for the progress tests."""
+    return Goal(
+        id="g",
+        name="指标",
+        unit=unit,
+        direction=direction,  # type: ignore[arg-type]
+        method=method,  # type: ignore[arg-type]
+        baseline=None if base is None else Baseline(value=base, date=base_day),
+        targets=(Target(value=target, by=by, qualifier=qualifier),),  # type: ignore[arg-type]
+        **more,
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
 import pytest
 
+from conftest import target_goal
 from zibo_cli.core.dates import add_months, years_between
 from zibo_cli.core.model import Baseline, Goal, Observation, Status, Target
 from zibo_cli.core.progress import assess, sort_assessments
@@ -27,17 +29,8 @@ def goal(
     lag: int | None = None,
     cadence: str | None = None,
 ) -> Goal:
-    return Goal(
-        id="g",
-        name="指标",
-        unit="亿元",
-        direction=direction,  # type: ignore[arg-type]
-        method=method,  # type: ignore[arg-type]
-        baseline=None if base is None else Baseline(value=base, date=BASE_DAY),
-        targets=targets if targets is not None else (Target(value=target, by=DEADLINE),),
-        lag=lag,
-        cadence=cadence,  # type: ignore[arg-type]
-    )
+    made = target_goal(base, BASE_DAY, target, DEADLINE, direction, method, lag=lag, cadence=cadence)
+    return made if targets is None else dataclasses.replace(made, targets=targets)
 
 
 def obs(day: dt.date, value: float) -> Observation:

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zibo_cli.core.model import Baseline, Goal, Observation, Status, Target
+from conftest import target_goal
+from zibo_cli.core.model import Goal, Observation, Status
 from zibo_cli.core.progress import TREND_THRESHOLD, assess
 
 D = dt.date
@@ -21,15 +22,8 @@ ELAPSED = (FIGURE_DAY - BASE_DAY).days  # 1095
 
 
 def goal(base: float = 100, target: float = 200, direction: str = "increase", method: str = "auto") -> Goal:
-    return Goal(
-        id="g",
-        name="指标",
-        unit="亿元",
-        direction=direction,  # type: ignore[arg-type]
-        method=method,  # type: ignore[arg-type]
-        baseline=Baseline(value=base, date=BASE_DAY),
-        targets=(Target(value=target, by=DEADLINE, qualifier="at_least" if direction == "increase" else None),),
-    )
+    qualifier = "at_least" if direction == "increase" else None
+    return target_goal(base, BASE_DAY, target, DEADLINE, direction, method, qualifier=qualifier)
 
 
 def buffer(value: float, **kwargs: object) -> int | None:

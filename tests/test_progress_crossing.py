@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import target_goal
 from zibo_cli.core.dates import years_between
-from zibo_cli.core.model import Baseline, Goal, Observation, Status, Target
+from zibo_cli.core.model import Goal, Observation, Status
 from zibo_cli.core.progress import assess
 
 BASE_DAY = dt.date(2020, 12, 31)
@@ -25,15 +26,7 @@ AS_OF = dt.date(2024, 6, 30)
 
 
 def goal(base: float, target: float, direction: str, method: str) -> Goal:
-    return Goal(
-        id="g",
-        name="指标",
-        unit="%",
-        direction=direction,  # type: ignore[arg-type]
-        method=method,  # type: ignore[arg-type]
-        baseline=Baseline(value=base, date=BASE_DAY),
-        targets=(Target(value=target, by=DEADLINE),),
-    )
+    return target_goal(base, BASE_DAY, target, DEADLINE, direction, method, unit="%")
 
 
 def judged(base: float, target: float, latest: float, direction: str, method: str):

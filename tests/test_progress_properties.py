@@ -7,7 +7,8 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zibo_cli.core.model import Baseline, Goal, Observation, Status, Target
+from conftest import target_goal
+from zibo_cli.core.model import Goal, Observation, Status
 from zibo_cli.core.progress import assess
 
 finite = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False)
@@ -16,15 +17,7 @@ days = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2060, 12, 31))
 
 
 def make_goal(base: float, base_day: dt.date, target: float, by: dt.date, direction: str, method: str) -> Goal:
-    return Goal(
-        id="g",
-        name="n",
-        unit="u",
-        direction=direction,  # type: ignore[arg-type]
-        method=method,  # type: ignore[arg-type]
-        baseline=Baseline(value=base, date=base_day),
-        targets=(Target(value=target, by=by),),
-    )
+    return target_goal(base, base_day, target, by, direction, method, unit="u")
 
 
 @given(
