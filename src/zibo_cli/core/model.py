@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal, NamedTuple
@@ -206,7 +207,7 @@ class GoalsFile:
     schema: int
     title: str | None = None
     sources: dict[str, Source] = field(default_factory=dict)
-    goals: dict[str, Goal] = field(default_factory=dict)
+    goals: Mapping[str, Goal] = field(default_factory=dict)
     observations: list[Observation] = field(default_factory=list)
     # Each goal's figures in file order, when whoever built the file had them so (the cache stores them
     # so): never copied by dataclasses.replace, which builds a file with other observations.

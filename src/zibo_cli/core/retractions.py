@@ -32,7 +32,7 @@ ORDER = ["ref", "goal", "undo", "reason", "recorded"]  # as `zibo retract` write
 _FULL_REF = re.compile(rf"^[0-9a-f]{{{FULL_LENGTH}}}$")
 
 
-def attach_retractions(validator: _Validator, raw: Any, goals: dict[str, Goal]) -> dict[str, Goal]:
+def attach_retractions(validator: _Validator, raw: Any, goals: Mapping[str, Goal]) -> dict[str, Goal]:
     """Validate the records and give each goal its own, in file order."""
     if not isinstance(raw, list):
         validator.report(
@@ -99,7 +99,7 @@ def retraction_table(ref: str, goal: str, reason: str | None, recorded: dt.datet
     return {key: table[key] for key in ORDER if table[key] is not None}
 
 
-def with_retractions(tables: list[Any], goals: dict[str, Goal]) -> dict[str, Goal] | None:
+def with_retractions(tables: list[Any], goals: Mapping[str, Goal]) -> dict[str, Goal] | None:
     """The goals with these `[[retractions]]` tables attached, or None when any has a problem (a whole
     parse then reports it with its line): for a file read in slices (store/read.py)."""
     from zibo_cli.core.line_index import LineIndex
