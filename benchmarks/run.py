@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -172,12 +173,17 @@ class Case:
 
 
 def measure_together(cases: list[Case], cwd: Path, runs: int, warmup: int = 1) -> list[Measure]:
-    """Each case `runs` times, taking turns (A, B, A, B …). A shared machine speeds up and slows down
-    over a run; measured in turns, a case and its reference meet the same moments, so their ratio holds
-    where two blocks measured a minute apart could differ by 15% for nothing but the machine."""
+    """Each case `runs` times, taking turns. A shared machine speeds up and slows down over a run;
+    measured in turns, a case and its reference meet the same moments, so their ratio holds where two
+    blocks measured a minute apart could differ by 15% for nothing but the machine. Each turn takes the
+    cases in a new order (seeded, so a run can be repeated): this machine pages out memory left unused
+    for about a second, and in a fixed order one case met those moments more often than its reference."""
     results = [Measure(case.name, case.command) for case in cases]
+    shuffler = random.Random(len(cases) * 1000 + runs)
     for number in range(warmup + runs):
-        for case, result in zip(cases, results, strict=True):
+        order = list(zip(cases, results, strict=True))
+        shuffler.shuffle(order)
+        for case, result in order:
             if case.before_each is not None:
                 case.before_each()
             seconds, peak, code = run_once(case.command, case.env, cwd, case.terminal)
@@ -242,6 +248,9 @@ class Bench:
     def __init__(self, out: Path, runs: int, large_runs: int) -> None:
         self.out = out
         self.runs = runs
+        # Start-up and `add` take a tenth of a second, and the machine's spread is a larger share of
+        # that: three times the runs, for about the time of one 100k group.
+        self.short_runs = 3 * runs
         self.large_runs = large_runs
         self.work = Path(tempfile.mkdtemp(prefix="zibo-bench-", dir=out))
         self.cache = self.work / "cache"
@@ -309,8 +318,8 @@ class Bench:
             Case("floor (argparse + Rich), terminal", floor, tty, terminal=True),
             Case("bundled: zibo status, terminal", status, tty, terminal=True),
         ]
-        self.keep(cases, folder, self.runs, warmup=2)
-        self.keep([self.bundled_add()], folder, self.runs, warmup=2)
+        self.keep(cases, folder, self.short_runs, warmup=2)
+        self.keep([self.bundled_add()], folder, self.short_runs, warmup=2)
         self.targets += [
             Target("1. status (bundled) on a terminal vs floor", "bundled: zibo status, terminal",
                    "floor (argparse + Rich), terminal", 1.6),
@@ -363,7 +372,8 @@ class Bench:
         add = [*self.zibo, "add", goal_id, "1234.5", "--date", "2026-10-31", "--note", "benchmark"]
         added = f"{label}: zibo add"
         bundled_add = f"bundled: zibo add, in turns with {label}"
-        self.keep([Case(added, add, env), self.bundled_add(bundled_add)], folder, runs)
+        add_runs = self.short_runs if size != "1m" else runs
+        self.keep([Case(added, add, env), self.bundled_add(bundled_add)], folder, add_runs)
         after_add = f"{label}: zibo status --json after an add"
         self.keep(
             [*beside, Case(after_add, status, env, before_each=lambda: self.untimed(add, env, folder))], folder, runs, 0
