@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from zibo_cli.core.model import Precision
 from zibo_cli.i18n import tr
@@ -146,8 +146,7 @@ NATURAL_FORMS_HELP = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedDate:
+class ParsedDate(NamedTuple):
     """The day a figure is for, how precisely it is known, and the span it covers if it is a period."""
 
     date: dt.date

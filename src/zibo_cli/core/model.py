@@ -44,8 +44,7 @@ class Status(StrEnum):
         return self.rank <= other.rank
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     id: str
     title: str
     publisher: str | None = None
@@ -55,8 +54,7 @@ class Source:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Baseline:
+class Baseline(NamedTuple):
     value: float
     date: dt.date
     source: str | None = None
@@ -65,8 +63,7 @@ class Baseline:
     derived: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """A value to reach by a day; with `average_over`, an average of yearly figures over those years.
 
     `average_over = "2022/2026"` makes the target the average of the goal's yearly figures for 2022
@@ -228,8 +225,7 @@ class GoalsFile:
         return grouped
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a goals file, located as precisely as the parser allows."""
 
     message: str

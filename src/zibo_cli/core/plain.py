@@ -18,8 +18,8 @@ from zibo_cli.core.model import Baseline, Goal, Retraction, Source, Target
 
 _GOAL_FIELDS = [field.name for field in dataclasses.fields(Goal)]
 _AT = {name: _GOAL_FIELDS.index(name) for name in ("baseline", "targets", "file_started", "retractions")}
-_BASELINE_DATE = [field.name for field in dataclasses.fields(Baseline)].index("date")
-_TARGET_BY = [field.name for field in dataclasses.fields(Target)].index("by")
+_BASELINE_DATE = Baseline._fields.index("date")
+_TARGET_BY = Target._fields.index("by")
 _RECORDED = [field.name for field in dataclasses.fields(Retraction)].index("recorded")
 
 
@@ -66,7 +66,10 @@ class StoredGoals(Mapping[str, Goal]):
 
 
 def _row(value: Any) -> list[Any]:
-    return [getattr(value, field.name) for field in dataclasses.fields(value)]
+    """Fields in declaration order: a named tuple's are itself (Source, Baseline, Target)."""
+    return (
+        list(value) if isinstance(value, tuple) else [getattr(value, field.name) for field in dataclasses.fields(value)]
+    )
 
 
 def _goal_row(goal: Goal) -> list[Any]:

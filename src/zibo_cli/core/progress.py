@@ -42,8 +42,7 @@ class Point(NamedTuple):
     yearly: bool = False  # a whole year's figure (or a year-end one): what a fact's trend compares
 
 
-@dataclass(frozen=True, slots=True)
-class SpanYear:
+class SpanYear(NamedTuple):
     """One year of an average target's span: its figure, or None while it is not known.
 
     `derived` when it comes from a stated average over several years less the years known in it;
@@ -56,8 +55,7 @@ class SpanYear:
     provisional: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Trend:
+class Trend(NamedTuple):
     """A fact's direction: the yearly growth from its first to its latest yearly figure."""
 
     word: str  # "rising", "flat" or "falling"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 BUNDLED_RESOURCE = "data/goals.toml"
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     path: Path
     origin: str  # "--file", "ZIBO_FILE", "./goals.toml", "user data file", "bundled dataset"
 
@@ -35,8 +34,7 @@ def cache_dir(env: Mapping[str, str]) -> Path:
 SMALLEST_CACHED = 256 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class Cache:
+class Cache(NamedTuple):
     """Where the cache is, used from which size: apart from store/cache.py, so small files never load SQLite."""
 
     folder: Path
