@@ -119,6 +119,20 @@ def test_a_warm_add_builds_no_observation_but_its_goals(sample: Path, monkeypatc
     assert built == [gdp_figures - 1]  # that goal's figures before the add, nothing more
 
 
+def test_a_warm_add_makes_only_its_goals_definition(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stored definitions are made goal by goal when looked up: an add on 1,000 goals makes one."""
+    from zibo_cli.core import plain
+
+    assert run("status", env=CACHE_ON).exit_code == 0
+    made: list[str] = []
+    real_goal = plain._goal
+    monkeypatch.setattr(plain, "_goal", lambda row: made.append(row[0]) or real_goal(row))
+    result = run("add", "gdp", "4700", "--date", "2025-06", env=CACHE_ON)
+    assert result.exit_code == 0, result.stderr
+    assert made == ["gdp"]
+    assert len(fresh(sample).goals) > 1  # type: ignore[attr-defined]
+
+
 def test_an_edit_keeping_size_and_mtime_is_seen_by_add(world: Path) -> None:
     plain, cached = twin_files(world, SAMPLE.read_bytes())
     assert run("-f", str(cached), "status", env=CACHE_ON).exit_code == 0
