@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TextIO
+import re
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -10,9 +11,29 @@ if TYPE_CHECKING:
     from zibo_cli.environment import Environment
 
 
+_PADDING = re.compile(r" +(?=\n)")
+
+
 def make_console(env: Environment, *, stderr: bool = False) -> Console:
     color = env.color
-    return _console(env.stderr if stderr else env.stdout, env.width, color)
+    stream = env.stderr if stderr else env.stdout
+    return _console(stream if color else Unpadded(stream), env.width, color)
+
+
+class Unpadded:
+    """A stream for plain output without the blanks Rich pads each line with to its table's width
+    (piped, they end every line of `status` and `show` in spaces, which mail, diff and `less` show).
+    Rich writes each print at once, so a line's padding is never split between two writes."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(_PADDING.sub("", text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, encoding, fileno …: the stream's own
+        return getattr(self._stream, name)
 
 
 def plain_console(width: int) -> Console:
