@@ -233,3 +233,25 @@ def test_a_damaged_meta_value_is_never_believed(sample: Path, cache: Cache, key:
         latest = max(o.date for o in fresh(sample).observations)  # type: ignore[attr-defined]
         with pytest.raises(FileProblems, match="in the future"):
             load(location, latest - dt.timedelta(days=1), cache)
+
+
+@pytest.mark.parametrize("kind", ["shared", "symlink"])
+def test_a_cache_folder_that_is_not_private_is_left_untouched(
+    sample: Path, cache: Cache, world: Path, kind: str
+) -> None:
+    """Leftovers are removed only from the cache's own private folder: never a user's files elsewhere."""
+    folder = cache.folder
+    if kind == "shared":
+        folder.mkdir(parents=True)
+        folder.chmod(0o755)
+        keep = folder / "notes.txt"
+    else:
+        elsewhere = world / "thesis"
+        elsewhere.mkdir(mode=0o700)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.symlink_to(elsewhere)
+        keep = elsewhere / "thesis.txt"
+    keep.write_text("mine", encoding="utf-8")
+    assert load(Location(sample, "--file"), TODAY, cache).goals_file == fresh(sample)
+    assert keep.read_text(encoding="utf-8") == "mine"
+    assert sorted(os.listdir(keep.parent)) == ["notes.txt" if kind == "shared" else "thesis.txt"]

@@ -83,9 +83,10 @@ def open_entry(cache: Cache, real_path: str, create: bool = False) -> Entry | No
     try:
         if create:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            _remove_leftovers(folder)
-        if not _private(folder, stat.S_IFDIR):
+        if not _private(folder, stat.S_IFDIR):  # a symlink, a shared or a stranger's folder: nothing is touched
             return None
+        if create:
+            _remove_leftovers(folder)
         if os.path.lexists(path) and not _private(path, stat.S_IFREG):  # a FIFO, a stranger's: never opened
             if not create:
                 return None
