@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from zibo_cli import __version__
-from zibo_cli.core import model, refs, retractions, schema
+from zibo_cli.core import dates, model, plain, refs, retractions, schema
 from zibo_cli.core.model import GoalsFile, Observation
 from zibo_cli.core.plain import definitions_from_json, definitions_json
 from zibo_cli.store.locate import Cache
@@ -63,8 +63,8 @@ def file_hasher(*parts: bytes | memoryview) -> Any:
 
 
 def _fingerprint() -> str:
-    """This zibo: its version and the modules whose code decides what a valid file holds."""
-    stats = [os.stat(module.__file__ or "") for module in (model, schema, retractions, refs)]
+    """This zibo: its version, and the modules that decide what a valid file holds and how it is stored."""
+    stats = [os.stat(module.__file__ or "") for module in (dates, model, plain, refs, retractions, schema)]
     return " ".join([FORMAT, __version__, *(f"{info.st_size}:{info.st_mtime_ns}" for info in stats)])
 
 
