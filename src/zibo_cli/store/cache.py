@@ -52,11 +52,11 @@ def file_digest(*parts: bytes | memoryview) -> str:
 
 
 def file_hasher(*parts: bytes | memoryview) -> Any:
-    """The running BLAKE3 of every byte of `parts` (~2 ms for 15 MB, a quarter of SHA-256's time), to
-    extend with what is appended."""
+    """The running BLAKE3 of every byte of `parts`, to extend with what is appended: 15 MB in ~5 ms on one
+    core, ~2.6 ms on two (below 4 MB starting the threads costs what they save)."""
     import blake3
 
-    hasher = blake3.blake3()
+    hasher = blake3.blake3(max_threads=blake3.blake3.AUTO if sum(map(len, parts)) >= 1 << 22 else 1)
     for part in parts:
         hasher.update(part)
     return hasher
