@@ -19,13 +19,10 @@ from zibo_cli.core.refs import figure_ref
 _EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
-def active_retractions(records: Iterable[Retraction], recorded_by: dt.date | None = None) -> dict[str, Retraction]:
-    """Full ref → the retraction in force, replaying the records in file order (an undo lifts one);
-    with `recorded_by`, only the records recorded by the end of that day."""
+def active_retractions(records: Iterable[Retraction]) -> dict[str, Retraction]:
+    """Full ref → the retraction in force, replaying the records in file order (an undo lifts one)."""
     active: dict[str, Retraction] = {}
     for record in records:
-        if recorded_by is not None and record.recorded is not None and record.recorded.date() > recorded_by:
-            continue
         if record.undo:
             active.pop(record.ref, None)
         else:

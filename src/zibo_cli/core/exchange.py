@@ -230,12 +230,12 @@ def plan_import(
 
     `default_source` (import --source) is the source of rows that name none.
     """
-    from zibo_cli.core.model import Observation
-    from zibo_cli.core.plausibility import reference_of, suspicion
+    from zibo_cli.core.plausibility import RunningReference, suspicion
 
     header, records = read_rows(text)
     plan = ImportPlan()
     by_goal = goals_file.observations_by_goal()
+    references: dict[str, RunningReference] = {}
     known = {observation_key(o.goal, o.date, o.value, o.source) for o in goals_file.observations}
     for number, cells in records:
         if not any(cell.strip() for cell in cells):  # blank lines in a spreadsheet export are no figures
@@ -253,19 +253,17 @@ def plan_import(
         elif table is not None:
             retracted = row.get("retracted", "").strip() or None
             plan.rows.append(ImportRow(number, table, retracted))
-            goal, figures = goals_file.goals[table["goal"]], by_goal.setdefault(table["goal"], [])
             key = observation_key(table["goal"], table["date"], table["value"], table["source"])
-            # A figure already in the file is skipped, and a retracted one never counts: neither is judged.
-            found = (
-                None
-                if retracted or key in known
-                else suspicion(goal, reference_of(goal, figures), table["value"], table["date"])
-            )
+            # A figure already in the file is skipped, and a retracted one never counts: neither is judged,
+            # and neither is what the rows after it are compared with.
+            if not retracted and key not in known:
+                goal = goals_file.goals[table["goal"]]
+                if (running := references.get(goal.id)) is None:
+                    running = references[goal.id] = RunningReference(goal, by_goal.get(goal.id, ()))
+                if (found := suspicion(goal, running.reference(), table["value"], table["date"])) is not None:
+                    plan.suspicious.append(tr("row {row}: {problem}", row=number, problem=found.reason))
+                running.add(table["date"], table["value"])
             known.add(key)
-            if found is not None:
-                plan.suspicious.append(tr("row {row}: {problem}", row=number, problem=found.reason))
-            fields = ("goal", "date", "value", "period", "source", "recorded")
-            figures.append(Observation(**{name: table[name] for name in fields}))  # the rows after compare with it
     return plan
 
 

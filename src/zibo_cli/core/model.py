@@ -215,7 +215,7 @@ class GoalsFile:
 
     def observations_by_goal(self) -> dict[str, list[Observation]]:
         if self.by_goal is not None:
-            return {goal_id: self.by_goal.get(goal_id, []) for goal_id in self.goals}
+            return {goal_id: list(self.by_goal.get(goal_id, ())) for goal_id in self.goals}  # the caller's own lists
         grouped: dict[str, list[Observation]] = {goal_id: [] for goal_id in self.goals}
         appending = {goal_id: figures.append for goal_id, figures in grouped.items()}
         for observation in self.observations:  # 100,000 in a large file: a bound append each, no lookup of it

@@ -225,14 +225,13 @@ def assemble_report(
 
 
 def _recorded_in(goals_file: GoalsFile, window: Window) -> tuple[RecordedFigure, ...]:
-    chosen = [
-        (observation.recorded, index, observation)
-        for index, observation in enumerate(goals_file.observations)
+    entries = [
+        RecordedFigure(goals_file.goals[observation.goal], observation)
+        for observation in goals_file.observations
         if observation.recorded is not None
         and window.contains(observation.recorded.date())
         and is_news(observation, goals_file.goals[observation.goal])
     ]
-    entries = [RecordedFigure(goals_file.goals[o.goal], o) for _, _, o in chosen]
     entries += _retracted_in(goals_file, window)
     return tuple(sorted(entries, key=lambda entry: entry.recorded or dt.datetime.min.replace(tzinfo=dt.UTC)))
 

@@ -27,8 +27,8 @@ from zibo_cli.i18n import tr
 if TYPE_CHECKING:
     from zibo_cli.core.schema import _Validator
 
-KEYS = {"ref", "goal", "reason", "recorded", "undo"}
 ORDER = ["ref", "goal", "undo", "reason", "recorded"]  # as `zibo retract` writes them
+KEYS = set(ORDER)
 _FULL_REF = re.compile(rf"^[0-9a-f]{{{FULL_LENGTH}}}$")
 
 
@@ -76,11 +76,6 @@ def attach_retractions(validator: _Validator, raw: Any, goals: Mapping[str, Goal
         goal_id: dataclasses.replace(goal, retractions=tuple(mine[goal_id])) if goal_id in mine else goal
         for goal_id, goal in goals.items()
     }
-
-
-def all_retractions(goals: Mapping[str, Goal]) -> list[Retraction]:
-    """Every record of the file, in file order."""
-    return sorted((record for goal in goals.values() for record in goal.retractions), key=lambda r: r.index)
 
 
 def dangling(goals: Mapping[str, Goal], by_goal: Mapping[str, Sequence[Observation]]) -> list[Retraction]:

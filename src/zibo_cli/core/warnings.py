@@ -70,17 +70,19 @@ def new_suspicions(before: GoalsFile | None, after: GoalsFile, raw: bytes) -> li
     figures the file had: what `zibo edit` asks about (or accepts with --force)."""
     from collections import Counter
 
-    from zibo_cli.core.plausibility import reference_of, suspicion
+    from zibo_cli.core.plausibility import Reference, reference_of, suspicion
 
     old = Counter(before.observations if before is not None else [])
     old_by_goal = before.observations_by_goal() if before is not None else {}
+    references: dict[str, Reference] = {}  # of the file as it was: one per goal, however many figures are new
     found: list[tuple[int, str]] = []
     for index, figure in enumerate(after.observations):
         if old[figure] > 0:
             old[figure] -= 1
             continue
         goal = after.goals[figure.goal]
-        reference = reference_of(goal, old_by_goal.get(goal.id, []))
+        if (reference := references.get(goal.id)) is None:
+            reference = references[goal.id] = reference_of(goal, old_by_goal.get(goal.id, []))
         if (slip := suspicion(goal, reference, figure.value, figure.date)) is not None:
             found.append(
                 (index, tr("a new figure of {goal} looks like a slip: {reason}.", goal=goal.id, reason=slip.reason))

@@ -45,7 +45,7 @@ def edit(
     label = display_path(location.path)
     command = editor_command(env.variables)
     original = read_bytes(location)
-    before, _ = analyse(original, env.today())
+    before = None if force else analyse(original, env.today())[0]  # what the guard compares new figures with
     copy = make_private_copy(original, location.path.name)
     try:
         while True:

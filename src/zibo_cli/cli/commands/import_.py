@@ -41,7 +41,6 @@ def import_observations(
     `retracted` column is filled (as `zibo export` writes it) is imported and retracted again.
     """
     from zibo_cli.core.exchange import (
-        MAX_PROBLEMS_SHOWN,
         ImportFormatError,
         fresh_tables,
         plan_import,
@@ -75,10 +74,7 @@ def import_observations(
             if count == 1
             else tr("cannot import {name}: {count} rows have problems, so nothing was written.", name=name, count=count)
         )
-        details = plan.problems[:MAX_PROBLEMS_SHOWN]
-        if count > MAX_PROBLEMS_SHOWN:
-            details.append(tr("… and {count} more.", count=count - MAX_PROBLEMS_SHOWN))
-        raise ZiboError(head, tr("Fix those rows and run the import again."), details=tuple(details))
+        raise ZiboError(head, tr("Fix those rows and run the import again."), details=_shown(plan.problems))
     if plan.suspicious and not force:
         count = len(plan.suspicious)
         head = (
@@ -88,9 +84,8 @@ def import_observations(
                 "cannot import {name}: {count} rows look like slips, so nothing was written.", name=name, count=count
             )
         )
-        raise ZiboError(
-            head, tr("Fix those rows, or if they are right, import with --force."), details=tuple(plan.suspicious)
-        )
+        hint = tr("Fix those rows, or if they are right, import with --force.")
+        raise ZiboError(head, hint, details=_shown(plan.suspicious))
     tables = [row.table for row in plan.rows]
     if not tables:
         env.stdout.write(tr("Nothing to import: {name} has no rows of figures.", name=name) + "\n")
@@ -108,6 +103,14 @@ def import_observations(
     env.stdout.write(_summary(False, added, len(tables) - result.added, result.label))
     if retractions:
         env.stdout.write(tr("Retracted {figures} again, as the CSV says.", figures=_figures(len(retractions))) + "\n")
+
+
+def _shown(rows: list[str]) -> tuple[str, ...]:
+    """The first MAX_PROBLEMS_SHOWN rows' reasons, and how many more there are."""
+    from zibo_cli.core.exchange import MAX_PROBLEMS_SHOWN
+
+    more = len(rows) - MAX_PROBLEMS_SHOWN
+    return (*rows[:MAX_PROBLEMS_SHOWN], *([tr("… and {count} more.", count=more)] if more > 0 else []))
 
 
 def _figures(count: int) -> str:
