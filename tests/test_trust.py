@@ -303,6 +303,10 @@ def test_export_then_import_into_an_empty_copy_keeps_retractions(bundled: Path) 
     empty = bundled.parent / "empty.toml"
     text = bundled.read_text(encoding="utf-8")
     empty.write_text(text[: text.index("\n[[observations]]\n")], encoding="utf-8")
+    before = empty.read_bytes()
+    dry = zibo(empty, "import", "--dry-run", "all.csv")
+    assert "Would retract 1 figure again" in dry.stdout
+    assert empty.read_bytes() == before
     imported = zibo(empty, "import", "all.csv")  # no --force: the 1,200 slip is marked retracted, so not judged
     assert imported.exit_code == 0, imported.stderr
     assert "Retracted 1 figure again" in imported.stdout

@@ -593,6 +593,7 @@ ZH: dict[str, str] = {
     "Refused: {reason}; nothing was written.": "已拒绝：{reason}；未写入任何内容。",
     "Restored {figure} (ref {ref}): it counts again.": "已恢复 {figure}（引用号 {ref}）：该数字重新计入。",
     "Retracted {figures} again, as the CSV says.": "按 CSV 所示，再次撤回了{figures}。",
+    "Would retract {figures} again, as the CSV says.": "将会按 CSV 所示，再次撤回{figures}。",
     "Retracted {figure} (ref {ref}): {reason}. It no longer counts; the file keeps it.": "已撤回 {figure}（引用号 {ref}）：{reason}。该数字不再计入；文件中仍保留它。",
     "The file holds this figure {count} times, alike in goal, date, value, source and recorded time: one figure written twice, so the ref names them all and this applies to every copy.": "文件中此数字出现{count}次，目标、日期、数值、来源和记录时间完全相同：是同一数字重复写入，因此该引用号指向全部副本，本操作对每一份都生效。",
     "To restore it, run `zibo retract --undo {ref}`.": "如需恢复，运行 `zibo retract --undo {ref}`。",

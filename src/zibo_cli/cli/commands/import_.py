@@ -90,12 +90,15 @@ def import_observations(
     if not tables:
         env.stdout.write(tr("Nothing to import: {name} has no rows of figures.", name=name) + "\n")
         return
+    retractions = retraction_records(loaded.goals_file, plan.rows, env.now())
     if dry_run:
         fresh = [table["goal"] for table in fresh_tables(loaded.goals_file, tables)]
         env.stdout.write(_summary(True, fresh, len(tables) - len(fresh), loaded.label))
+        if retractions:
+            count = _figures(len(retractions))
+            env.stdout.write(tr("Would retract {figures} again, as the CSV says.", figures=count) + "\n")
         return
     # Checked again under the lock against the file as it is then; figures already there are skipped.
-    retractions = retraction_records(loaded.goals_file, plan.rows, env.now())
     result = append_observations(
         location, tables, env.today(), cache_of(state), keep=fresh_tables, retractions=retractions
     )
