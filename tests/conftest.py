@@ -168,6 +168,14 @@ def _bundled_dataset_untouched() -> Iterator[None]:
     assert BUNDLED.read_bytes() == before, "a test wrote to the repository's goals.toml"
 
 
+@pytest.fixture(autouse=True)
+def _english_again() -> None:
+    """Each test starts in English: a command run in-process with --lang zh leaves the language set."""
+    from zibo_cli.i18n import set_language
+
+    set_language("en")
+
+
 def target_goal(
     base: float | None,
     base_day: dt.date,

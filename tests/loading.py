@@ -55,6 +55,21 @@ def outcome(path: Path, cache: Cache | None) -> object:
         return str(error)
 
 
+def head_outcome(path: Path, cache: Cache | None) -> object:
+    """What `add` and `show` see (store/load.load_head): the definitions, one goal's figures, every
+    ref and the whole file, or the error's text."""
+    from zibo_cli.store.load import load_head
+
+    try:
+        head = load_head(Location(path, "--file"), TODAY, cache)
+    except ZiboError as error:
+        return str(error)
+    try:
+        return head.definitions, head.figures("gdp"), sorted(head.refs()), head.complete()
+    finally:
+        head.close()
+
+
 def full_parse(path: Path) -> object:
     goals_file, problems = read_module.analyse(path.read_bytes(), TODAY)
     return problems or goals_file

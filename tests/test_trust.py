@@ -476,3 +476,17 @@ def test_a_final_figure_written_by_hand_below_a_preliminary_one_counts(bundled: 
     figures = {o["value"]: o for o in refs_of(bundled, "gdp")}
     assert figures[5120]["counts"] is True
     assert figures[5000]["superseded"] is True
+
+
+def test_retract_refuses_to_append_tables_after_a_static_retractions_array(bundled: Path) -> None:
+    """`retractions = []` written by hand cannot be followed by `[[retractions]]` tables (invalid TOML):
+    retract says so and writes nothing, rather than leave a file no command can read."""
+    text = bundled.read_text(encoding="utf-8")
+    bundled.write_text(text.replace("\nschema = 1\n", "\nschema = 1\nretractions = []\n", 1), encoding="utf-8")
+    assert zibo(bundled, "check").exit_code == 0
+    before = bundled.read_bytes()
+    ref = str(refs_of(bundled, "gdp")[0]["ref"])
+    refused = zibo(bundled, "retract", ref, "--reason", "typo")
+    assert refused.exit_code == 2
+    assert "invalid file" in refused.stderr
+    assert bundled.read_bytes() == before

@@ -38,6 +38,8 @@ def definitions_from_json(text: str) -> tuple[str | None, dict[str, Source], Map
     """What `definitions_json` wrote; raises ValueError, KeyError, IndexError or TypeError for anything else."""
     document = json.loads(text)
     sources = {row[0]: Source(*row) for row in document["sources"]}
+    if any(len(row) != len(_GOAL_FIELDS) for row in document["goals"]):  # else it would fail when looked up
+        raise ValueError("a goal's row does not have the fields of a Goal")
     return document["title"], sources, StoredGoals({row[0]: row for row in document["goals"]})
 
 

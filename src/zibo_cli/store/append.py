@@ -40,10 +40,8 @@ _INVALID = "If the file lists observations = [...] inline, convert them to [[obs
 
 @dataclass(frozen=True, slots=True)
 class AppendResult:
-    before: GoalsFile
-    after: GoalsFile
     label: str
-    added: int = 0
+    added: list[Observation]  # the figures appended, in file order
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,48 +192,22 @@ def append_figure(
     return text[0]
 
 
-Keep = Callable[[GoalsFile, Sequence[Mapping[str, Any]]], Sequence[Mapping[str, Any]]]
+Tables = Sequence[Mapping[str, Any]]
+Plan = Callable[[GoalsFile], tuple[Tables, Tables]]
 
 
-def append_observations(
-    location: Location,
-    tables: Sequence[Mapping[str, Any]],
-    today: dt.date | None,
-    cache: Cache | None = None,
-    keep: Keep | None = None,
-    retractions: Sequence[Mapping[str, Any]] = (),
-) -> AppendResult:
-    """Validate the new entries against the file as it is under the lock, then write it atomically.
-
-    `keep` picks, under the lock, which entries to append given the file as it is then (import uses it to
-    skip figures already there, so concurrent or repeated imports never add one twice). When nothing is
-    left, nothing is written.
+def append_tables(location: Location, today: dt.date | None, cache: Cache | None, plan: Plan) -> AppendResult:
+    """Append what `plan` makes of the whole file as it is under the lock: `[[observations]]` tables and
+    `[[retractions]]` records (import leaves out figures already there, so concurrent or repeated imports
+    never add one twice; retract makes its record). `plan` may raise a ZiboError; either way, when it
+    leaves nothing to append, nothing is written.
     """
     check_appendable(location)
     with write_lock(location.path):
         head = load_head(location, today, cache)
         try:
-            before = head.complete()  # `keep` and the result need every figure
-            if keep is not None:
-                tables = keep(before, tables)
-            if not tables and not retractions:
-                return AppendResult(before, before, head.label, 0)
-            added = _append(head, tables, today, cache, retractions=retractions)
+            tables, retractions = plan(head.complete())
+            added = _append(head, tables, today, cache, retractions=retractions) if tables or retractions else []
         finally:
             head.close()
-    after = GoalsFile(before.schema, before.title, before.sources, before.goals, [*before.observations, *added])
-    return AppendResult(before, after, head.label, len(added))
-
-
-def append_retraction(
-    location: Location, today: dt.date | None, cache: Cache | None, record_for: Callable[[GoalsFile], Mapping[str, Any]]
-) -> None:
-    """Append the `[[retractions]]` record `record_for` makes of the whole file as it is under the lock
-    (it may raise a ZiboError: nothing is written then)."""
-    check_appendable(location)
-    with write_lock(location.path):
-        head = load_head(location, today, cache)
-        try:
-            _append(head, [], today, cache, retractions=[record_for(head.complete())])
-        finally:
-            head.close()
+    return AppendResult(head.label, added)

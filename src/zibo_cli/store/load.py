@@ -46,17 +46,18 @@ class FileHead:
         definitions: GoalsFile,
         entry: Entry | None,
         whole: GoalsFile | None,
-        digest: str | None = None,
+        hasher: Any = None,
         cache: Cache | None = None,
     ) -> None:
         self._cache, self._built = cache, dict[str, list[Observation]]()
-        self.hasher: Any = None  # the running digest of `raw`, when there is a cache
-        self.location = location
-        self.raw = raw
-        self.digest = digest  # of `raw`, when there is a cache
-        self.definitions = definitions
+        self.location, self.raw, self.definitions = location, raw, definitions
+        self.hasher = hasher  # the running BLAKE3 of `raw`, when there is a cache: `add` extends it
         self.entry = entry  # the cache entry, when it holds exactly `raw`
         self.whole = whole  # the whole file, when it was parsed
+
+    @property
+    def digest(self) -> str | None:
+        return None if self.hasher is None else self.hasher.hexdigest()
 
     @property
     def label(self) -> str:
@@ -75,8 +76,9 @@ class FileHead:
 
     def complete(self) -> GoalsFile:
         """The whole file, from the cache entry when it holds it."""
-        if self.whole is None:
-            self.whole = self._cached(lambda entry: entry.goals_file()) or parse_file(self.location, self.raw, None)
+        found = self._cached(lambda entry: entry.goals_file())
+        if self.whole is None:  # (a damaged entry: `_cached` parsed the file already)
+            self.whole = found or parse_file(self.location, self.raw, None)
         return self.whole
 
     def _cached(self, read: Callable[[Entry], T]) -> T | None:
@@ -125,13 +127,11 @@ def load_head(location: Location, today: dt.date | None, cache: Cache | None) ->
     entry = open_entry(cache, real_path)
     if entry is not None and entry.holds(digest, today):
         try:
-            head = FileHead(location, raw, entry.definitions(), entry, None, digest, cache)
-            head.hasher = hasher
-            return head
+            return FileHead(location, raw, entry.definitions(), entry, None, hasher, cache)
         except Unusable:
             pass
     whole = _goals_file(location, raw, today, cache, real_path, digest, entry)
-    return FileHead(location, raw, _definitions(whole), None, whole, digest)
+    return FileHead(location, raw, _definitions(whole), None, whole, hasher)
 
 
 def _goals_file(

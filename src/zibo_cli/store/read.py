@@ -197,7 +197,9 @@ def _sliced(raw: bytes, today: dt.date | None) -> GoalsFile | None:
         head, problem = parse_toml(raw[: cuts[0]].decode("utf-8").removeprefix(BOM))
         if problem or head is None or "observations" in head or not isinstance(head.get("retractions", []), list):
             return None
-        retractions = head.pop("retractions", [])  # checked with those of the later slices, at the end
+        # Checked with the later slices' at the end. Before the first figure they may be a static array that
+        # `[[retractions]]` tables below cannot extend: only the whole parse can tell, so it is left to it.
+        in_head, retractions = "retractions" in head, head.pop("retractions", [])
         goals_file, problems = build_goals_file(head, None, today)
         if problems or goals_file is None:
             return None
@@ -211,7 +213,9 @@ def _sliced(raw: bytes, today: dt.date | None) -> GoalsFile | None:
             data, problem = parse_toml(raw[start:end].decode("utf-8"))
             if problem or not data or set(data) - {"observations", "retractions"}:
                 return None
-            retractions += data.get("retractions", []) if isinstance(data.get("retractions", []), list) else [None]
+            if not isinstance(later := data.get("retractions", []), list) or (later and in_head):
+                return None
+            retractions += later
             tables = data.get("observations", [])
             figures = quick_observations(tables, goals_file.goals, sources, today, one_by_one, dates)
             if figures is None:
@@ -219,9 +223,11 @@ def _sliced(raw: bytes, today: dt.date | None) -> GoalsFile | None:
             goals_file.observations += figures
     except UnicodeDecodeError:
         return None
-    goals = with_retractions(retractions, goals_file.goals) if retractions else goals_file.goals
-    goals_file.goals = goals or {}  # None: a retraction has a problem, which the whole parse reports
-    return goals_file if goals is not None else None
+    if retractions:
+        if (goals := with_retractions(retractions, goals_file.goals)) is None:
+            return None  # a retraction has a problem, which the whole parse reports
+        goals_file.goals = goals
+    return goals_file
 
 
 def parse_file(location: Location, raw: bytes, today: dt.date | None) -> GoalsFile:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from zibo_cli.cli.common import FileOption, cache_of, fail, handles_errors, load_for, location_for, state_of
 from zibo_cli.errors import ZiboError
 from zibo_cli.i18n import tr
+
+if TYPE_CHECKING:
+    from zibo_cli.core.model import GoalsFile
 
 
 @handles_errors
@@ -46,7 +50,7 @@ def import_observations(
         plan_import,
         retraction_records,
     )
-    from zibo_cli.store.append import append_observations, check_appendable
+    from zibo_cli.store.append import append_tables, check_appendable
 
     state = state_of(ctx)
     env = state.env
@@ -90,20 +94,24 @@ def import_observations(
     if not tables:
         env.stdout.write(tr("Nothing to import: {name} has no rows of figures.", name=name) + "\n")
         return
-    retractions = retraction_records(loaded.goals_file, plan.rows, env.now())
+    retractions: list[dict[str, Any]] = []
+
+    def planned(whole: GoalsFile) -> tuple[list[Mapping[str, Any]], list[dict[str, Any]]]:
+        """What to append to the file as it is (under the lock, when writing): the figures not there yet,
+        and the retractions the CSV marks that the file does not have yet."""
+        retractions[:] = retraction_records(whole, plan.rows, env.now())
+        return fresh_tables(whole, tables), retractions
+
     if dry_run:
-        fresh = [table["goal"] for table in fresh_tables(loaded.goals_file, tables)]
-        env.stdout.write(_summary(True, fresh, len(tables) - len(fresh), loaded.label))
+        fresh, _ = planned(loaded.goals_file)
+        env.stdout.write(_summary(True, [t["goal"] for t in fresh], len(tables) - len(fresh), loaded.label))
         if retractions:
             count = _figures(len(retractions))
             env.stdout.write(tr("Would retract {figures} again, as the CSV says.", figures=count) + "\n")
         return
-    # Checked again under the lock against the file as it is then; figures already there are skipped.
-    result = append_observations(
-        location, tables, env.today(), cache_of(state), keep=fresh_tables, retractions=retractions
-    )
-    added = [o.goal for o in result.after.observations[len(result.before.observations) :]]
-    env.stdout.write(_summary(False, added, len(tables) - result.added, result.label))
+    result = append_tables(location, env.today(), cache_of(state), planned)
+    added = [figure.goal for figure in result.added]
+    env.stdout.write(_summary(False, added, len(tables) - len(added), result.label))
     if retractions:
         env.stdout.write(tr("Retracted {figures} again, as the CSV says.", figures=_figures(len(retractions))) + "\n")
 

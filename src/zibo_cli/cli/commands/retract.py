@@ -28,7 +28,7 @@ def retract(
     lists it, marked retracted. Any unique prefix of a ref (at least 4 characters) is accepted.
     --undo appends a record that lifts the retraction. Nothing is ever deleted or rewritten.
     """
-    from zibo_cli.store.append import append_retraction
+    from zibo_cli.store.append import append_tables
 
     state = state_of(ctx)
     env = state.env
@@ -87,7 +87,7 @@ def retract(
             )
         return retraction_table(full, goal.id, reason, env.now(), undo)
 
-    append_retraction(location_for(state, file), env.today(), cache_of(state), record_for)
+    append_tables(location_for(state, file), env.today(), cache_of(state), lambda whole: ([], [record_for(whole)]))
     env.stdout.write("\n".join(text) + "\n")
 
 
