@@ -154,15 +154,6 @@ def left_text(assessment: Assessment) -> str:
     return time_left(assessment.as_of, stage.target.by) if stage is not None else ""
 
 
-def recorded_at(observation: Observation) -> str:
-    """When a figure was recorded, to the minute, in the offset the file gives."""
-    return observation.recorded.strftime("%Y-%m-%d %H:%M") if observation.recorded else ""
-
-
-def figure_for(observation: Observation) -> str:
-    return tr("for {date}", date=observation_date(observation))
-
-
 def entry_flags(entry: RecordedFigure) -> str:
     """A recorded entry's flags; a retraction recorded in the window says so, with its reason."""
     if entry.retraction is None:
