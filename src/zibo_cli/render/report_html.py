@@ -275,7 +275,8 @@ def chart_svg(assessment: Assessment) -> str:
     out.append(f'<line class="axis" x1="{MARGIN_LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}"/>')
     # Marks at period ends, each labelled with the period that ends there: a figure for 2019 is
     # dated 31 Dec 2019 and sits right above "2019" (labels at year starts put it over "2020").
-    for tick in period_ticks(first, last):
+    periods = all_ticks(first, last)
+    for tick in period_ticks(periods, first, last):
         tx = x(tick.day)
         out.append(f'<line class="axis" x1="{_f(tx)}" y1="{bottom}" x2="{_f(tx)}" y2="{bottom + 4}"/>')
         out.append(
@@ -311,7 +312,6 @@ def chart_svg(assessment: Assessment) -> str:
     if len(points) > 1:
         coordinates = " ".join(f"{_f(x(p.date))},{_f(y(p.value))}" for p in points)
         out.append(f'<polyline class="trend" points="{coordinates}"/>')
-    periods = all_ticks(first, last)
     for css, tip, point in _dots(assessment, observations, points, averaged is not None):
         out.append(
             f'<circle class="{css}" data-period="{h(period_of(point.date, periods))}" cx="{_f(x(point.date))}" '
