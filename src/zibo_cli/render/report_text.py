@@ -229,5 +229,4 @@ def render_text(data: ReportData) -> str:
             for row in block.rows:
                 table.add_row(*row)
             console.print(table)
-    text = console.file.getvalue()  # type: ignore[attr-defined]
-    return "".join(line.rstrip() + "\n" for line in text.splitlines())
+    return console.file.getvalue()  # type: ignore[attr-defined]
