@@ -1,5 +1,9 @@
 """Measure an HTML report in real headless Chromium: overflow at a given width, and where chart marks sit.
 
+Each chart dot comes back with its tooltip (the figure's own date, as the tables print it) and every
+period label with the text the reader sees, so a test can check what a label says, not only the
+`data-period` key that chart.py puts on both.
+
 Each report goes into an <iframe srcdoc> of the width to test (Chromium's own window is never narrower
 than 500 px, an iframe is). A script in the harness page, not in the report (whose
 Content-Security-Policy forbids scripts), measures with getBoundingClientRect once everything has
@@ -35,12 +39,14 @@ function measure(frame) {
   for (const svg of doc.querySelectorAll('svg')) {
     const labels = [...svg.querySelectorAll('text.period')].map(t => {
       const b = t.getBoundingClientRect();
-      return {period: t.dataset.period, centre: b.left + b.width / 2, left: b.left, right: b.right};
+      return {period: t.dataset.period, text: t.textContent, centre: b.left + b.width / 2, left: b.left,
+              right: b.right};
     });
     for (const dot of svg.querySelectorAll('circle[data-period]')) {
       const b = dot.getBoundingClientRect();
+      const title = dot.querySelector('title');
       points.push({chart: svg.closest('figure').id, period: dot.dataset.period, x: b.left + b.width / 2,
-                   labels: labels});
+                   title: title ? title.textContent : '', labels: labels});
     }
   }
   return {name: frame.name, width: width, scrollWidth: root.scrollWidth, clientWidth: root.clientWidth,

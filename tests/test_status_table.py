@@ -16,9 +16,8 @@ from rich.table import Table
 
 from conftest import BUNDLED, REPO, SAMPLE
 from zibo_cli.core.progress import Assessment, assess_file, sort_assessments
-from zibo_cli.i18n import set_language
+from zibo_cli.i18n import set_language, tr
 from zibo_cli.render import status_view
-from zibo_cli.render.text import display_name
 from zibo_cli.store.read import analyse
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -89,20 +88,31 @@ def test_status_table_fits_and_keeps_ids_whole(name: str, language: str) -> None
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_secondary_columns_come_in_their_order_of_value(language: str) -> None:
+    """The secondary columns shown are a prefix of SECONDARY (Left first), and the first one left out
+    would have squeezed the goal column below its longest id (or GOAL_MIN): it was left out for the ids."""
     set_language(language)
     try:
         assessments = assessments_of(FILES["bundled"], False)
-        secondary = [column.header for column in status_view.SECONDARY]
+        secondary = [tr(column.header) for column in status_view.SECONDARY]  # as the table shows them
+        wide = Console(file=io.StringIO(), width=80, no_color=True, _environ={})
+        every = first_table(status_view.status_table(assessments, wide, wide=True)).columns
+        widths = {str(column.header): column.width for column in every}
+        longest = max(cell_len(a.goal.id) for a in assessments)
+        goal_min = max(status_view.GOAL_MIN, min(longest, status_view.ID_CAP), cell_len(tr("Goal")))
+        left_out = 0
         for width in range(80, 260, 7):
             console = Console(file=io.StringIO(), width=width, no_color=True, _environ={})
             table = first_table(status_view.status_table(assessments, console))
             shown = [str(column.header) for column in table.columns]
             taken = [header for header in secondary if header in shown]
             assert taken == secondary[: len(taken)], (width, taken)  # a prefix: Left first
-            goal = table.columns[0].width
-            longest = max(cell_len(a.goal.id) for a in assessments)
-            if len(taken) < len(secondary):  # a column was left out only because the ids needed the room
-                assert goal < longest + 2 * 12 or goal >= max(cell_len(display_name(a.goal)) for a in assessments)
+            if len(taken) < len(secondary):
+                others = table.columns[1:]
+                assert all(column.width is not None for column in table.columns)
+                room = width - sum(column.width or 0 for column in others) - 2 * len(others)
+                assert room - 2 - (widths[secondary[len(taken)]] or 0) < goal_min, (width, taken)
+                left_out += 1
+        assert 0 < left_out < len(range(80, 260, 7)), left_out  # both cases come up
     finally:
         set_language("en")
 
@@ -133,7 +143,7 @@ def test_sparkline_scales_the_recent_figures() -> None:
 
 
 def test_the_widths_chosen_differ_across_these_cases() -> None:
-    """The comparison above is not vacuous: the widths it covers pick different columns."""
+    """The widths a status table is drawn at matter: at these the bundled goals get different columns."""
     assessments = assessments_of(FILES["bundled"], False)
     headers = set()
     for width in (60, 100, 170, 220):  # the bundled status column is wide: it says what an average needs

@@ -336,7 +336,6 @@ ZH: dict[str, str] = {
     "stale (of the above)": "数据过期（含于上述）",
     "total": "合计",
     ", ": "，",
-    "for {date}": "{date}数据",
     "{value} for {date}": "{value}（{date}）",
     "{value} (stage {stage}/{stages})": "{value}（第{stage}/{stages}阶段）",
     "1 day": "1天",

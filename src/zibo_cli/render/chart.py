@@ -96,10 +96,11 @@ def period_of(day: dt.date, ticks: Sequence[Tick]) -> str:
     return next((tick.period for tick in ticks if tick.day >= day), ticks[-1].period if ticks else "")
 
 
-def period_ticks(first: dt.date, last: dt.date, most: int = 12) -> list[Tick]:
-    """The period ends between `first` and `last` that are labelled: every one, or over long spans
-    every n-th, the last always (it is the deadline's), so at most `most`."""
-    ticks = [tick for tick in all_ticks(first, last) if first <= tick.day <= last]
+def period_ticks(periods: Sequence[Tick], first: dt.date, last: dt.date, most: int = 12) -> list[Tick]:
+    """Of `all_ticks(first, last)` (passed in: the HTML chart dates its dots by them as well), the
+    period ends between `first` and `last` that are labelled: every one, or over long spans every
+    n-th, the last always (it is the deadline's), so at most `most`."""
+    ticks = [tick for tick in periods if first <= tick.day <= last]
     step = max(1, math.ceil(len(ticks) / most))
     kept = ticks[len(ticks) - 1 :: -step][::-1]
     return [kept[0]._replace(label=kept[0].full), *kept[1:]] if kept else kept
@@ -162,7 +163,7 @@ def draw_chart(
     axis = ["─"] * plot_width
     under = [" "] * plot_width
     limit = plot_width  # labels are placed from the right, so the last period's (the deadline's) always is
-    for tick in reversed(period_ticks(first, last)):
+    for tick in reversed(period_ticks(all_ticks(first, last), first, last)):
         x = column(tick.day)
         axis[x] = "┬"
         size = cell_width(tick.label)

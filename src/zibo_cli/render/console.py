@@ -37,10 +37,11 @@ class Unpadded:
 
 
 def plain_console(width: int) -> Console:
-    """A Console writing to memory: never a terminal, no colour, blind to the environment."""
+    """A Console writing to memory: never a terminal, no colour, blind to the environment, and like
+    plain output without Rich's padding (`console.file.getvalue()` reads the StringIO beneath)."""
     import io
 
-    return _console(io.StringIO(), width, color=False)
+    return _console(Unpadded(io.StringIO()), width, color=False)
 
 
 def _console(file: TextIO, width: int, color: bool) -> Console:

@@ -275,7 +275,8 @@ def chart_svg(assessment: Assessment) -> str:
     out.append(f'<line class="axis" x1="{MARGIN_LEFT}" y1="{bottom}" x2="{right}" y2="{bottom}"/>')
     # Marks at period ends, each labelled with the period that ends there: a figure for 2019 is
     # dated 31 Dec 2019 and sits right above "2019" (labels at year starts put it over "2020").
-    for tick in period_ticks(first, last):
+    periods = all_ticks(first, last)
+    for tick in period_ticks(periods, first, last):
         tx = x(tick.day)
         out.append(f'<line class="axis" x1="{_f(tx)}" y1="{bottom}" x2="{_f(tx)}" y2="{bottom + 4}"/>')
         out.append(
@@ -311,7 +312,6 @@ def chart_svg(assessment: Assessment) -> str:
     if len(points) > 1:
         coordinates = " ".join(f"{_f(x(p.date))},{_f(y(p.value))}" for p in points)
         out.append(f'<polyline class="trend" points="{coordinates}"/>')
-    periods = all_ticks(first, last)
     for css, tip, point in _dots(assessment, observations, points, averaged is not None):
         out.append(
             f'<circle class="{css}" data-period="{h(period_of(point.date, periods))}" cx="{_f(x(point.date))}" '
@@ -393,18 +393,10 @@ def _sections(data: ReportData) -> list[str]:
     charts = f'<div class="charts">{cards}</div>' if cards else _none()
     sections.append(_section("charts", parts.section_charts(), charts, len(data.targeted)))
 
-    rows = [
-        (
-            h(parts.entry_recorded_at(e)),
-            _goal_cell(e.goal),
-            h(format_observation(e.observation, e.goal.unit)),
-            h(observation_date(e.observation)),
-            h(e.observation.source),
-            h(parts.entry_flags(e)),
-            h(e.observation.note),
-        )
-        for e in data.recorded
-    ]
+    rows = []
+    for entry in data.recorded:
+        recorded, cells = parts.recorded_cells(entry)
+        rows.append((h(recorded), _goal_cell(entry.goal), *map(h, cells)))
     figure = tr("Figure")
     headers = (tr("Recorded"), tr("Goal"), figure, tr("For"), tr("Source"), tr("Flags"), tr("Note"))
     body = _table(headers, rows, (figure,)) if rows else _none()
@@ -457,14 +449,7 @@ def _source_row(cited: CitedSource) -> tuple[str, str, str, str]:
 
 def render_html(data: ReportData) -> str:
     title = parts.title(data)
-    meta = "".join(
-        f"<dt>{h(label)}</dt><dd>{h(value)}</dd>"
-        for label, value in (
-            (tr("File"), parts.file_text(data)),
-            (tr("As of"), data.as_of.isoformat()),
-            (tr("Window"), parts.window_text(data.window)),
-        )
-    )
+    meta = "".join(f"<dt>{h(label)}</dt><dd>{h(value)}</dd>" for label, value in parts.meta_rows(data))
     body = "\n".join(_sections(data))
     footer = tr("Made by zibo from {file}. Figures are shown as recorded in the goals file.", file=data.file)
     return (

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from zibo_cli.core.report import ReportData
 from zibo_cli.i18n import tr
 from zibo_cli.render import report_parts as parts
-from zibo_cli.render.text import clean, format_observation, observation_date, status_label
+from zibo_cli.render.text import clean, status_label
 
 if TYPE_CHECKING:
     from zibo_cli.core.model import Goal
@@ -51,11 +51,7 @@ def _section(lines: list[str], heading: str, body: list[str], count: int | None 
 
 def render_markdown(data: ReportData) -> str:
     lines = [f"# {md(parts.title(data))}", ""]
-    for label, value in (
-        (tr("File"), parts.file_text(data)),
-        (tr("As of"), data.as_of.isoformat()),
-        (tr("Window"), parts.window_text(data.window)),
-    ):
+    for label, value in parts.meta_rows(data):
         lines.append("- " + tr("{label}: {value}", label=f"**{md(label)}**", value=md(value)))
 
     count_header = tr("Count")
@@ -85,18 +81,8 @@ def render_markdown(data: ReportData) -> str:
 
     rows = []
     for entry in data.recorded:
-        observation = entry.observation
-        rows.append(
-            (
-                md(parts.entry_recorded_at(entry)),
-                _goal(entry.goal),
-                md(format_observation(observation, entry.goal.unit)),
-                md(observation_date(observation)),
-                md(observation.source),
-                md(parts.entry_flags(entry)),
-                md(observation.note),
-            )
-        )
+        recorded, cells = parts.recorded_cells(entry)
+        rows.append((md(recorded), _goal(entry.goal), *map(md, cells)))
     figure_h = tr("Figure")
     headers = (tr("Recorded"), tr("Goal"), figure_h, tr("For"), tr("Source"), tr("Flags"), tr("Note"))
     _section(lines, parts.section_recorded(), _table(headers, rows, (figure_h,)) if rows else [], len(rows))

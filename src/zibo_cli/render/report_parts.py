@@ -92,6 +92,15 @@ def window_text(window: Window) -> str:
     )
 
 
+def meta_rows(data: ReportData) -> list[tuple[str, str]]:
+    """The report's heading facts as (label, value), plain: each format escapes them its own way."""
+    return [
+        (tr("File"), file_text(data)),
+        (tr("As of"), data.as_of.isoformat()),
+        (tr("Window"), window_text(data.window)),
+    ]
+
+
 def name(goal: Goal) -> str:
     """The goal's name in the reader's language where the file gives one (control characters made visible)."""
     return display_name(goal)
@@ -154,15 +163,6 @@ def left_text(assessment: Assessment) -> str:
     return time_left(assessment.as_of, stage.target.by) if stage is not None else ""
 
 
-def recorded_at(observation: Observation) -> str:
-    """When a figure was recorded, to the minute, in the offset the file gives."""
-    return observation.recorded.strftime("%Y-%m-%d %H:%M") if observation.recorded else ""
-
-
-def figure_for(observation: Observation) -> str:
-    return tr("for {date}", date=observation_date(observation))
-
-
 def entry_flags(entry: RecordedFigure) -> str:
     """A recorded entry's flags; a retraction recorded in the window says so, with its reason."""
     if entry.retraction is None:
@@ -175,6 +175,19 @@ def entry_flags(entry: RecordedFigure) -> str:
 def entry_recorded_at(entry: RecordedFigure) -> str:
     """When the entry was recorded: the figure, or its retraction."""
     return entry.recorded.strftime("%Y-%m-%d %H:%M") if entry.recorded else ""
+
+
+def recorded_cells(entry: RecordedFigure) -> tuple[str, tuple[str, str, str, str, str]]:
+    """A recorded entry's cells but its goal's, plain: when it was recorded (the first column), then
+    (after the goal) the figure, the period it is for, its source, flags and note."""
+    observation = entry.observation
+    return entry_recorded_at(entry), (
+        format_observation(observation, entry.goal.unit),
+        observation_date(observation),
+        observation.source or "",
+        entry_flags(entry),
+        observation.note or "",
+    )
 
 
 def observation_flags(observation: Observation) -> str:

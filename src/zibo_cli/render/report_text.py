@@ -103,12 +103,8 @@ def _section(heading: str, count: int | None = None) -> list[Block]:
 
 def report_blocks(data: ReportData) -> list[Block]:
     blocks: list[Block] = [*_underlined(clean(parts.title(data)), "=")]
-    for label, value in (
-        (tr("File"), clean(parts.file_text(data))),
-        (tr("As of"), data.as_of.isoformat()),
-        (tr("Window"), parts.window_text(data.window)),
-    ):
-        blocks.append(Paragraph(tr("{label}: {value}", label=label, value=value)))
+    for label, value in parts.meta_rows(data):
+        blocks.append(Paragraph(tr("{label}: {value}", label=label, value=clean(value))))
 
     blocks += _section(parts.section_summary())
     count = tr("Count")
@@ -229,5 +225,4 @@ def render_text(data: ReportData) -> str:
             for row in block.rows:
                 table.add_row(*row)
             console.print(table)
-    text = console.file.getvalue()  # type: ignore[attr-defined]
-    return "".join(line.rstrip() + "\n" for line in text.splitlines())
+    return console.file.getvalue()  # type: ignore[attr-defined]

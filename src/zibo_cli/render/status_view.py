@@ -327,7 +327,7 @@ class _Measured:
     def fits(self, columns: Sequence[Column]) -> bool:
         return self.room_for_goal(columns) >= self.goal_min
 
-    def table(self, columns: Sequence[Column], goal_width: int | None) -> Table:
+    def table(self, columns: Sequence[Column]) -> Table:
         """A Rich table, for a console too narrow for these widths: Rich squeezes every column (ids fold)."""
         table = _new_table(self.color)
         ordered = _ordered(columns)
@@ -390,15 +390,8 @@ def status_table(assessments: Sequence[Assessment], console: Console, wide: bool
         chosen.append(column)
     room = measured.room_for_goal(chosen)
     if room < NARROWEST_GOAL:  # a console narrower than the primary columns: Rich squeezes them all (ids fold)
-        return measured.table(chosen, None)
+        return measured.table(chosen)
     return measured.laid_out(chosen, min(measured.goal_max, room))
-
-
-def natural_width(table: Table, console: Console) -> int:
-    """The width the table takes when nothing has to wrap."""
-    from rich.measure import Measurement
-
-    return Measurement.get(console, console.options.update_width(10_000), table).maximum
 
 
 def _count_label(status: Status, count: int) -> str:
