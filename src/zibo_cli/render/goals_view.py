@@ -7,13 +7,11 @@ from typing import TYPE_CHECKING
 
 from zibo_cli.core.model import Goal
 from zibo_cli.i18n import tr
-from zibo_cli.render.text import category_label, display_name, format_target
+from zibo_cli.render.text import GAP, ID_WIDTH, category_label, display_name, format_target, pad
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-GAP = "  "
-ID_WIDTH = 24  # the id column; a longer id is printed whole and its name gets less room
 NAME_MIN = 24  # the category is shown only when the name keeps at least this many cells
 
 
@@ -24,12 +22,6 @@ def _target(goal: Goal) -> str:
     text = format_target(goal.targets[0], goal.unit)
     more = len(goal.targets) - 1
     return text + (" " + tr("(+{count} more)", count=more) if more else "")
-
-
-def _pad(text: str, width: int) -> str:
-    from rich.cells import cell_len
-
-    return text + " " * max(0, width - cell_len(text))
 
 
 def goals_table(goals: Sequence[Goal], color: bool, width: int = 80) -> RenderableType:
@@ -59,8 +51,8 @@ def goals_table(goals: Sequence[Goal], color: bool, width: int = 80) -> Renderab
             text.append(goal_id + "\n", style=id_style)
             goal_id, room = "", name_width
         fitted = name if header else fitted_name(name, max(1, room), lines=1)[0]
-        text.append(_pad(goal_id, id_width), style=id_style)
-        text.append(GAP + _pad(fitted, room) + GAP + _pad(target, target_width))
+        text.append(pad(goal_id, id_width), style=id_style)
+        text.append(GAP + pad(fitted, room) + GAP + pad(target, target_width))
         if with_category:
             text.append(GAP + category, style=None if header else "dim")
         text.rstrip()

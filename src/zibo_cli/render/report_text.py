@@ -13,17 +13,22 @@ from typing import TYPE_CHECKING, NamedTuple
 from zibo_cli.core.report import ReportData
 from zibo_cli.i18n import tr
 from zibo_cli.render import report_parts as parts
-from zibo_cli.render.text import TREND_ARROWS, clean, format_observation, observation_date, status_label
+from zibo_cli.render.text import (
+    GAP,
+    ID_WIDTH,
+    TREND_ARROWS,
+    clean,
+    format_observation,
+    observation_date,
+    pad,
+    status_label,
+)
 
 if TYPE_CHECKING:
     from zibo_cli.core.progress import Assessment
 
 
 WIDTH = 80  # the text report's columns, whatever the terminal: cron mails it
-
-
-ID_WIDTH = 24  # the id column of the one-line lists; a longer id is printed whole and pushes the line
-GAP = "  "
 
 
 class Paragraph(NamedTuple):
@@ -49,13 +54,6 @@ class Lines(NamedTuple):
 Block = Paragraph | Table | StatusTable | Lines
 
 
-def _pad(text: str, width: int, right: bool = False) -> str:
-    from rich.cells import cell_len
-
-    space = " " * max(0, width - cell_len(text))
-    return space + text if right else text + space
-
-
 def one_line_rows(
     headers: tuple[str, ...], rows: Sequence[tuple[str, ...]], right: tuple[int, ...] = (), width: int = WIDTH
 ) -> list[str]:
@@ -77,7 +75,7 @@ def one_line_rows(
         if cell_len(row[0]) > widths[0]:
             lines.append(row[0])
             row = ("", *row[1:])
-        cells = [_pad(cell, widths[index], index in right) for index, cell in enumerate(row[:-1])]
+        cells = [pad(cell, widths[index], index in right) for index, cell in enumerate(row[:-1])]
         head = GAP.join(cells) + GAP
         room = width - cell_len(head)
         last = row[-1] if cell_len(row[-1]) <= room else fitted_name(row[-1], max(1, room), lines=1)[0]

@@ -15,6 +15,20 @@ from zibo_cli.i18n import is_chinese, tr
 if TYPE_CHECKING:
     from zibo_cli.core.progress import Assessment
 
+# One-line lists (`goals`, the text report): the id column's width (a longer id stands whole and pushes
+# the line, or gets a line of its own) and the gap between columns.
+ID_WIDTH = 24
+GAP = "  "
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """`text` filled with spaces to `width` terminal cells (CJK characters take two), on the left when `right`."""
+    from rich.cells import cell_len
+
+    space = " " * max(0, width - cell_len(text))
+    return space + text if right else text + space
+
+
 MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 QUARTERS_ZH = ["一", "二", "三", "四"]
 
